@@ -1,0 +1,2 @@
+// Public API of the construct library. Each area exports from its own index.
+export {};
