@@ -1,0 +1,223 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { ResultPointer } from './events';
+
+/**
+ * The join state of chain runs in one DynamoDB table (partition key `pk`, sort key `sk`, TTL
+ * attribute `expiresAt`). One partition per run, `<chain>#<runId>`, holding per task:
+ *
+ * - `task#<task>`            status: state, generation, attempt, times, last success and its result
+ * - `join#<task>#<gen>`      the dependencies seen succeeding for this generation, with their results
+ * - `claim#<task>#<gen>`     the one start of the task for this generation (conditional put)
+ *
+ * Every write that decides something is conditional, so duplicate and concurrent deliveries of the
+ * same event agree on one outcome.
+ */
+export const JOIN_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' } as const;
+
+export type ClaimState = 'running' | 'succeeded' | 'failed';
+
+export interface Claim {
+  state: ClaimState;
+  owner: string;
+  claimedAt: string;
+  leaseUntil: number;
+  /** Whether the outcome event went out; a redelivery republishes it when not. */
+  published: boolean;
+}
+
+export interface TaskStatusItem {
+  task: string;
+  state: 'running' | 'succeeded' | 'failed';
+  generation: number;
+  attempt: number;
+  startedAt?: string;
+  finishedAt?: string;
+  result?: ResultPointer;
+  error?: string;
+  /** The latest success, kept while a rerun runs, so tasks outside the rerun count with it. */
+  lastResult?: ResultPointer;
+  lastSucceededAt?: string;
+  lastSucceededGeneration?: number;
+}
+
+export type ClaimOutcome = { claimed: true } | { claimed: false; existing: Claim };
+
+export interface JoinStoreOptions {
+  /** Days a run's items live after their last write. @default 30 */
+  retentionDays?: number;
+  /** Clock, for tests. */
+  now?: () => number;
+}
+
+export class JoinStore {
+  private readonly retentionSeconds: number;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    readonly tableName: string,
+    options: JoinStoreOptions = {},
+  ) {
+    this.retentionSeconds = Math.round((options.retentionDays ?? 30) * 86400);
+    this.now = options.now ?? Date.now;
+  }
+
+  static pk(chain: string, runId: string): string {
+    return `${chain}#${runId}`;
+  }
+
+  private expiresAt(): number {
+    return Math.floor(this.now() / 1000) + this.retentionSeconds;
+  }
+
+  /**
+   * Records that `dependency` succeeded with `result` for `task`'s join in `generation` and
+   * returns every dependency recorded so far with its result (atomic: ADD to a string set).
+   */
+  async recordDependency(chain: string, runId: string, task: string, generation: number, dependency: string, result: ResultPointer): Promise<Record<string, ResultPointer>> {
+    const out = await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: JoinStore.pk(chain, runId), sk: `join#${task}#${generation}` },
+        UpdateExpression: 'ADD #done :dep SET #result = :result, #expires = :expires',
+        ExpressionAttributeNames: { '#done': 'done', '#result': `result_${dependency}`, '#expires': 'expiresAt' },
+        ExpressionAttributeValues: { ':dep': new Set([dependency]), ':result': result, ':expires': this.expiresAt() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    const item = out.Attributes ?? {};
+    const done = item.done instanceof Set ? [...(item.done as Set<string>)] : [];
+    return Object.fromEntries(done.map((d) => [d, item[`result_${d}`] as ResultPointer]));
+  }
+
+  /**
+   * Takes the one start of `task` for `generation`. Fails when another delivery holds it, unless
+   * that one is still `running` past its lease (its function died): then this one takes over.
+   */
+  async claim(chain: string, runId: string, task: string, generation: number, owner: string, leaseMs: number): Promise<ClaimOutcome> {
+    const key = { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` };
+    const now = this.now();
+    const claim: Claim = { state: 'running', owner, claimedAt: new Date(now).toISOString(), leaseUntil: now + leaseMs, published: false };
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...key, ...claim, expiresAt: this.expiresAt() },
+          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :running AND leaseUntil < :now)',
+          ExpressionAttributeNames: { '#state': 'state' },
+          ExpressionAttributeValues: { ':running': 'running', ':now': now },
+        }),
+      );
+      return { claimed: true };
+    } catch (err) {
+      if (!(err instanceof ConditionalCheckFailedException) && (err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      const existing = await this.db.send(new GetCommand({ TableName: this.tableName, Key: key, ConsistentRead: true }));
+      return { claimed: false, existing: existing.Item as Claim };
+    }
+  }
+
+  /** Marks the claim finished (owner only) and, separately, that its outcome event was published. */
+  async finishClaim(chain: string, runId: string, task: string, generation: number, owner: string, state: ClaimState): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
+        UpdateExpression: 'SET #state = :state, finishedAt = :at',
+        ConditionExpression: '#owner = :owner',
+        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+        ExpressionAttributeValues: { ':state': state, ':owner': owner, ':at': new Date(this.now()).toISOString() },
+      }),
+    );
+  }
+
+  async markPublished(chain: string, runId: string, task: string, generation: number): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
+        UpdateExpression: 'SET published = :true',
+        ExpressionAttributeValues: { ':true': true },
+      }),
+    );
+  }
+
+  /**
+   * Writes a task's status. An older generation never overwrites a newer one (a late retry of
+   * the run must not hide a rerun's state); returns false when it was older.
+   */
+  async putStatus(chain: string, runId: string, status: Omit<TaskStatusItem, 'lastResult' | 'lastSucceededAt' | 'lastSucceededGeneration'>): Promise<boolean> {
+    const names: Record<string, string> = { '#generation': 'generation' };
+    const values: Record<string, unknown> = { ':generation': status.generation, ':expires': this.expiresAt() };
+    const sets = ['#generation = :generation', 'expiresAt = :expires'];
+    const removes: string[] = [];
+    for (const [field, value] of Object.entries(status)) {
+      if (field === 'generation') continue;
+      names[`#${field}`] = field;
+      if (value === undefined) removes.push(`#${field}`);
+      else {
+        sets.push(`#${field} = :${field}`);
+        values[`:${field}`] = value;
+      }
+    }
+    for (const optional of ['finishedAt', 'result', 'error'] as const) {
+      if (!(optional in status)) {
+        names[`#${optional}`] = optional;
+        removes.push(`#${optional}`);
+      }
+    }
+    if (status.state === 'succeeded') {
+      sets.push('lastResult = :result', 'lastSucceededAt = :finishedAt', 'lastSucceededGeneration = :generation');
+    }
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: JoinStore.pk(chain, runId), sk: `task#${status.task}` },
+          UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+          ConditionExpression: 'attribute_not_exists(#generation) OR #generation <= :generation',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /** Status items of the given tasks (consistent reads); tasks never started are absent. */
+  async statuses(chain: string, runId: string, tasks: string[]): Promise<Map<string, TaskStatusItem>> {
+    const result = new Map<string, TaskStatusItem>();
+    for (let i = 0; i < tasks.length; i += 100) {
+      let keys: Array<Record<string, unknown>> = tasks.slice(i, i + 100).map((t) => ({ pk: JoinStore.pk(chain, runId), sk: `task#${t}` }));
+      for (let round = 0; keys.length > 0 && round < 10; round++) {
+        const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of out.Responses?.[this.tableName] ?? []) result.set(item.task as string, item as TaskStatusItem);
+        keys = (out.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
+      }
+    }
+    return result;
+  }
+
+  /** Every status item of a run. */
+  async runStatuses(chain: string, runId: string): Promise<TaskStatusItem[]> {
+    const items: TaskStatusItem[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :task)',
+          ExpressionAttributeValues: { ':pk': JoinStore.pk(chain, runId), ':task': 'task#' },
+          ConsistentRead: true,
+          ExclusiveStartKey: start,
+        }),
+      );
+      items.push(...((out.Items ?? []) as TaskStatusItem[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+}

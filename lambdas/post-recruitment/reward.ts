@@ -1,0 +1,62 @@
+import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PostPublished } from '../post-publisher/post';
+
+/** Beans the recruitment programme awards an author per published post. */
+export const BEANS_PER_POST = 58;
+
+export interface RewardTables {
+  /** One row per post (partition key `postId`): the award itself, so duplicates can be checked. */
+  readonly rewards: string;
+  /** One row per user (partition key `userId`) with the running `beans` balance. */
+  readonly balances: string;
+}
+
+export interface RewardContext {
+  readonly eventId: string;
+  /** The event's `time`: when the publisher published. */
+  readonly eventTime: string;
+  readonly now?: Date;
+}
+
+/**
+ * Awards the author BEANS_PER_POST beans for the post, once per post: the reward row and the
+ * balance increment commit in one transaction guarded by "no reward row for this post yet", so
+ * the balance can never be incremented twice for one post even when the event-id guard is
+ * bypassed (a republished post gets a new event id).
+ */
+export async function awardBeans(
+  doc: DynamoDBDocumentClient,
+  tables: RewardTables,
+  post: PostPublished,
+  ctx: RewardContext,
+): Promise<'awarded' | 'already-awarded'> {
+  const appliedAt = (ctx.now ?? new Date()).toISOString();
+  try {
+    await doc.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: tables.rewards,
+              Item: { postId: post.postId, authorId: post.authorId, beans: BEANS_PER_POST, eventId: ctx.eventId, eventTime: ctx.eventTime, appliedAt },
+              ConditionExpression: 'attribute_not_exists(postId)',
+            },
+          },
+          {
+            Update: {
+              TableName: tables.balances,
+              Key: { userId: post.authorId },
+              UpdateExpression: 'ADD beans :beans SET updatedAt = :now',
+              ExpressionAttributeValues: { ':beans': BEANS_PER_POST, ':now': appliedAt },
+            },
+          },
+        ],
+      }),
+    );
+    return 'awarded';
+  } catch (err) {
+    const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+    if ((err as Error).name === 'TransactionCanceledException' && reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-awarded';
+    throw err;
+  }
+}

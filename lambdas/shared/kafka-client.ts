@@ -1,0 +1,136 @@
+import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+import { Kafka, logLevel, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
+import { logger } from './logger';
+
+/** How the function authenticates to the brokers (env KAFKA_AUTH). */
+export type KafkaAuth = 'none' | 'iam' | 'scram-sha-512' | 'tls';
+const AUTH_MODES: readonly KafkaAuth[] = ['none', 'iam', 'scram-sha-512', 'tls'];
+
+type Env = Record<string, string | undefined>;
+
+export class KafkaConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KafkaConfigError';
+  }
+}
+
+/** kafkajs logs through the Powertools logger, WARN and above, so a function has one log format. */
+export const kafkaLogCreator: logCreator = () => ({ namespace, level, log }) => {
+  const { message, ...extra } = log;
+  const attributes = { kafkajs: namespace, ...extra };
+  if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(message, attributes);
+  else if (level === logLevel.WARN) logger.warn(message, attributes);
+  else if (level === logLevel.INFO) logger.info(message, attributes);
+  else logger.debug(message, attributes);
+};
+
+export function kafkaAuth(env: Env = process.env): KafkaAuth {
+  const value = env.KAFKA_AUTH ?? (env.KAFKA_CLUSTER_ARN && !env.KAFKA_BOOTSTRAP_SERVERS ? 'iam' : 'none');
+  if (!(AUTH_MODES as readonly string[]).includes(value)) {
+    throw new KafkaConfigError(`KAFKA_AUTH must be one of ${AUTH_MODES.join(', ')}; got ${JSON.stringify(value)}`);
+  }
+  return value as KafkaAuth;
+}
+
+function regionOf(env: Env): string {
+  const fromArn = env.KAFKA_CLUSTER_ARN?.split(':')[3];
+  const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? fromArn;
+  if (!region) throw new KafkaConfigError('AWS_REGION is not set and KAFKA_CLUSTER_ARN does not name a region');
+  return region;
+}
+
+const BROKER_STRING_BY_AUTH = {
+  iam: 'BootstrapBrokerStringSaslIam',
+  'scram-sha-512': 'BootstrapBrokerStringSaslScram',
+  tls: 'BootstrapBrokerStringTls',
+  none: 'BootstrapBrokerString',
+} as const;
+
+// One discovery per container: brokers of a cluster change rarely and GetBootstrapBrokers is rate limited.
+const discovered = new Map<string, Promise<string[]>>();
+
+/** Brokers: KAFKA_BOOTSTRAP_SERVERS when set, else discovered from KAFKA_CLUSTER_ARN (cached). */
+export async function resolveBrokers(env: Env = process.env, kafkaClient?: KafkaClient): Promise<string[]> {
+  if (env.KAFKA_BOOTSTRAP_SERVERS) {
+    return env.KAFKA_BOOTSTRAP_SERVERS.split(',').map((b) => b.trim()).filter(Boolean);
+  }
+  const arn = env.KAFKA_CLUSTER_ARN;
+  if (!arn) throw new KafkaConfigError('set KAFKA_BOOTSTRAP_SERVERS or KAFKA_CLUSTER_ARN to reach Kafka');
+  const field = BROKER_STRING_BY_AUTH[kafkaAuth(env)];
+  const cacheKey = `${arn}|${field}`;
+  let brokers = discovered.get(cacheKey);
+  if (!brokers) {
+    const client = kafkaClient ?? new KafkaClient({ region: regionOf(env) });
+    brokers = client.send(new GetBootstrapBrokersCommand({ ClusterArn: arn })).then((out) => {
+      const list = out[field];
+      if (!list) throw new KafkaConfigError(`cluster ${arn} has no ${field}; is ${kafkaAuth(env)} authentication enabled on it?`);
+      return list.split(',').map((b) => b.trim());
+    });
+    // A failed lookup is not cached, so the next invocation tries again.
+    brokers.catch(() => discovered.delete(cacheKey));
+    discovered.set(cacheKey, brokers);
+  }
+  return brokers;
+}
+
+async function scramCredentials(env: Env, secrets?: SecretsManagerClient): Promise<{ username: string; password: string }> {
+  const secretArn = env.KAFKA_SECRET_ARN;
+  if (!secretArn) throw new KafkaConfigError('KAFKA_AUTH=scram-sha-512 needs KAFKA_SECRET_ARN');
+  const client = secrets ?? new SecretsManagerClient({ region: regionOf(env) });
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  const parsed = JSON.parse(out.SecretString ?? '{}') as { username?: unknown; password?: unknown };
+  if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string') {
+    throw new KafkaConfigError(`secret ${secretArn} must be JSON with string "username" and "password"`);
+  }
+  return { username: parsed.username, password: parsed.password };
+}
+
+export interface KafkaConfigDeps {
+  kafkaClient?: KafkaClient;
+  secretsManager?: SecretsManagerClient;
+}
+
+/** The kafkajs configuration the environment describes (see docs/architecture.md). */
+export async function kafkaConfig(env: Env = process.env, deps: KafkaConfigDeps = {}): Promise<KafkaConfig> {
+  const auth = kafkaAuth(env);
+  const base: KafkaConfig = {
+    clientId: env.AWS_LAMBDA_FUNCTION_NAME ?? env.POWERTOOLS_SERVICE_NAME ?? 'msk-pipelines',
+    brokers: await resolveBrokers(env, deps.kafkaClient),
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator,
+    connectionTimeout: 3000,
+    requestTimeout: 10000,
+    retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 2000 },
+  };
+  let sasl: SASLOptions | undefined;
+  if (auth === 'iam') {
+    const region = regionOf(env);
+    sasl = {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: async () => ({ value: (await generateAuthToken({ region })).token }),
+    };
+  } else if (auth === 'scram-sha-512') {
+    sasl = { mechanism: 'scram-sha-512', ...(await scramCredentials(env, deps.secretsManager)) };
+  }
+  return { ...base, ssl: auth !== 'none', ...(sasl ? { sasl } : {}) };
+}
+
+let kafka: Promise<Kafka> | undefined;
+
+/** One kafkajs client per container, built from the environment on first use. */
+export function getKafka(): Promise<Kafka> {
+  if (!kafka) {
+    kafka = kafkaConfig().then((config) => new Kafka(config));
+    kafka.catch(() => (kafka = undefined));
+  }
+  return kafka;
+}
+
+/** Forgets the cached client and discovered brokers (tests, or after a configuration change). */
+export function resetKafka(): void {
+  kafka = undefined;
+  discovered.clear();
+}

@@ -1,0 +1,180 @@
+import type { Context } from 'aws-lambda';
+import type { IHeaders } from 'kafkajs';
+import { itemIdentifier, type KafkaBatchResponse } from './batch-response';
+import { decodeEvent, type CloudEvent } from './cloudevents';
+import { decodeKafkaRecord, rawRecordGroups, type KafkaRecord, type LambdaKafkaEvent } from './kafka-event';
+import { logger } from './logger';
+import { sendRaw } from './producer';
+
+export interface RecordContext {
+  record: KafkaRecord;
+  /** 1 for the first call of this invocation, up to maxAttempts. */
+  attempt: number;
+  lambdaContext?: Context;
+}
+
+export interface RecordHandlerOptions {
+  /** Calls per record in one invocation before it is dead-lettered. @default env MAX_ATTEMPTS, else 3 */
+  maxAttempts?: number;
+  /** Base of the exponential backoff between attempts, in ms. @default 100 */
+  backoffMs?: number;
+  /** Cap of one backoff, in ms. @default 5000 */
+  maxBackoffMs?: number;
+  /** Topic that receives records that exhausted their attempts or are not CloudEvents. @default env DEAD_LETTER_TOPIC */
+  deadLetterTopic?: string;
+  /** No new record is started with less than this much time left; the rest are reported failed. @default 3000 */
+  reserveMs?: number;
+}
+
+export type KafkaRecordHandler = (event: LambdaKafkaEvent, context?: Context) => Promise<KafkaBatchResponse>;
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function positiveInteger(value: number | string | undefined, name: string, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be an integer >= 1; got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** A record as Lambda sent it but with bytes we could not decode: forwarded as the raw text. */
+function undecodableRecord(raw: unknown): KafkaRecord {
+  const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? Buffer.from(v) : null);
+  return {
+    topic: typeof r.topic === 'string' ? r.topic : 'unknown',
+    partition: Number(r.partition) || 0,
+    offset: Number(r.offset) || 0,
+    timestamp: Number(r.timestamp) || 0,
+    timestampType: 'CREATE_TIME',
+    key: text(r.key),
+    value: text(r.value),
+    headers: [],
+  };
+}
+
+function deadLetterHeaders(record: KafkaRecord, error: unknown, attempts: number): IHeaders {
+  const headers: IHeaders = {};
+  for (const header of record.headers) {
+    for (const [name, value] of Object.entries(header)) {
+      const existing = headers[name];
+      headers[name] = existing === undefined ? value : ([] as Array<Buffer | string>).concat(existing, value);
+    }
+  }
+  const err = error instanceof Error ? error : new Error(String(error));
+  return {
+    ...headers,
+    'x-error-message': err.message.slice(0, 2000),
+    'x-error-type': err.name,
+    'x-attempts': String(attempts),
+    'x-source-topic': record.topic,
+    'x-source-partition': String(record.partition),
+    'x-source-offset': String(record.offset),
+  };
+}
+
+/**
+ * Wraps a per-event function into a Kafka event source mapping handler with partial batch
+ * responses. Records of one partition run in order; partitions run concurrently. A record whose
+ * value is not a CloudEvent is dead-lettered at once; a record whose function keeps failing is
+ * dead-lettered after maxAttempts. Only when the dead-letter topic cannot take it (or time runs
+ * out) is the record, with the later records of its partition, reported for the mapping to retry.
+ */
+export function kafkaRecordHandler<T>(
+  fn: (event: CloudEvent<T>, ctx: RecordContext) => Promise<void>,
+  options: RecordHandlerOptions = {},
+): KafkaRecordHandler {
+  const maxAttempts = positiveInteger(options.maxAttempts ?? process.env.MAX_ATTEMPTS, 'maxAttempts (MAX_ATTEMPTS)', 3);
+  const backoffMs = options.backoffMs ?? 100;
+  const maxBackoffMs = options.maxBackoffMs ?? 5000;
+  const reserveMs = options.reserveMs ?? 3000;
+
+  return async (event, lambdaContext) => {
+    const deadLetterTopic = options.deadLetterTopic ?? process.env.DEAD_LETTER_TOPIC;
+    const remaining = () => lambdaContext?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
+
+    const deadLetter = async (record: KafkaRecord, error: unknown, attempts: number): Promise<boolean> => {
+      if (!deadLetterTopic) {
+        logger.error('no dead-letter topic configured (DEAD_LETTER_TOPIC); reporting the record as failed', { ...where(record) });
+        return false;
+      }
+      try {
+        await sendRaw(deadLetterTopic, [{ key: record.key, value: record.value, headers: deadLetterHeaders(record, error, attempts) }]);
+        logger.warn('record sent to the dead-letter topic', { ...where(record), deadLetterTopic, attempts, error: describe(error) });
+        return true;
+      } catch (sendError) {
+        logger.error('could not write to the dead-letter topic; reporting the record as failed', { ...where(record), deadLetterTopic, error: describe(sendError) });
+        return false;
+      }
+    };
+
+    /** true when the record is done (processed or dead-lettered), false when it must be retried by the mapping. */
+    const processRecord = async (record: KafkaRecord, decodeError?: Error): Promise<boolean> => {
+      let cloudEvent: CloudEvent<T>;
+      try {
+        if (decodeError) throw decodeError;
+        cloudEvent = decodeEvent<T>(record.value);
+      } catch (err) {
+        // Retrying cannot make a malformed value valid.
+        logger.error('record is not a valid CloudEvent', { ...where(record), reason: describe(err) });
+        return deadLetter(record, err, 0);
+      }
+      let lastError: unknown;
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        try {
+          await fn(cloudEvent, { record, attempt, lambdaContext });
+          return true;
+        } catch (err) {
+          lastError = err;
+          logger.warn('record handler failed', { ...where(record), eventId: cloudEvent.id, type: cloudEvent.type, attempt, maxAttempts, error: describe(err) });
+          if (attempt < maxAttempts) {
+            const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1));
+            if (remaining() - delay < reserveMs) {
+              logger.warn('not enough time left to retry; reporting the record as failed', { ...where(record), attempt });
+              return false;
+            }
+            await sleep(delay);
+          }
+        }
+      }
+      return deadLetter(record, lastError, maxAttempts);
+    };
+
+    const groups = rawRecordGroups(event);
+    const failures = await Promise.all(
+      groups.map(async ([group, list]) => {
+        for (let i = 0; i < list.length; i++) {
+          let record: KafkaRecord;
+          let decodeError: Error | undefined;
+          try {
+            record = decodeKafkaRecord(list[i], `records[${JSON.stringify(group)}][${i}]`);
+          } catch (err) {
+            record = undecodableRecord(list[i]);
+            decodeError = err as Error;
+          }
+          const done = remaining() >= reserveMs && (await processRecord(record, decodeError));
+          if (!done) {
+            // This record and every later one of the partition: the mapping resumes from here, in order.
+            return list.slice(i).map((raw) => {
+              const r = raw as { topic?: unknown; partition?: unknown; offset?: unknown };
+              return { itemIdentifier: itemIdentifier({ topic: String(r.topic), partition: Number(r.partition), offset: Number(r.offset) }) };
+            });
+          }
+        }
+        return [];
+      }),
+    );
+    const batchItemFailures = failures.flat();
+    if (batchItemFailures.length > 0) logger.warn('reporting batch item failures', { count: batchItemFailures.length });
+    return { batchItemFailures };
+  };
+}
+
+function where(record: KafkaRecord) {
+  return { topic: record.topic, partition: record.partition, offset: record.offset };
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+}
+

@@ -1,0 +1,120 @@
+/**
+ * The verifier contract: a verifier turns one raw provider callback (headers + body) into a
+ * verified, provider-neutral result, or throws a `VerificationError` carrying the HTTP status the
+ * provider should get. Verifiers are pure (no I/O): keys are handed to their constructors.
+ */
+
+/** One raw HTTP callback as the gateway received it. */
+export interface CallbackRequest {
+  /** Request headers; names are matched case-insensitively. */
+  readonly headers: Record<string, string | undefined>;
+  /** The raw body exactly as sent (signatures are computed over it). */
+  readonly body: string;
+  /** The time to check timestamps against. */
+  readonly now: Date;
+}
+
+/** The answer sent back to the provider. */
+export interface CallbackResponse {
+  readonly statusCode: number;
+  readonly headers?: Record<string, string>;
+  /** Empty string for no body. */
+  readonly body: string;
+}
+
+/** A callback whose signature, freshness and content were checked. */
+export interface VerifiedCallback {
+  /** The provider's id of this notification; a retried notification repeats it. */
+  readonly notificationId: string;
+  /** The caller's correlation id (for payments: the order number). */
+  readonly correlationId: string;
+  /** CloudEvents type of the result, e.g. `payment.succeeded` or `payment.failed`. */
+  readonly type: string;
+  /** The verified (and, where the provider encrypts, decrypted) payload. */
+  readonly data: unknown;
+  /** What to answer the provider once the result is safely published. */
+  readonly ack: CallbackResponse;
+}
+
+/** A pluggable callback verifier for one provider. */
+export interface Verifier {
+  /** Short name, used in logs and the event source (`gateway/<provider>`). */
+  readonly name: string;
+  /** Verify one callback; throws `VerificationError` on any bad input. */
+  verify(request: CallbackRequest): Promise<VerifiedCallback>;
+  /** The provider-specific answer for a failure (status from the error). */
+  respondFailure(error: VerificationError): CallbackResponse;
+}
+
+/** HTTP statuses a verification failure may carry. */
+export type VerificationStatus = 400 | 401 | 404 | 405 | 413 | 500;
+
+/** A callback was rejected; `status` is what the provider gets, `code` a stable machine name. */
+export class VerificationError extends Error {
+  constructor(
+    public readonly status: VerificationStatus,
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'VerificationError';
+  }
+}
+
+/** Default body limit: 64 KiB (payment notifications are a few KiB). */
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+/** Default tolerance between the callback's timestamp and the gateway's clock. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+/** Case-insensitive header lookup. */
+export function header(headers: Record<string, string | undefined>, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(headers)) {
+    if (key.toLowerCase() === wanted && value !== undefined) return value;
+  }
+  return undefined;
+}
+
+/** Throws 413 when the body is over `maxBytes` (UTF-8 bytes, as on the wire). */
+export function checkBodySize(body: string, maxBytes: number): void {
+  const size = Buffer.byteLength(body, 'utf8');
+  if (size > maxBytes) {
+    throw new VerificationError(413, 'body_too_large', `body is ${size} bytes, the limit is ${maxBytes}`);
+  }
+}
+
+/** Throws 401 when `timestampSeconds` is further than `toleranceSeconds` from `now`. */
+export function checkFreshness(timestampSeconds: number, now: Date, toleranceSeconds: number): void {
+  const skew = Math.abs(now.getTime() / 1000 - timestampSeconds);
+  if (skew > toleranceSeconds) {
+    throw new VerificationError(401, 'stale_timestamp', `timestamp is ${Math.round(skew)} s from now, tolerance is ${toleranceSeconds} s`);
+  }
+}
+
+/** Parses JSON or throws 400. */
+export function parseJson(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new VerificationError(400, 'malformed_json', `${what} is not valid JSON`);
+  }
+}
+
+/** Reads a dotted path (`data.object.id`) from a parsed JSON value. */
+export function pick(value: unknown, path: string): unknown {
+  let current: unknown = value;
+  for (const part of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[part];
+  }
+  return current;
+}
+
+/** A non-empty string, or 400 naming the field. */
+export function requireString(value: unknown, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new VerificationError(400, 'missing_field', `field ${field} is missing or not a string`);
+  }
+  return value;
+}

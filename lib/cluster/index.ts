@@ -1,0 +1,5 @@
+export * from './cluster-kind';
+export * from './kafka-cluster';
+export * from './network';
+export * from './self-managed-auth';
+export { mskResourceArn } from './arns';

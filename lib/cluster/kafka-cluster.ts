@@ -1,0 +1,435 @@
+import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { CfnCluster, CfnServerlessCluster } from 'aws-cdk-lib/aws-msk';
+import { Construct, IConstruct } from 'constructs';
+import { clusterNameFromArn, mskResourceArn } from './arns';
+import { ClusterKind, DEFAULT_KAFKA_VERSION, MSK_IAM_PORT, SERVERLESS_REPLICAS } from './cluster-kind';
+import { KafkaVpc } from './network';
+import { SelfManagedAuth } from './self-managed-auth';
+
+/** A Kafka cluster that topics and consumers are built against. */
+export interface IKafkaCluster extends IConstruct {
+  /** What kind of cluster this is. */
+  readonly kind: ClusterKind;
+  /** True for MSK Serverless, new or imported (its topic settings are restricted). */
+  readonly serverless: boolean;
+  /** The MSK cluster ARN (MSK kinds only). */
+  readonly clusterArn?: string;
+  /** The cluster name, used in topic and group ARNs (MSK). */
+  readonly clusterName: string;
+  /** Bootstrap servers (self-managed only). */
+  readonly bootstrapServers?: string[];
+  /** The VPC the brokers are reachable from. */
+  readonly vpc: ec2.IVpc;
+  /** Subnets functions are placed in. */
+  readonly vpcSubnets: ec2.SubnetSelection;
+  /** The group functions attach; brokers accept the client port only from it. */
+  readonly clientSecurityGroup: ec2.ISecurityGroup;
+  /** Broker count, to validate replication factors (serverless: 3). */
+  readonly brokerCount: number;
+  /** Kafka version, when known. */
+  readonly kafkaVersion?: string;
+  /** True when topics can be `AWS::MSK::Topic`; otherwise they are `Custom::KafkaTopic`. */
+  readonly supportsTopicResource: boolean;
+  /** Authentication for self-managed Kafka. */
+  readonly selfManagedAuth?: SelfManagedAuth;
+  /** Environment the function runtime reads to connect (see docs/architecture.md). */
+  connectionEnvironment(): Record<string, string>;
+  /** ARN of a topic of this cluster, for IAM. */
+  topicArn(topicName: string): string;
+  /** ARN of a consumer group of this cluster, for IAM. */
+  groupArn(groupId: string): string;
+  /** Lets the grantee discover brokers and connect. */
+  grantConnect(grantee: iam.IGrantable): iam.Grant;
+}
+
+/** Properties of a new MSK cluster. */
+export interface KafkaClusterProps {
+  /**
+   * Provisioned brokers or MSK Serverless.
+   * @default ClusterKind.PROVISIONED
+   */
+  readonly kind?: ClusterKind.PROVISIONED | ClusterKind.SERVERLESS;
+  /**
+   * The VPC to place the brokers in.
+   * @default - a new two-AZ VPC with VPC endpoints (see KafkaVpc)
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * Subnets for brokers and functions, when `vpc` is given.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * NAT gateways of the new VPC (ignored when `vpc` is given).
+   * @default 0
+   */
+  readonly natGateways?: number;
+  /**
+   * Kafka version of a provisioned cluster. Topics are `AWS::MSK::Topic` from 3.6 on.
+   * @default '3.9.x'
+   */
+  readonly kafkaVersion?: string;
+  /**
+   * Broker nodes of a provisioned cluster: a multiple of the number of AZs (2).
+   * @default 2
+   */
+  readonly brokerNodes?: number;
+  /**
+   * Broker instance type of a provisioned cluster.
+   * @default 'kafka.t3.small'
+   */
+  readonly instanceType?: string;
+  /**
+   * EBS volume per broker, in GiB (1..16384).
+   * @default 20
+   */
+  readonly ebsVolumeGiB?: number;
+  /**
+   * Customer managed key for encryption at rest (provisioned).
+   * @default - an AWS managed key
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * Retention of broker logs in CloudWatch Logs (provisioned).
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly logRetention?: logs.RetentionDays;
+  /**
+   * What happens to the cluster and its log group when removed from the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Cluster name.
+   * @default - unique, derived from the construct path
+   */
+  readonly clusterName?: string;
+}
+
+/** Attributes of an MSK cluster created elsewhere. */
+export interface ExistingClusterAttributes {
+  /** The cluster ARN. */
+  readonly clusterArn: string;
+  /** The VPC its brokers live in. */
+  readonly vpc: ec2.IVpc;
+  /** The security group the brokers accept IAM clients (port 9098) from; functions attach it. */
+  readonly securityGroup: ec2.ISecurityGroup;
+  /**
+   * Subnets functions are placed in.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * Provisioned or serverless.
+   * @default ClusterKind.PROVISIONED
+   */
+  readonly kind?: ClusterKind.PROVISIONED | ClusterKind.SERVERLESS;
+  /**
+   * Broker count (for replication-factor validation).
+   * @default 3 (serverless: 3)
+   */
+  readonly brokerCount?: number;
+  /**
+   * Kafka version; from 3.6 on a provisioned cluster's topics are `AWS::MSK::Topic`.
+   * @default - unknown: topics use the custom resource
+   */
+  readonly kafkaVersion?: string;
+}
+
+/** Properties of self-managed Kafka. */
+export interface SelfManagedKafkaProps {
+  /** `host:port` of the brokers. */
+  readonly bootstrapServers: string[];
+  /** The VPC the brokers are reachable from. */
+  readonly vpc: ec2.IVpc;
+  /**
+   * Subnets functions are placed in.
+   * @default - the VPC's private subnets
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The group functions attach.
+   * @default - a new security group
+   */
+  readonly securityGroup?: ec2.ISecurityGroup;
+  /** SASL/SCRAM or mutual TLS. */
+  readonly authentication: SelfManagedAuth;
+  /**
+   * Broker count (for replication-factor validation).
+   * @default 3
+   */
+  readonly brokerCount?: number;
+}
+
+/** Whether `AWS::MSK::Topic` supports this provisioned cluster's version (3.6 and later). */
+export function versionSupportsTopicResource(version: string | undefined): boolean {
+  if (!version) return false;
+  const m = /^(\d+)\.(\d+)/.exec(version);
+  if (!m) return false;
+  const [major, minor] = [Number(m[1]), Number(m[2])];
+  return major > 3 || (major === 3 && minor >= 6);
+}
+
+abstract class MskClusterBase extends Construct implements IKafkaCluster {
+  public abstract readonly kind: ClusterKind;
+  public abstract readonly clusterArn: string;
+  public abstract readonly clusterName: string;
+  public abstract readonly vpc: ec2.IVpc;
+  public abstract readonly vpcSubnets: ec2.SubnetSelection;
+  public abstract readonly clientSecurityGroup: ec2.ISecurityGroup;
+  public abstract readonly brokerCount: number;
+  public abstract readonly kafkaVersion?: string;
+  public abstract readonly supportsTopicResource: boolean;
+  public abstract readonly serverless: boolean;
+
+  public connectionEnvironment(): Record<string, string> {
+    return { KAFKA_CLUSTER_ARN: this.clusterArn, KAFKA_AUTH: 'iam' };
+  }
+
+  public topicArn(topicName: string): string {
+    return mskResourceArn(this.clusterArn, 'topic', topicName);
+  }
+
+  public groupArn(groupId: string): string {
+    return mskResourceArn(this.clusterArn, 'group', groupId);
+  }
+
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    const grant = iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
+      resourceArns: [this.clusterArn],
+    });
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
+      resourceArns: [this.clusterArn],
+    });
+    return grant;
+  }
+}
+
+/**
+ * Amazon MSK for event pipelines: a new provisioned cluster (IAM auth only, TLS
+ * everywhere, encryption at rest, broker logs) or MSK Serverless, in private subnets;
+ * or, through the static methods, an existing MSK cluster or self-managed Kafka.
+ */
+export class KafkaCluster extends MskClusterBase {
+  /** Imports an MSK cluster created elsewhere. */
+  public static fromClusterArn(scope: Construct, id: string, attrs: ExistingClusterAttributes): IKafkaCluster {
+    return new ExistingKafkaCluster(scope, id, attrs);
+  }
+
+  /** Self-managed Kafka reached by bootstrap servers. */
+  public static selfManaged(scope: Construct, id: string, props: SelfManagedKafkaProps): IKafkaCluster {
+    return new SelfManagedKafkaCluster(scope, id, props);
+  }
+
+  public readonly kind: ClusterKind;
+  public readonly clusterArn: string;
+  public readonly clusterName: string;
+  public readonly vpc: ec2.IVpc;
+  public readonly vpcSubnets: ec2.SubnetSelection;
+  public readonly clientSecurityGroup: ec2.ISecurityGroup;
+  /** The brokers' security group: IAM port open to `clientSecurityGroup` only. */
+  public readonly brokerSecurityGroup: ec2.SecurityGroup;
+  public readonly brokerCount: number;
+  public readonly kafkaVersion?: string;
+  public readonly supportsTopicResource: boolean;
+  /** The provisioned cluster, when kind is PROVISIONED. */
+  public readonly cfnCluster?: CfnCluster;
+  /** The serverless cluster, when kind is SERVERLESS. */
+  public readonly serverlessCluster?: CfnServerlessCluster;
+  /** Broker log group (provisioned). */
+  public readonly brokerLogGroup?: logs.LogGroup;
+  public readonly serverless: boolean;
+
+  constructor(scope: Construct, id: string, props: KafkaClusterProps = {}) {
+    super(scope, id);
+    this.kind = props.kind ?? ClusterKind.PROVISIONED;
+    if (this.kind !== ClusterKind.PROVISIONED && this.kind !== ClusterKind.SERVERLESS) {
+      throw new Error(`kind must be ClusterKind.PROVISIONED or ClusterKind.SERVERLESS for a new cluster, got '${this.kind}'`);
+    }
+    const serverless = this.kind === ClusterKind.SERVERLESS;
+    this.serverless = serverless;
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    if (props.vpc) {
+      this.vpc = props.vpc;
+      this.vpcSubnets = props.vpcSubnets ?? {};
+    } else {
+      const network = new KafkaVpc(this, 'Network', { natGateways: props.natGateways, kafkaApiEndpoint: serverless });
+      this.vpc = network.vpc;
+      this.vpcSubnets = network.subnets;
+    }
+    const subnetIds = this.vpc.selectSubnets(this.vpcSubnets).subnetIds;
+
+    this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Kafka clients (functions, event source mappings)',
+      allowAllOutbound: true,
+    });
+    this.brokerSecurityGroup = new ec2.SecurityGroup(this, 'BrokerSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Kafka brokers: SASL/IAM over TLS from Kafka clients only',
+      allowAllOutbound: false,
+    });
+    this.brokerSecurityGroup.addIngressRule(this.clientSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Kafka clients, IAM auth over TLS');
+    // Lambda's MSK pollers run with the cluster's own security group: they reach the brokers
+    // through a self-referencing rule and the STS/Lambda endpoints over HTTPS.
+    this.brokerSecurityGroup.addIngressRule(this.brokerSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Lambda event pollers');
+    this.brokerSecurityGroup.addEgressRule(this.brokerSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Lambda event pollers to brokers');
+    this.brokerSecurityGroup.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'Lambda event pollers to VPC endpoints');
+
+    this.clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).replace(/[^a-zA-Z0-9-]/g, '');
+    if (!/^[a-zA-Z][a-zA-Z0-9-]{0,63}$/.test(this.clusterName)) {
+      throw new Error(`clusterName must be 1-64 characters [a-zA-Z0-9-] starting with a letter, got '${this.clusterName}'`);
+    }
+
+    if (serverless) {
+      for (const [prop, value] of Object.entries({ kafkaVersion: props.kafkaVersion, brokerNodes: props.brokerNodes, instanceType: props.instanceType, ebsVolumeGiB: props.ebsVolumeGiB, encryptionKey: props.encryptionKey })) {
+        if (value !== undefined) throw new Error(`${prop} applies to provisioned clusters only; MSK Serverless manages it (kind: SERVERLESS)`);
+      }
+      this.brokerCount = SERVERLESS_REPLICAS;
+      this.supportsTopicResource = false;
+      this.serverlessCluster = new CfnServerlessCluster(this, 'Resource', {
+        clusterName: this.clusterName,
+        clientAuthentication: { sasl: { iam: { enabled: true } } },
+        vpcConfigs: [{ subnetIds, securityGroups: [this.brokerSecurityGroup.securityGroupId] }],
+      });
+      this.serverlessCluster.applyRemovalPolicy(removalPolicy);
+      this.clusterArn = this.serverlessCluster.attrArn;
+      return;
+    }
+
+    this.kafkaVersion = props.kafkaVersion ?? DEFAULT_KAFKA_VERSION;
+    this.supportsTopicResource = versionSupportsTopicResource(this.kafkaVersion);
+    const azCount = Math.max(1, this.vpc.availabilityZones.length);
+    this.brokerCount = props.brokerNodes ?? 2;
+    if (!Number.isInteger(this.brokerCount) || this.brokerCount < 2 || this.brokerCount % Math.min(azCount, subnetIds.length || azCount) !== 0) {
+      throw new Error(`brokerNodes must be a multiple of the number of client subnets (${subnetIds.length || azCount}) and at least 2, got ${this.brokerCount}`);
+    }
+    const volume = props.ebsVolumeGiB ?? 20;
+    if (!Number.isInteger(volume) || volume < 1 || volume > 16384) {
+      throw new Error(`ebsVolumeGiB must be an integer from 1 to 16384, got ${volume}`);
+    }
+
+    this.brokerLogGroup = new logs.LogGroup(this, 'BrokerLogs', {
+      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy,
+    });
+    this.cfnCluster = new CfnCluster(this, 'Resource', {
+      clusterName: this.clusterName,
+      kafkaVersion: this.kafkaVersion,
+      numberOfBrokerNodes: this.brokerCount,
+      brokerNodeGroupInfo: {
+        instanceType: props.instanceType ?? 'kafka.t3.small',
+        clientSubnets: subnetIds,
+        securityGroups: [this.brokerSecurityGroup.securityGroupId],
+        storageInfo: { ebsStorageInfo: { volumeSize: volume } },
+      },
+      clientAuthentication: {
+        sasl: { iam: { enabled: true }, scram: { enabled: false } },
+        unauthenticated: { enabled: false },
+      },
+      encryptionInfo: {
+        encryptionInTransit: { clientBroker: 'TLS', inCluster: true },
+        encryptionAtRest: props.encryptionKey ? { dataVolumeKmsKeyId: props.encryptionKey.keyArn } : undefined,
+      },
+      loggingInfo: {
+        brokerLogs: { cloudWatchLogs: { enabled: true, logGroup: this.brokerLogGroup.logGroupName } },
+      },
+    });
+    this.cfnCluster.applyRemovalPolicy(removalPolicy);
+    this.clusterArn = this.cfnCluster.attrArn;
+  }
+}
+
+class ExistingKafkaCluster extends MskClusterBase {
+  public readonly kind = ClusterKind.EXISTING;
+  public readonly serverless: boolean;
+  public readonly clusterArn: string;
+  public readonly clusterName: string;
+  public readonly vpc: ec2.IVpc;
+  public readonly vpcSubnets: ec2.SubnetSelection;
+  public readonly clientSecurityGroup: ec2.ISecurityGroup;
+  public readonly brokerCount: number;
+  public readonly kafkaVersion?: string;
+  public readonly supportsTopicResource: boolean;
+
+  constructor(scope: Construct, id: string, attrs: ExistingClusterAttributes) {
+    super(scope, id);
+    this.clusterArn = attrs.clusterArn;
+    this.clusterName = clusterNameFromArn(attrs.clusterArn) ?? id;
+    this.vpc = attrs.vpc;
+    this.vpcSubnets = attrs.vpcSubnets ?? {};
+    this.clientSecurityGroup = attrs.securityGroup;
+    const serverless = attrs.kind === ClusterKind.SERVERLESS;
+    this.serverless = serverless;
+    this.brokerCount = serverless ? SERVERLESS_REPLICAS : attrs.brokerCount ?? 3;
+    if (!Number.isInteger(this.brokerCount) || this.brokerCount < 1) {
+      throw new Error(`brokerCount must be a positive integer, got ${attrs.brokerCount}`);
+    }
+    this.kafkaVersion = attrs.kafkaVersion;
+    this.supportsTopicResource = !serverless && versionSupportsTopicResource(attrs.kafkaVersion);
+  }
+}
+
+class SelfManagedKafkaCluster extends Construct implements IKafkaCluster {
+  public readonly kind = ClusterKind.SELF_MANAGED;
+  public readonly clusterName: string;
+  public readonly bootstrapServers: string[];
+  public readonly vpc: ec2.IVpc;
+  public readonly vpcSubnets: ec2.SubnetSelection;
+  public readonly clientSecurityGroup: ec2.ISecurityGroup;
+  public readonly brokerCount: number;
+  public readonly supportsTopicResource = false;
+  public readonly serverless = false;
+  public readonly selfManagedAuth: SelfManagedAuth;
+
+  constructor(scope: Construct, id: string, props: SelfManagedKafkaProps) {
+    super(scope, id);
+    if (props.bootstrapServers.length === 0) throw new Error('bootstrapServers must name at least one host:port, got []');
+    for (const server of props.bootstrapServers) {
+      if (!/^[^\s:,]+:\d{1,5}$/.test(server)) throw new Error(`bootstrapServers entries must be host:port, got '${server}'`);
+    }
+    this.bootstrapServers = props.bootstrapServers;
+    this.clusterName = id;
+    this.vpc = props.vpc;
+    this.vpcSubnets = props.vpcSubnets ?? {};
+    this.clientSecurityGroup = props.securityGroup ?? new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
+      vpc: props.vpc,
+      description: 'Kafka clients (functions, event source mappings)',
+      allowAllOutbound: true,
+    });
+    this.brokerCount = props.brokerCount ?? 3;
+    this.selfManagedAuth = props.authentication;
+  }
+
+  public connectionEnvironment(): Record<string, string> {
+    return {
+      KAFKA_BOOTSTRAP_SERVERS: this.bootstrapServers.join(','),
+      KAFKA_AUTH: this.selfManagedAuth.mechanism,
+      KAFKA_SECRET_ARN: this.selfManagedAuth.secret.secretArn,
+    };
+  }
+
+  /** Self-managed Kafka has no IAM resources; ACLs live in the cluster. Returns a pseudo ARN for naming. */
+  public topicArn(topicName: string): string {
+    return `arn:${Stack.of(this).partition}:kafka:::topic/${this.clusterName}/${topicName}`;
+  }
+
+  public groupArn(groupId: string): string {
+    return `arn:${Stack.of(this).partition}:kafka:::group/${this.clusterName}/${groupId}`;
+  }
+
+  public grantConnect(grantee: iam.IGrantable): iam.Grant {
+    const grant = this.selfManagedAuth.secret.grantRead(grantee);
+    this.selfManagedAuth.rootCa?.grantRead(grantee);
+    return grant;
+  }
+}

@@ -1,0 +1,77 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+
+/** Options for the VPC a new cluster creates when none is given. */
+export interface KafkaVpcProps {
+  /**
+   * NAT gateways. With none, subnets are isolated and functions reach AWS APIs
+   * through VPC endpoints only.
+   * @default 0
+   */
+  readonly natGateways?: number;
+  /**
+   * Also add an interface endpoint for the MSK control-plane API (kafka), which the topic
+   * custom resource needs to find brokers with GetBootstrapBrokers.
+   * @default false
+   */
+  readonly kafkaApiEndpoint?: boolean;
+  /**
+   * Retention of the VPC flow logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly flowLogRetention?: logs.RetentionDays;
+}
+
+/**
+ * A two-AZ VPC for brokers and functions: private subnets, interface endpoints for the
+ * APIs Lambda's Kafka pollers and the functions call (Lambda, STS, Secrets Manager),
+ * gateway endpoints for DynamoDB and S3, and flow logs.
+ */
+export class KafkaVpc extends Construct {
+  /** The VPC. */
+  public readonly vpc: ec2.Vpc;
+  /** The subnets brokers and functions are placed in. */
+  public readonly subnets: ec2.SubnetSelection;
+
+  constructor(scope: Construct, id: string, props: KafkaVpcProps = {}) {
+    super(scope, id);
+    const natGateways = props.natGateways ?? 0;
+    if (!Number.isInteger(natGateways) || natGateways < 0 || natGateways > 2) {
+      throw new Error(`natGateways must be an integer from 0 to 2, got ${natGateways}`);
+    }
+    const privateType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
+    const subnetConfiguration: ec2.SubnetConfiguration[] = [{ name: 'Private', subnetType: privateType, cidrMask: 22 }];
+    if (natGateways > 0) subnetConfiguration.push({ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 });
+
+    this.vpc = new ec2.Vpc(this, 'Vpc', {
+      maxAzs: 2,
+      natGateways,
+      subnetConfiguration,
+      restrictDefaultSecurityGroup: true,
+    });
+    this.subnets = { subnetType: privateType };
+
+    const flowLogGroup = new logs.LogGroup(this, 'FlowLogs', {
+      retention: props.flowLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogGroup),
+      trafficType: ec2.FlowLogTrafficType.REJECT,
+    });
+
+    this.vpc.addGatewayEndpoint('S3', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [this.subnets] });
+    this.vpc.addGatewayEndpoint('DynamoDb', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [this.subnets] });
+    const interfaces: Record<string, ec2.InterfaceVpcEndpointAwsService> = {
+      Lambda: ec2.InterfaceVpcEndpointAwsService.LAMBDA,
+      Sts: ec2.InterfaceVpcEndpointAwsService.STS,
+      SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
+    };
+    if (props.kafkaApiEndpoint) interfaces.Kafka = ec2.InterfaceVpcEndpointAwsService.KAFKA;
+    for (const [name, service] of Object.entries(interfaces)) {
+      this.vpc.addInterfaceEndpoint(name, { service, subnets: this.subnets, privateDnsEnabled: true });
+    }
+  }
+}

@@ -1,0 +1,93 @@
+import { Duration } from 'aws-cdk-lib';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KafkaDlq, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { KafkaTopic } from '../topic';
+
+/** What a dead letter resolves to for one consumer. */
+export interface BoundDeadLetter {
+  /** The mapping's on-failure destination. */
+  readonly onFailure: lambda.IEventSourceDlq;
+  /** Environment for the function runtime. */
+  readonly environment: Record<string, string>;
+  /** The dead-letter topic, if Kafka. */
+  readonly topic?: KafkaTopic;
+  /** The dead-letter queue, if SQS. */
+  readonly queue?: sqs.IQueue;
+  /** Grants the consumer's function the right to write dead letters. */
+  grant(fn: lambda.IFunction): void;
+}
+
+/** Where records go after a consumer's bounded retries are spent. */
+export abstract class DeadLetter {
+  /**
+   * A Kafka dead-letter topic in the same cluster (Lambda requires that).
+   * @param topic the topic; default: a new topic `<topic>.<consumer>.dlt`
+   */
+  public static kafkaTopic(topic?: KafkaTopic): DeadLetter {
+    return new KafkaTopicDeadLetter(topic);
+  }
+
+  /**
+   * An SQS queue.
+   * @param queue the queue; default: a new encrypted queue with 14 days' retention
+   */
+  public static sqs(queue?: sqs.IQueue): DeadLetter {
+    return new SqsDeadLetter(queue);
+  }
+
+  /** @internal */
+  public abstract _bind(scope: Construct, source: KafkaTopic, consumerName: string): BoundDeadLetter;
+}
+
+class KafkaTopicDeadLetter extends DeadLetter {
+  constructor(private readonly topic?: KafkaTopic) { super(); }
+
+  public _bind(scope: Construct, source: KafkaTopic, consumerName: string): BoundDeadLetter {
+    const topic = this.topic ?? new KafkaTopic(scope, 'DeadLetterTopic', {
+      cluster: source.cluster,
+      topicName: `${source.topicName}.${consumerName}.dlt`,
+      partitions: source.partitions,
+      replicationFactor: source.replicationFactor,
+    });
+    if (topic.cluster !== source.cluster) {
+      throw new Error(`deadLetter topic '${topic.topicName}' must be in the same cluster as topic '${source.topicName}'`);
+    }
+    if (topic.topicName === source.topicName) {
+      throw new Error(`deadLetter topic must differ from the consumed topic, got '${topic.topicName}' for both`);
+    }
+    return {
+      onFailure: new KafkaDlq(topic.topicName),
+      environment: { DEAD_LETTER_TOPIC: topic.topicName },
+      topic,
+      grant: (fn) => { topic.grantProduce(fn); },
+    };
+  }
+}
+
+class SqsDeadLetter extends DeadLetter {
+  constructor(private readonly queue?: sqs.IQueue) { super(); }
+
+  public _bind(scope: Construct, _source: KafkaTopic, _consumerName: string): BoundDeadLetter {
+    let queue = this.queue;
+    if (!queue) {
+      queue = new sqs.Queue(scope, 'DeadLetterQueue', {
+        encryption: sqs.QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      NagSuppressions.addResourceSuppressions(queue, [
+        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of a consumer' },
+      ]);
+    }
+    const q = queue;
+    return {
+      onFailure: new SqsDlq(q),
+      environment: { DEAD_LETTER_QUEUE_URL: q.queueUrl },
+      queue: q,
+      grant: (fn) => { q.grantSendMessages(fn); },
+    };
+  }
+}

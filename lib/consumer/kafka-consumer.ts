@@ -1,0 +1,327 @@
+import { Duration, Stack, Token } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import {
+  AuthenticationMethod, ManagedKafkaEventSource, SelfManagedKafkaEventSource,
+} from 'aws-cdk-lib/aws-lambda-event-sources';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { ClusterKind, IKafkaCluster } from '../cluster';
+import { KafkaTopic } from '../topic';
+import { DeadLetter } from './dead-letter';
+import { createFunction } from './function-defaults';
+import { defaultBatchingWindow, LatencyProfile } from './latency-profile';
+
+/** CloudWatch namespace of the runtime's own metrics (EMF), e.g. `DeadLetteredRecords`. */
+export const METRICS_NAMESPACE = 'MskPipelines';
+
+/** Provisioned pollers of a low-latency mapping. */
+export interface ProvisionedPollers {
+  /** @default 1 */
+  readonly minimum?: number;
+  /** @default 2 */
+  readonly maximum?: number;
+}
+
+/** Properties of a Kafka consumer. */
+export interface KafkaConsumerProps {
+  /** The cluster. */
+  readonly cluster: IKafkaCluster;
+  /** The topic to consume. */
+  readonly topic: KafkaTopic;
+  /** TypeScript entry of the function. */
+  readonly entry: string;
+  /**
+   * Exported handler name.
+   * @default 'handler'
+   */
+  readonly handler?: string;
+  /**
+   * Name of the consumer, used in the consumer group id, the dead-letter topic name and logs.
+   * @default - the construct id
+   */
+  readonly consumerName?: string;
+  /**
+   * Kafka consumer group id of the mapping. Lambda cannot change a mapping's group id:
+   * changing it replaces the mapping, and the new group starts from `startingPosition`.
+   * @default `<stack name>-<consumer name>`, stable across deployments
+   */
+  readonly consumerGroupId?: string;
+  /**
+   * Where a new consumer group starts.
+   * @default lambda.StartingPosition.TRIM_HORIZON
+   */
+  readonly startingPosition?: lambda.StartingPosition;
+  /**
+   * Records per batch (1..10000).
+   * @default 100
+   */
+  readonly batchSize?: number;
+  /**
+   * How long to gather records before invoking (0..300 s).
+   * @default - 500 ms economical, 0 low latency
+   */
+  readonly maxBatchingWindow?: Duration;
+  /**
+   * Filter-criteria patterns on the record, e.g. `{ value: { type: ['post.published'] } }`.
+   * @default - every record
+   */
+  readonly filters?: Array<Record<string, any>>;
+  /**
+   * Attempts per record before it is dead-lettered (1..10001). The runtime reads it as
+   * MAX_ATTEMPTS; in the low-latency profile the mapping also retries `maxAttempts - 1` times.
+   * @default 3
+   */
+  readonly maxAttempts?: number;
+  /**
+   * Where records go after `maxAttempts`.
+   * @default DeadLetter.kafkaTopic() (a new `<topic>.<consumer>.dlt`)
+   */
+  readonly deadLetter?: DeadLetter;
+  /**
+   * Polling profile.
+   * @default LatencyProfile.ECONOMICAL
+   */
+  readonly latency?: LatencyProfile;
+  /**
+   * Provisioned pollers (low latency only).
+   * @default { minimum: 1, maximum: 2 }
+   */
+  readonly provisionedPollers?: ProvisionedPollers;
+  /**
+   * Extra environment variables.
+   * @default {}
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * Function timeout (at most 14 minutes for Kafka mappings).
+   * @default Duration.seconds(60)
+   */
+  readonly timeout?: Duration;
+  /**
+   * Function memory in MB.
+   * @default 256
+   */
+  readonly memorySize?: number;
+  /**
+   * Topics the function may also write to (grants only).
+   * @default []
+   */
+  readonly produceTo?: KafkaTopic[];
+  /**
+   * Create alarms on offset lag, errors and dead-lettered records.
+   * @default true
+   */
+  readonly alarms?: boolean;
+}
+
+/**
+ * One Kafka-triggered function: a NodejsFunction with project defaults, its event source
+ * mapping (explicit consumer group, on-failure destination, filters), least-privilege IAM
+ * for its topic and group, a dead-letter destination and alarms.
+ */
+export class KafkaConsumer extends Construct {
+  public readonly function: NodejsFunction;
+  public readonly consumerName: string;
+  public readonly consumerGroupId: string;
+  public readonly latency: LatencyProfile;
+  public readonly eventSource: ManagedKafkaEventSource | SelfManagedKafkaEventSource;
+  public readonly deadLetterTopic?: KafkaTopic;
+  public readonly deadLetterQueue?: sqs.IQueue;
+  public readonly alarms: cloudwatch.Alarm[] = [];
+  private readonly topic: KafkaTopic;
+
+  constructor(scope: Construct, id: string, props: KafkaConsumerProps) {
+    super(scope, id);
+    const { cluster, topic } = props;
+    if (topic.cluster !== cluster) {
+      throw new Error(`topic '${topic.topicName}' belongs to another cluster than the consumer's cluster`);
+    }
+    this.topic = topic;
+    this.consumerName = props.consumerName ?? id;
+    if (!/^[a-zA-Z0-9._-]{1,100}$/.test(this.consumerName)) {
+      throw new Error(`consumerName must be 1-100 characters of [a-zA-Z0-9._-], got '${this.consumerName}'`);
+    }
+    this.consumerGroupId = props.consumerGroupId ?? `${Stack.of(this).stackName}-${this.consumerName}`;
+    validateGroupId(this.consumerGroupId);
+    this.latency = props.latency ?? LatencyProfile.ECONOMICAL;
+    const lowLatency = this.latency === LatencyProfile.LOW_LATENCY;
+
+    const batchSize = props.batchSize ?? 100;
+    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10000) {
+      throw new Error(`batchSize must be an integer from 1 to 10000, got ${batchSize}`);
+    }
+    const window = props.maxBatchingWindow ?? defaultBatchingWindow(this.latency);
+    if (window.toMilliseconds() > 300_000) {
+      throw new Error(`maxBatchingWindow must be at most 300 seconds, got ${window.toSeconds()} s`);
+    }
+    const maxAttempts = props.maxAttempts ?? 3;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10001) {
+      throw new Error(`maxAttempts must be an integer from 1 to 10001, got ${maxAttempts}`);
+    }
+    const timeout = props.timeout ?? Duration.seconds(60);
+    if (timeout.toSeconds() > 14 * 60) {
+      throw new Error(`timeout must be at most 14 minutes for a Kafka event source mapping, got ${timeout.toSeconds()} s`);
+    }
+    if (props.provisionedPollers && !lowLatency) {
+      throw new Error('provisionedPollers applies to latency LatencyProfile.LOW_LATENCY only, got LatencyProfile.ECONOMICAL');
+    }
+    for (const [i, f] of (props.filters ?? []).entries()) {
+      if (typeof f !== 'object' || f === null || Object.keys(f).length === 0) {
+        throw new Error(`filters[${i}] must be a non-empty pattern object, got ${JSON.stringify(f)}`);
+      }
+      const unknown = Object.keys(f).filter((k) => !['value', 'key', 'headers', 'topic', 'partition', 'offset', 'timestamp'].includes(k));
+      if (unknown.length > 0) {
+        throw new Error(`filters[${i}] may match value, key, headers, topic, partition, offset or timestamp, got '${unknown.join("', '")}'`);
+      }
+    }
+
+    const deadLetter = (props.deadLetter ?? DeadLetter.kafkaTopic())._bind(this, topic, this.consumerName);
+    this.deadLetterTopic = deadLetter.topic;
+    this.deadLetterQueue = deadLetter.queue;
+
+    this.function = createFunction(this, 'Function', {
+      entry: props.entry,
+      handler: props.handler,
+      description: `Consumer ${this.consumerName} of Kafka topic ${topic.topicName}`,
+      timeout,
+      memorySize: props.memorySize,
+      vpc: cluster.vpc,
+      vpcSubnets: cluster.vpcSubnets,
+      securityGroups: [cluster.clientSecurityGroup],
+      environment: {
+        ...props.environment,
+        ...cluster.connectionEnvironment(),
+        TOPIC_NAME: topic.topicName,
+        CONSUMER_GROUP_ID: this.consumerGroupId,
+        MAX_ATTEMPTS: String(maxAttempts),
+        POWERTOOLS_SERVICE_NAME: this.consumerName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...deadLetter.environment,
+      },
+    });
+
+    topic.grantConsume(this.function, this.consumerGroupId);
+    deadLetter.grant(this.function);
+    for (const extra of props.produceTo ?? []) extra.grantProduce(this.function);
+
+    const pollers = props.provisionedPollers ?? {};
+    const common = {
+      topic: topic.topicName,
+      consumerGroupId: this.consumerGroupId,
+      startingPosition: props.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON,
+      batchSize,
+      maxBatchingWindow: window,
+      filters: props.filters?.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+      onFailure: deadLetter.onFailure,
+      ...(lowLatency ? {
+        provisionedPollerConfig: { minimumPollers: pollers.minimum ?? 1, maximumPollers: pollers.maximum ?? 2 },
+        retryAttempts: maxAttempts - 1,
+        bisectBatchOnError: true,
+        reportBatchItemFailures: true,
+      } : {}),
+    };
+    if (cluster.kind === ClusterKind.SELF_MANAGED) {
+      const auth = cluster.selfManagedAuth!;
+      this.eventSource = new SelfManagedKafkaEventSource({
+        ...common,
+        bootstrapServers: cluster.bootstrapServers!,
+        vpc: cluster.vpc,
+        vpcSubnets: cluster.vpcSubnets,
+        securityGroup: cluster.clientSecurityGroup,
+        authenticationMethod: auth.mechanism === 'tls' ? AuthenticationMethod.CLIENT_CERTIFICATE_TLS_AUTH : AuthenticationMethod.SASL_SCRAM_512_AUTH,
+        secret: auth.secret,
+        rootCACertificate: auth.rootCa,
+      });
+    } else {
+      this.eventSource = new ManagedKafkaEventSource({ ...common, clusterArn: cluster.clusterArn! });
+    }
+    this.function.addEventSource(this.eventSource);
+    // The topic (and a dead-letter topic) must exist before Lambda starts polling.
+    const mapping = this.function.node.children.find((c) => c instanceof lambda.EventSourceMapping);
+    if (mapping) {
+      mapping.node.addDependency(topic.resource);
+      if (this.deadLetterTopic) mapping.node.addDependency(this.deadLetterTopic.resource);
+    }
+
+    if (props.alarms ?? true) this.createAlarms();
+    this.suppressNag();
+  }
+
+  /** Records the consumer group is behind the end of the topic (maximum over partitions). */
+  public metricOffsetLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Lambda',
+      metricName: 'OffsetLag',
+      dimensionsMap: { FunctionName: this.function.functionName },
+      statistic: 'Maximum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  /** Failed invocations of the function. */
+  public metricErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.function.metricErrors({ period: Duration.minutes(1), ...props });
+  }
+
+  /** Records the runtime sent to the dead-letter destination (EMF metric of the runtime). */
+  public metricDeadLettered(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: METRICS_NAMESPACE,
+      metricName: 'DeadLetteredRecords',
+      dimensionsMap: { service: this.consumerName },
+      statistic: 'Sum',
+      period: Duration.minutes(1),
+      ...props,
+    });
+  }
+
+  private createAlarms(): void {
+    const name = (what: string) => `${this.consumerName} ${what}`;
+    this.alarms.push(
+      this.metricOffsetLag().createAlarm(this, 'OffsetLagAlarm', {
+        alarmDescription: name(`is more than 1000 records behind on ${this.topic.topicName} for 5 minutes`),
+        threshold: 1000,
+        evaluationPeriods: 5,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      this.metricErrors().createAlarm(this, 'ErrorsAlarm', {
+        alarmDescription: name('function failed'),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+      this.metricDeadLettered().createAlarm(this, 'DeadLetteredAlarm', {
+        alarmDescription: name('dead-lettered records'),
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+  }
+
+  private suppressNag(): void {
+    NagSuppressions.addResourceSuppressions(this.function, [
+      { id: 'AwsSolutions-IAM4', reason: 'AWS managed execution roles for Lambda in a VPC reading MSK are the documented minimum', appliesTo: [
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole',
+      ] },
+      { id: 'AwsSolutions-IAM5', reason: 'X-Ray tracing needs PutTraceSegments on *', appliesTo: ['Resource::*'] },
+      { id: 'Serverless-LambdaDLQ', reason: 'Invoked synchronously by its Kafka event source mapping; failed records go to the mapping\'s on-failure destination' },
+      { id: 'Serverless-LambdaAsyncFailureDestination', reason: 'Invoked synchronously by its Kafka event source mapping' },
+    ], true);
+  }
+}
+
+function validateGroupId(groupId: string): void {
+  if (Token.isUnresolved(groupId)) return;
+  if (groupId.length < 1 || groupId.length > 200 || !/^[a-zA-Z0-9\-/*:_+=.@]+$/.test(groupId)) {
+    throw new Error(`consumerGroupId must be 1-200 characters of [a-zA-Z0-9-/*:_+=.@], got '${groupId}'`);
+  }
+}

@@ -1,0 +1,182 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { IKafkaCluster } from '../cluster';
+import { KafkaConsumer, KafkaConsumerProps } from '../consumer';
+import { KafkaTopic } from '../topic';
+import { ImportedKafkaTopic, ImportedTopicAttributes } from './imported-topic';
+
+/** A function that publishes: it can be granted rights and given environment variables (e.g. `lambda.Function`). */
+export interface IPublisherFunction extends iam.IGrantable {
+  addEnvironment(key: string, value: string): unknown;
+}
+
+/** Properties of a new fan-out topic. */
+export interface FanoutTopicProps {
+  /** The cluster the topic lives in. */
+  readonly cluster: IKafkaCluster;
+  /** Topic name (Kafka's rules: 1..249 characters of [a-zA-Z0-9._-]). Consumers in other stacks import it by this name. */
+  readonly topicName: string;
+  /**
+   * Partitions: the most consumers of one group that can work at once. Order holds per key within a partition.
+   * @default 3
+   */
+  readonly partitions?: number;
+  /**
+   * Replication factor.
+   * @default min(3, the cluster's broker count)
+   */
+  readonly replicationFactor?: number;
+  /**
+   * Topic-level configs, e.g. `{ 'retention.ms': '604800000' }`. Retention bounds how far a new consumer can replay.
+   * @default {}
+   */
+  readonly configs?: Record<string, string>;
+}
+
+/** Properties of one consumer of a fan-out topic: a KafkaConsumer's, minus what the topic decides. */
+export interface FanoutConsumerProps extends Omit<KafkaConsumerProps, 'cluster' | 'topic' | 'consumerName'> {
+  /**
+   * Table for the consumer's idempotency records (partition key `id`, TTL attribute `expiration`),
+   * read by `onceByEventId` through IDEMPOTENCY_TABLE. Several consumers may share one: records are
+   * prefixed by POWERTOOLS_SERVICE_NAME, which each consumer gets set to its own name.
+   * @default - a table of the consumer's own, so that no consumer's records can mask another's
+   */
+  readonly idempotencyTable?: dynamodb.ITable;
+}
+
+/** Consumer names become construct ids, group ids, service names and table ids: keep them plain. */
+const CONSUMER_NAME = /^[a-z][a-z0-9-]{0,47}$/;
+
+/** The consumer group of consumer `name` of `topicName`: stable across stacks and construct paths, so moving the consumer keeps its offsets. */
+export function fanoutConsumerGroupId(topicName: string, name: string): string {
+  return `${topicName}.${name}`;
+}
+
+/**
+ * Shared by the topic's owner and its importers: consumers and the publish grant only need the
+ * topic's name and cluster, never the resource that created it.
+ */
+abstract class FanoutTopicBase extends Construct {
+  public abstract readonly topicName: string;
+  public abstract readonly cluster: IKafkaCluster;
+  /** The consumers added through this construct, by name. */
+  public readonly consumers: Record<string, KafkaConsumer> = {};
+  /** Idempotency table per consumer name (the same table for consumers that share one). */
+  public readonly idempotencyTables: Record<string, dynamodb.ITable> = {};
+  protected abstract readonly kafkaTopic: KafkaTopic | ImportedKafkaTopic;
+
+  /**
+   * A new consumer of the topic: its own function, event source mapping, consumer group
+   * (`<topic>.<name>` unless given), dead-letter topic, bounded retries, filters and alarms.
+   * Adding one changes nothing in the stack that owns the topic or the publisher.
+   */
+  public addConsumer(name: string, props: FanoutConsumerProps): KafkaConsumer {
+    if (!CONSUMER_NAME.test(name)) {
+      throw new Error(`consumer name must be 1-48 characters of a-z, 0-9 and '-', starting with a letter; got ${JSON.stringify(name)}`);
+    }
+    if (this.consumers[name]) throw new Error(`consumer name ${JSON.stringify(name)} is already used on topic ${this.topicName}`);
+    const { idempotencyTable, ...consumerProps } = props;
+    const table = idempotencyTable ?? this.newIdempotencyTable(name);
+    const consumer = new KafkaConsumer(this, pascal(name), {
+      ...consumerProps,
+      cluster: this.cluster,
+      // KafkaConsumer reads only the name, ARN, cluster and grants of its topic; an import has them all.
+      topic: this.kafkaTopic as KafkaTopic,
+      consumerName: name,
+      consumerGroupId: props.consumerGroupId ?? fanoutConsumerGroupId(this.topicName, name),
+      environment: {
+        POWERTOOLS_SERVICE_NAME: `${this.topicName}.${name}`,
+        ...props.environment,
+        IDEMPOTENCY_TABLE: table.tableName,
+      },
+    });
+    table.grantReadWriteData(consumer.function);
+    this.consumers[name] = consumer;
+    this.idempotencyTables[name] = table;
+    return consumer;
+  }
+
+  /**
+   * Lets a function publish to the topic: produce rights on the topic only, plus TOPIC_NAME and
+   * the cluster's connection environment. The function is expected in the cluster's VPC with its
+   * client security group.
+   */
+  public grantPublish(publisher: IPublisherFunction): iam.Grant {
+    const grant = this.kafkaTopic.grantProduce(publisher);
+    for (const [key, value] of Object.entries(this.cluster.connectionEnvironment())) publisher.addEnvironment(key, value);
+    publisher.addEnvironment('TOPIC_NAME', this.topicName);
+    return grant;
+  }
+
+  private newIdempotencyTable(name: string): dynamodb.Table {
+    return new dynamodb.Table(this, `${pascal(name)}IdempotencyTable`, {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // Idempotency records expire within a day; nothing worth keeping once the consumer is gone.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+  }
+}
+
+/**
+ * A topic that one publisher writes and any number of consumers read, each on its own. Consumers
+ * may be added here or, in another stack, on `FanoutTopic.fromTopicName(...)`: the stack that owns
+ * the topic (and its publisher) never references them.
+ */
+export class FanoutTopic extends FanoutTopicBase {
+  /** A fan-out topic created elsewhere, by name: add consumers to it from any stack. */
+  public static fromTopicName(scope: Construct, id: string, attrs: ImportedTopicAttributes): IFanoutTopic {
+    return new ImportedFanoutTopic(scope, id, attrs);
+  }
+
+  public readonly topicName: string;
+  public readonly cluster: IKafkaCluster;
+  /** The topic resource. */
+  public readonly topic: KafkaTopic;
+  protected readonly kafkaTopic: KafkaTopic;
+
+  constructor(scope: Construct, id: string, props: FanoutTopicProps) {
+    super(scope, id);
+    this.topic = new KafkaTopic(this, 'Topic', {
+      cluster: props.cluster,
+      topicName: props.topicName,
+      partitions: props.partitions,
+      replicationFactor: props.replicationFactor,
+      configs: props.configs,
+    });
+    this.kafkaTopic = this.topic;
+    this.topicName = this.topic.topicName;
+    this.cluster = props.cluster;
+  }
+}
+
+class ImportedFanoutTopic extends FanoutTopicBase {
+  public readonly topicName: string;
+  public readonly cluster: IKafkaCluster;
+  protected readonly kafkaTopic: ImportedKafkaTopic;
+
+  constructor(scope: Construct, id: string, attrs: ImportedTopicAttributes) {
+    super(scope, id);
+    this.kafkaTopic = new ImportedKafkaTopic(this, 'Topic', attrs);
+    this.topicName = attrs.topicName;
+    this.cluster = attrs.cluster;
+  }
+}
+
+/** A fan-out topic, owned here or imported by name. */
+export interface IFanoutTopic extends Construct {
+  readonly topicName: string;
+  readonly cluster: IKafkaCluster;
+  readonly consumers: Record<string, KafkaConsumer>;
+  readonly idempotencyTables: Record<string, dynamodb.ITable>;
+  addConsumer(name: string, props: FanoutConsumerProps): KafkaConsumer;
+  grantPublish(publisher: IPublisherFunction): iam.Grant;
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
+}

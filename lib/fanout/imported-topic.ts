@@ -1,0 +1,60 @@
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { ClusterKind, IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
+import { validateTopicName } from '../topic';
+
+/** What an imported topic is built from: only names, so nothing is exported across stacks for it. */
+export interface ImportedTopicAttributes {
+  /** The cluster the topic lives in. */
+  readonly cluster: IKafkaCluster;
+  /** The topic's name, created by another stack (or outside CDK). */
+  readonly topicName: string;
+  /**
+   * Partitions of the topic; dead-letter topics created for its consumers get as many.
+   * @default 3
+   */
+  readonly partitions?: number;
+  /**
+   * Replication factor of the topic; dead-letter topics created for its consumers get the same.
+   * @default min(3, the cluster's broker count)
+   */
+  readonly replicationFactor?: number;
+}
+
+/**
+ * A topic created elsewhere, referenced by name: the consumer side of a fan-out. It creates no
+ * resource; grants are built from the cluster and the name alone, the same as KafkaTopic's.
+ */
+export class ImportedKafkaTopic extends Construct {
+  public readonly topicName: string;
+  public readonly topicArn: string;
+  public readonly cluster: IKafkaCluster;
+  public readonly partitions: number;
+  public readonly replicationFactor: number;
+
+  constructor(scope: Construct, id: string, attrs: ImportedTopicAttributes) {
+    super(scope, id);
+    validateTopicName(attrs.topicName);
+    this.topicName = attrs.topicName;
+    this.cluster = attrs.cluster;
+    this.topicArn = attrs.cluster.topicArn(attrs.topicName);
+    this.partitions = attrs.partitions ?? 3;
+    this.replicationFactor = attrs.replicationFactor ?? Math.min(SERVERLESS_REPLICAS, attrs.cluster.brokerCount);
+  }
+
+  /** Lets the grantee write records to the topic. */
+  public grantProduce(grantee: iam.IGrantable): iam.Grant {
+    this.cluster.grantConnect(grantee);
+    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return iam.Grant.drop(grantee, 'self-managed Kafka authorizes with ACLs');
+    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:WriteDataIdempotently'], resourceArns: [this.cluster.clusterArn!] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resourceArns: [this.topicArn] });
+  }
+
+  /** Lets the grantee read the topic as consumer group `groupId`. */
+  public grantConsume(grantee: iam.IGrantable, groupId: string): iam.Grant {
+    this.cluster.grantConnect(grantee);
+    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return iam.Grant.drop(grantee, 'self-managed Kafka authorizes with ACLs');
+    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resourceArns: [this.cluster.groupArn(groupId)] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resourceArns: [this.topicArn] });
+  }
+}

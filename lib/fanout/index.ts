@@ -1,0 +1,2 @@
+export * from './fanout-topic';
+export * from './imported-topic';

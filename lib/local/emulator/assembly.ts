@@ -1,0 +1,316 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  AssemblyModel, FunctionModel, LocalEndpoints, MappingModel, RouteModel, ScheduleModel, StackModel, TableModel, TopicModel,
+} from './model';
+import { Resolver, ResolverStack } from './resolve';
+
+/**
+ * Reads a cloud assembly (`cdk.out`: manifest.json, templates, asset manifests, nested
+ * assemblies of stages) into the model the emulator runs. References are resolved against the
+ * local services given in `local`.
+ */
+export interface LoadAssemblyOptions {
+  /** Only these stacks (by name or display name); default all. */
+  readonly stacks?: string[];
+}
+
+interface RawStack extends ResolverStack {
+  readonly templateFile: string;
+  readonly displayName: string;
+}
+
+const DEFAULT_REGION = 'us-east-1';
+
+export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAssemblyOptions = {}): AssemblyModel {
+  const absDir = path.resolve(dir);
+  const assets = new Map<string, string>();
+  const all = readStacks(absDir, assets);
+  const resolver = new Resolver(all, local);
+  const wanted = options.stacks && options.stacks.length > 0
+    ? all.filter((s) => options.stacks!.some((n) => n === s.name || n === s.displayName || s.displayName.endsWith(`/${n}`)))
+    : all;
+
+  const topics = new Map<string, TopicModel>();
+  const tables: TableModel[] = [];
+  const functions: FunctionModel[] = [];
+  const mappings: MappingModel[] = [];
+  const routes: RouteModel[] = [];
+  const schedules: ScheduleModel[] = [];
+  const apis: AssemblyModel['apis'] = [];
+
+  for (const stack of wanted) {
+    const resources: Record<string, any> = stack.template.Resources ?? {};
+    for (const [id, res] of Object.entries(resources)) {
+      const props = res.Properties ?? {};
+      switch (res.Type) {
+        case 'AWS::MSK::Topic':
+        case 'Custom::KafkaTopic': {
+          const name = resolver.physicalName(stack, id);
+          topics.set(name, {
+            name,
+            logicalId: id,
+            stack: stack.name,
+            partitions: Number(resolver.resolve(stack, props.PartitionCount ?? props.NumPartitions ?? 1)),
+            replicationFactor: Number(resolver.resolve(stack, props.ReplicationFactor ?? 1)),
+            configs: parseTopicConfigs(resolver.resolve(stack, props.Configs)),
+          });
+          break;
+        }
+        case 'AWS::DynamoDB::Table':
+        case 'AWS::DynamoDB::GlobalTable':
+          tables.push(readTable(resolver, stack, id, props));
+          break;
+        case 'AWS::Lambda::Function': {
+          const fn = readFunction(resolver, stack, id, res, absDir, assets, local);
+          if (fn) functions.push(fn);
+          break;
+        }
+        case 'AWS::ApiGatewayV2::Api':
+          apis.push({ logicalId: id, stack: stack.name, name: String(resolver.resolve(stack, props.Name ?? id)) });
+          break;
+        case 'AWS::ApiGatewayV2::Route': {
+          const route = readRoute(resolver, stack, props);
+          if (route) routes.push(route);
+          break;
+        }
+        case 'AWS::Scheduler::Schedule':
+          schedules.push(readSchedule(resolver, stack, id, props));
+          break;
+      }
+    }
+  }
+  // Mappings last: they name functions (maybe of other stacks via exports) and topics.
+  for (const stack of wanted) {
+    for (const [id, res] of Object.entries<any>(stack.template.Resources ?? {})) {
+      if (res.Type !== 'AWS::Lambda::EventSourceMapping') continue;
+      const mapping = readMapping(resolver, stack, id, res.Properties ?? {}, functions);
+      if (!mapping) continue;
+      mappings.push(mapping);
+      for (const t of mapping.topics) {
+        if (!topics.has(t)) topics.set(t, { name: t, partitions: -1, replicationFactor: 1, configs: {} });
+      }
+      if (mapping.onFailure?.kind === 'kafka' && !topics.has(mapping.onFailure.topic)) {
+        const source = topics.get(mapping.topics[0]);
+        topics.set(mapping.onFailure.topic, { name: mapping.onFailure.topic, partitions: source?.partitions ?? -1, replicationFactor: 1, configs: {} });
+      }
+    }
+  }
+
+  const stacks: StackModel[] = wanted.map((s) => ({ name: s.name, templateFile: s.templateFile, region: s.region, resources: s.template.Resources ?? {} }));
+  return { dir: absDir, stacks, topics: [...topics.values()], tables, functions, mappings, routes, schedules, apis };
+}
+
+function readStacks(dir: string, assets: Map<string, string>): RawStack[] {
+  const manifestFile = path.join(dir, 'manifest.json');
+  if (!fs.existsSync(manifestFile)) throw new Error(`No cloud assembly at ${dir}: manifest.json is missing (run 'cdk synth' first)`);
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  const stacks: RawStack[] = [];
+  for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
+    const props = artifact.properties ?? {};
+    if (artifact.type === 'cdk:asset-manifest') {
+      readAssetManifest(dir, path.join(dir, props.file), assets);
+    } else if (artifact.type === 'aws:cloudformation:stack') {
+      const templateFile = path.join(dir, props.templateFile);
+      const region = /^aws:\/\/[^/]+\/([a-z0-9-]+)$/.exec(artifact.environment ?? '')?.[1] ?? DEFAULT_REGION;
+      stacks.push({
+        name: props.stackName ?? id,
+        displayName: artifact.displayName ?? id,
+        templateFile,
+        region: region === 'unknown-region' ? DEFAULT_REGION : region,
+        template: JSON.parse(fs.readFileSync(templateFile, 'utf8')),
+      });
+    } else if (artifact.type === 'cdk:cloud-assembly') {
+      stacks.push(...readStacks(path.join(dir, props.directoryName), assets));
+    }
+  }
+  return stacks;
+}
+
+function readAssetManifest(dir: string, file: string, assets: Map<string, string>): void {
+  if (!fs.existsSync(file)) return;
+  const manifest = JSON.parse(fs.readFileSync(file, 'utf8'));
+  for (const [hash, asset] of Object.entries<any>(manifest.files ?? {})) {
+    const source = asset.source?.path;
+    if (!source) continue;
+    for (const dest of Object.values<any>(asset.destinations ?? {})) {
+      if (dest.objectKey) assets.set(dest.objectKey, path.join(dir, source));
+    }
+    assets.set(`${hash}.zip`, path.join(dir, source));
+  }
+}
+
+function parseTopicConfigs(raw: unknown): Record<string, string> {
+  if (raw === undefined || raw === null || raw === '') return {};
+  if (Array.isArray(raw)) {
+    return Object.fromEntries(raw.map((c: any) => [String(c.Key ?? c.Name ?? c.name), String(c.Value ?? c.value)]));
+  }
+  if (typeof raw === 'object') return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, String(v)]));
+  // AWS::MSK::Topic: base64 of the topic properties (JSON or Java properties).
+  const text = Buffer.from(String(raw), 'base64').toString('utf8');
+  try {
+    const json = JSON.parse(text);
+    if (json && typeof json === 'object') return Object.fromEntries(Object.entries(json).map(([k, v]) => [k, String(v)]));
+  } catch { /* properties format below */ }
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([^#=\s][^=]*)=(.*)$/.exec(line);
+    if (m) out[m[1].trim()] = m[2].trim();
+  }
+  return out;
+}
+
+function readTable(resolver: Resolver, stack: ResolverStack, id: string, rawProps: any): TableModel {
+  const props = resolver.resolve(stack, rawProps);
+  const gsis = (props.GlobalSecondaryIndexes ?? []).map((g: any) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection ?? { ProjectionType: 'ALL' } }));
+  const lsis = (props.LocalSecondaryIndexes ?? []).map((g: any) => ({ IndexName: g.IndexName, KeySchema: g.KeySchema, Projection: g.Projection ?? { ProjectionType: 'ALL' } }));
+  const ttl = props.TimeToLiveSpecification;
+  return {
+    name: resolver.physicalName(stack, id),
+    logicalId: id,
+    stack: stack.name,
+    keySchema: props.KeySchema ?? [],
+    attributeDefinitions: props.AttributeDefinitions ?? [],
+    globalSecondaryIndexes: gsis,
+    localSecondaryIndexes: lsis,
+    ttlAttribute: ttl && ttl.Enabled !== false ? ttl.AttributeName : undefined,
+    streamViewType: props.StreamSpecification?.StreamViewType,
+  };
+}
+
+function readFunction(
+  resolver: Resolver, stack: ResolverStack, id: string, res: any, dir: string, assets: Map<string, string>, local: LocalEndpoints,
+): FunctionModel | undefined {
+  const props = res.Properties ?? {};
+  const runtime = String(resolver.resolve(stack, props.Runtime ?? ''));
+  if (!runtime.startsWith('nodejs')) return undefined;
+  let codeDir: string | undefined;
+  const key = props.Code?.S3Key !== undefined ? resolver.resolve(stack, props.Code.S3Key) : undefined;
+  if (typeof key === 'string') codeDir = assets.get(key) ?? assets.get(path.basename(key));
+  if (!codeDir && res.Metadata?.['aws:asset:path']) codeDir = path.resolve(dir, res.Metadata['aws:asset:path']);
+  if (!codeDir || !fs.existsSync(codeDir)) return undefined;
+
+  const name = resolver.physicalName(stack, id);
+  const region = resolver.region(stack);
+  const environment: Record<string, string> = {};
+  for (const [k, v] of Object.entries<unknown>(resolver.resolve(stack, props.Environment?.Variables ?? {}))) {
+    environment[k] = typeof v === 'string' ? v : JSON.stringify(v);
+  }
+  // Local mode: brokers are given, not discovered from a cluster ARN.
+  delete environment.KAFKA_CLUSTER_ARN;
+  Object.assign(environment, {
+    KAFKA_BOOTSTRAP_SERVERS: local.kafkaBrokers,
+    KAFKA_AUTH: 'none',
+    AWS_ENDPOINT_URL_DYNAMODB: local.dynamodbEndpoint,
+    AWS_REGION: region,
+    AWS_DEFAULT_REGION: region,
+    AWS_ACCESS_KEY_ID: 'local',
+    AWS_SECRET_ACCESS_KEY: 'local',
+    AWS_LAMBDA_FUNCTION_NAME: name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.MemorySize ?? 128),
+    AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
+    LAMBDA_TASK_ROOT: codeDir,
+    TZ: 'UTC',
+  });
+  return {
+    name,
+    logicalId: id,
+    stack: stack.name,
+    path: res.Metadata?.['aws:cdk:path'],
+    arn: resolver.arn(stack, id),
+    codeDir,
+    handler: String(resolver.resolve(stack, props.Handler ?? 'index.handler')),
+    runtime,
+    timeout: Number(resolver.resolve(stack, props.Timeout ?? 3)),
+    memorySize: Number(resolver.resolve(stack, props.MemorySize ?? 128)),
+    environment,
+  };
+}
+
+/** Finds the function a resolved name or ARN designates. */
+export function findFunction(functions: FunctionModel[], nameOrArn: string): FunctionModel | undefined {
+  return functions.find((f) => f.name === nameOrArn || f.arn === nameOrArn || f.logicalId === nameOrArn || f.path === nameOrArn)
+    ?? functions.find((f) => nameOrArn.includes(`:function:${f.name}`));
+}
+
+function readMapping(resolver: Resolver, stack: ResolverStack, id: string, rawProps: any, functions: FunctionModel[]): MappingModel | undefined {
+  const props = resolver.resolve(stack, rawProps);
+  const topics: string[] = props.Topics ?? [];
+  const selfManaged = props.SelfManagedEventSource !== undefined;
+  const arn: string | undefined = props.EventSourceArn;
+  if (!selfManaged && !(arn ?? '').startsWith('arn:aws:kafka:')) return undefined; // not a Kafka mapping
+  const fn = findFunction(functions, String(props.FunctionName));
+  if (!fn) return undefined;
+  const kafkaConfig = props.AmazonManagedKafkaEventSourceConfig ?? props.SelfManagedKafkaEventSourceConfig ?? {};
+  const destination: string | undefined = props.DestinationConfig?.OnFailure?.Destination;
+  let onFailure: MappingModel['onFailure'];
+  if (destination?.startsWith('kafka://')) onFailure = { kind: 'kafka', topic: destination.slice('kafka://'.length) };
+  else if (destination?.startsWith('arn:aws:sqs:')) onFailure = { kind: 'sqs', queue: destination.split(':').pop()!, arn: destination };
+  else if (destination) onFailure = { kind: 'other', arn: destination };
+  const position = props.StartingPosition ?? 'LATEST';
+  return {
+    logicalId: id,
+    stack: stack.name,
+    functionName: fn.name,
+    topics,
+    eventSource: selfManaged ? 'SelfManagedKafka' : 'aws:kafka',
+    eventSourceArn: selfManaged ? undefined : arn,
+    startingPosition: position,
+    startingPositionTimestamp: props.StartingPositionTimestamp,
+    batchSize: Number(props.BatchSize ?? 100),
+    batchingWindow: Number(props.MaximumBatchingWindowInSeconds ?? 0.5),
+    filters: (props.FilterCriteria?.Filters ?? []).map((f: any) => (typeof f.Pattern === 'string' ? JSON.parse(f.Pattern) : f.Pattern)),
+    consumerGroupId: kafkaConfig.ConsumerGroupId ?? `lambda-esm-${stack.name}-${id}`,
+    onFailure,
+    reportBatchItemFailures: (props.FunctionResponseTypes ?? []).includes('ReportBatchItemFailures'),
+    maximumRetryAttempts: props.MaximumRetryAttempts !== undefined ? Number(props.MaximumRetryAttempts) : -1,
+    bisectBatchOnFunctionError: props.BisectBatchOnFunctionError === true || props.BisectBatchOnFunctionError === 'true',
+    maximumRecordAgeInSeconds: props.MaximumRecordAgeInSeconds !== undefined ? Number(props.MaximumRecordAgeInSeconds) : -1,
+    provisionedPollers: props.ProvisionedPollerConfig
+      ? { minimum: props.ProvisionedPollerConfig.MinimumPollers, maximum: props.ProvisionedPollerConfig.MaximumPollers }
+      : undefined,
+    enabled: props.Enabled !== false && props.Enabled !== 'false',
+  };
+}
+
+function readRoute(resolver: Resolver, stack: ResolverStack, rawProps: any): RouteModel | undefined {
+  const props = rawProps;
+  const routeKey = String(resolver.resolve(stack, props.RouteKey));
+  const target = props.Target !== undefined ? String(resolver.resolve(stack, props.Target)) : undefined;
+  const apiLogicalId = props.ApiId?.Ref ?? String(resolver.resolve(stack, props.ApiId));
+  if (!target) return undefined;
+  const integrationId = target.replace(/^integrations\//, '');
+  const integration = stack.template.Resources?.[integrationId];
+  if (!integration) return undefined;
+  const uri = String(resolver.resolve(stack, integration.Properties?.IntegrationUri ?? ''));
+  const m = /:function:([^/:]+)/.exec(uri);
+  if (!m) return undefined;
+  return {
+    apiLogicalId,
+    stack: stack.name,
+    routeKey,
+    functionName: m[1],
+    payloadFormatVersion: String(resolver.resolve(stack, integration.Properties?.PayloadFormatVersion ?? '2.0')),
+  };
+}
+
+function readSchedule(resolver: Resolver, stack: ResolverStack, id: string, rawProps: any): ScheduleModel {
+  const props = resolver.resolve(stack, rawProps);
+  const targetArn: string | undefined = props.Target?.Arn;
+  const fnMatch = targetArn ? /:function:([^/:]+)/.exec(targetArn) : null;
+  let input: unknown = props.Target?.Input;
+  if (typeof input === 'string') {
+    try { input = JSON.parse(input); } catch { /* keep the raw string */ }
+  }
+  return {
+    name: resolver.physicalName(stack, id),
+    logicalId: id,
+    stack: stack.name,
+    expression: props.ScheduleExpression,
+    timezone: props.ScheduleExpressionTimezone,
+    functionName: fnMatch?.[1],
+    input,
+    enabled: props.State !== 'DISABLED',
+  };
+}

@@ -1,0 +1,237 @@
+import { randomUUID } from 'crypto';
+import * as readline from 'readline';
+import { Worker } from 'worker_threads';
+import { FunctionModel } from './model';
+
+/**
+ * Runs one function like Lambda runs it: each execution environment is a worker thread with
+ * the function's own environment and module state, kept warm between invocations, one
+ * invocation at a time; a timed-out environment is discarded and the next one starts cold.
+ */
+
+/** What an invocation came to. */
+export interface InvokeResult {
+  readonly outcome: 'succeeded' | 'failed' | 'timed-out';
+  readonly result?: unknown;
+  readonly error?: { errorType: string; errorMessage: string; stack?: string };
+  readonly requestId: string;
+  readonly start: number;
+  readonly end: number;
+  readonly coldStart: boolean;
+}
+
+export interface FunctionHostOptions {
+  /** Most execution environments at once (concurrent invocations across partitions). @default 4 */
+  readonly maxConcurrency?: number;
+  /** Receives each log line of the function, already prefixed with `[name]`. */
+  readonly onLog?: (line: string, fn: FunctionModel) => void;
+}
+
+// Runs inside the worker: plain JavaScript so that it works under ts-jest, tsx and compiled code alike.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('worker_threads');
+const path = require('path');
+const url = require('url');
+let handlerPromise;
+function loadHandler() {
+  if (!handlerPromise) handlerPromise = (async () => {
+    const h = workerData.handler;
+    const dot = h.lastIndexOf('.');
+    const file = path.join(workerData.codeDir, h.slice(0, dot));
+    const exportName = h.slice(dot + 1);
+    let mod;
+    try { mod = require(file); }
+    catch (e) {
+      if (e && (e.code === 'ERR_REQUIRE_ESM' || e.code === 'MODULE_NOT_FOUND')) {
+        const fs = require('fs');
+        const mjs = file + '.mjs';
+        if (fs.existsSync(mjs)) mod = await import(url.pathToFileURL(mjs).href);
+        else throw e;
+      } else throw e;
+    }
+    const fn = mod[exportName] ?? (mod.default && mod.default[exportName]);
+    if (typeof fn !== 'function') {
+      const err = new Error(h + ' is undefined or not exported');
+      err.name = 'Runtime.HandlerNotFound';
+      throw err;
+    }
+    return fn;
+  })();
+  return handlerPromise;
+}
+function serialiseError(e) {
+  if (e instanceof Error) return { errorType: e.name || 'Error', errorMessage: e.message, stack: e.stack };
+  return { errorType: 'Error', errorMessage: typeof e === 'string' ? e : JSON.stringify(e) };
+}
+parentPort.on('message', async (msg) => {
+  const ctx = msg.context;
+  const context = {
+    ...ctx,
+    callbackWaitsForEmptyEventLoop: true,
+    getRemainingTimeInMillis: () => Math.max(0, ctx.deadline - Date.now()),
+    done() {}, succeed() {}, fail() {},
+  };
+  try {
+    const handler = await loadHandler();
+    const result = await new Promise((resolve, reject) => {
+      const callback = (err, value) => (err ? reject(err) : resolve(value));
+      const ret = handler(msg.event, context, callback);
+      if (ret && typeof ret.then === 'function') ret.then(resolve, reject);
+      else if (handler.length < 3) resolve(ret);
+    });
+    let cloned = result;
+    try { cloned = result === undefined ? null : JSON.parse(JSON.stringify(result)); } catch { cloned = String(result); }
+    parentPort.postMessage({ id: msg.id, ok: true, result: cloned });
+  } catch (e) {
+    parentPort.postMessage({ id: msg.id, ok: false, error: serialiseError(e) });
+  }
+});
+`;
+
+interface Env {
+  readonly worker: Worker;
+  invocations: number;
+  pending?: { id: string; settle: (r: { ok: boolean; result?: unknown; error?: InvokeResult['error'] }) => void };
+  dead: boolean;
+}
+
+export class FunctionHost {
+  private readonly idle: Env[] = [];
+  private readonly all = new Set<Env>();
+  private readonly waiters: Array<(env: Env) => void> = [];
+  private readonly maxConcurrency: number;
+  private stopped = false;
+
+  constructor(public readonly model: FunctionModel, private readonly options: FunctionHostOptions = {}) {
+    this.maxConcurrency = options.maxConcurrency ?? 4;
+  }
+
+  /** Number of live execution environments. */
+  get environments(): number {
+    return this.all.size;
+  }
+
+  /** Invokes the handler with `event`, waiting for a free execution environment if all are busy. */
+  async invoke(event: unknown): Promise<InvokeResult> {
+    if (this.stopped) throw new Error(`Function ${this.model.name} is stopped`);
+    const env = await this.acquire();
+    const coldStart = env.invocations === 0;
+    env.invocations++;
+    const requestId = randomUUID();
+    const start = Date.now();
+    const deadline = start + this.model.timeout * 1000;
+    const raw = await new Promise<{ ok: boolean; result?: unknown; error?: InvokeResult['error']; timedOut?: boolean }>((resolve) => {
+      const timer = setTimeout(() => {
+        env.pending = undefined;
+        this.discard(env);
+        resolve({ ok: false, timedOut: true });
+      }, this.model.timeout * 1000);
+      env.pending = {
+        id: requestId,
+        settle: (r) => {
+          clearTimeout(timer);
+          env.pending = undefined;
+          resolve(r);
+        },
+      };
+      env.worker.postMessage({
+        id: requestId,
+        event,
+        context: {
+          functionName: this.model.name,
+          functionVersion: '$LATEST',
+          invokedFunctionArn: this.model.arn,
+          memoryLimitInMB: String(this.model.memorySize),
+          awsRequestId: requestId,
+          logGroupName: `/aws/lambda/${this.model.name}`,
+          logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,
+          deadline,
+        },
+      });
+    });
+    const end = Date.now();
+    this.release(env);
+    if (raw.timedOut) {
+      const seconds = this.model.timeout;
+      this.log(`${new Date(end).toISOString()} ${requestId} Task timed out after ${seconds.toFixed(2)} seconds`);
+      return { outcome: 'timed-out', requestId, start, end, coldStart, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds.toFixed(2)} seconds` } };
+    }
+    if (!raw.ok) return { outcome: 'failed', requestId, start, end, coldStart, error: raw.error };
+    return { outcome: 'succeeded', result: raw.result, requestId, start, end, coldStart };
+  }
+
+  /** Terminates every execution environment. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all([...this.all].map((env) => {
+      env.dead = true;
+      env.pending?.settle({ ok: false, error: { errorType: 'Runtime.Stopped', errorMessage: 'emulator stopped' } });
+      return env.worker.terminate();
+    }));
+    this.all.clear();
+    this.idle.length = 0;
+  }
+
+  private acquire(): Promise<Env> {
+    const env = this.idle.pop();
+    if (env) return Promise.resolve(env);
+    if (this.all.size < this.maxConcurrency) return Promise.resolve(this.spawn());
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(env: Env): void {
+    if (this.stopped) return;
+    const next = this.waiters.shift();
+    if (env.dead) {
+      if (next) next(this.spawn());
+      return;
+    }
+    if (next) next(env);
+    else this.idle.push(env);
+  }
+
+  private discard(env: Env): void {
+    env.dead = true;
+    this.all.delete(env);
+    const i = this.idle.indexOf(env);
+    if (i >= 0) this.idle.splice(i, 1);
+    void env.worker.terminate();
+  }
+
+  private spawn(): Env {
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      env: { ...this.model.environment },
+      workerData: { codeDir: this.model.codeDir, handler: this.model.handler },
+      stdout: true,
+      stderr: true,
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, this.model.memorySize) },
+    });
+    const env: Env = { worker, invocations: 0, dead: false };
+    this.all.add(env);
+    for (const stream of [worker.stdout, worker.stderr]) {
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.log(line));
+    }
+    worker.on('message', (msg: { id: string; ok: boolean; result?: unknown; error?: InvokeResult['error'] }) => {
+      if (env.pending?.id === msg.id) env.pending.settle(msg);
+    });
+    const crash = (error: InvokeResult['error']) => {
+      if (env.dead) return;
+      this.discard(env);
+      env.pending?.settle({ ok: false, error });
+    };
+    worker.on('error', (e: Error) => {
+      this.log(`Uncaught ${e.name}: ${e.message}`);
+      crash({ errorType: 'Runtime.ExitError', errorMessage: `${e.name}: ${e.message}`, stack: e.stack });
+    });
+    worker.on('exit', (code) => crash({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}` }));
+    worker.unref();
+    return env;
+  }
+
+  private log(line: string): void {
+    const prefixed = `[${this.model.name}] ${line}`;
+    if (this.options.onLog) this.options.onLog(prefixed, this.model);
+    else process.stdout.write(`${prefixed}\n`);
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * The graph the emulator runs, read from a synthesized cloud assembly. Every field comes from a
+ * template property; nothing here is declared by hand.
+ */
+
+/** A Kafka topic declared by `AWS::MSK::Topic` or `Custom::KafkaTopic`, or implied by a mapping. */
+export interface TopicModel {
+  readonly name: string;
+  readonly partitions: number;
+  readonly replicationFactor: number;
+  readonly configs: Record<string, string>;
+  /** Logical id of the declaring resource; undefined when implied (mapping topic, dead-letter topic). */
+  readonly logicalId?: string;
+  readonly stack?: string;
+}
+
+export interface KeyElement {
+  readonly AttributeName: string;
+  readonly KeyType: 'HASH' | 'RANGE';
+}
+
+export interface TableModel {
+  readonly name: string;
+  readonly logicalId: string;
+  readonly stack: string;
+  readonly keySchema: KeyElement[];
+  readonly attributeDefinitions: { AttributeName: string; AttributeType: string }[];
+  readonly globalSecondaryIndexes: { IndexName: string; KeySchema: KeyElement[]; Projection: unknown }[];
+  readonly localSecondaryIndexes: { IndexName: string; KeySchema: KeyElement[]; Projection: unknown }[];
+  readonly ttlAttribute?: string;
+  readonly streamViewType?: string;
+}
+
+export interface FunctionModel {
+  /** Local function name: `FunctionName` if set, else `<stack>-<logicalId>`. */
+  readonly name: string;
+  readonly logicalId: string;
+  readonly stack: string;
+  /** Construct path from `aws:cdk:path` metadata, when present. */
+  readonly path?: string;
+  readonly arn: string;
+  /** Absolute directory holding the bundled code (`cdk.out/asset.<hash>`). */
+  readonly codeDir: string;
+  /** `Handler` as in the template, e.g. `index.handler`. */
+  readonly handler: string;
+  readonly runtime: string;
+  /** Seconds (template `Timeout`, default 3 as on AWS). */
+  readonly timeout: number;
+  readonly memorySize: number;
+  /** Environment with template references resolved and local variables added. */
+  readonly environment: Record<string, string>;
+}
+
+export interface MappingModel {
+  readonly logicalId: string;
+  readonly stack: string;
+  readonly functionName: string;
+  readonly topics: string[];
+  /** `aws:kafka` for MSK, `SelfManagedKafka` for self-managed bootstrap servers. */
+  readonly eventSource: 'aws:kafka' | 'SelfManagedKafka';
+  readonly eventSourceArn?: string;
+  readonly startingPosition: 'TRIM_HORIZON' | 'LATEST' | 'AT_TIMESTAMP';
+  readonly startingPositionTimestamp?: number;
+  readonly batchSize: number;
+  /** Seconds; AWS's default for Kafka is 0.5. */
+  readonly batchingWindow: number;
+  readonly filters: unknown[];
+  readonly consumerGroupId: string;
+  /** `kafka://<topic>` or an SQS queue ARN, resolved. */
+  readonly onFailure?: { kind: 'kafka'; topic: string } | { kind: 'sqs'; queue: string; arn: string } | { kind: 'other'; arn: string };
+  readonly reportBatchItemFailures: boolean;
+  /** -1 = infinite (as on AWS). */
+  readonly maximumRetryAttempts: number;
+  readonly bisectBatchOnFunctionError: boolean;
+  /** -1 = infinite. */
+  readonly maximumRecordAgeInSeconds: number;
+  readonly provisionedPollers?: { minimum?: number; maximum?: number };
+  readonly enabled: boolean;
+}
+
+export interface RouteModel {
+  readonly apiLogicalId: string;
+  readonly stack: string;
+  /** `POST /callbacks/{provider}` or `$default`. */
+  readonly routeKey: string;
+  readonly functionName: string;
+  readonly payloadFormatVersion: string;
+}
+
+export interface ScheduleModel {
+  readonly name: string;
+  readonly logicalId: string;
+  readonly stack: string;
+  readonly expression?: string;
+  readonly timezone?: string;
+  readonly functionName?: string;
+  /** Parsed `Input` (JSON) or the raw string. */
+  readonly input?: unknown;
+  readonly enabled: boolean;
+}
+
+export interface StackModel {
+  readonly name: string;
+  readonly templateFile: string;
+  readonly region: string;
+  readonly resources: Record<string, { Type: string; Properties?: any; Metadata?: any }>;
+}
+
+export interface AssemblyModel {
+  readonly dir: string;
+  readonly stacks: StackModel[];
+  readonly topics: TopicModel[];
+  readonly tables: TableModel[];
+  readonly functions: FunctionModel[];
+  readonly mappings: MappingModel[];
+  readonly routes: RouteModel[];
+  readonly schedules: ScheduleModel[];
+  readonly apis: { logicalId: string; stack: string; name: string }[];
+}
+
+/** Values of the local services that references resolve to. */
+export interface LocalEndpoints {
+  readonly kafkaBrokers: string;
+  readonly dynamodbEndpoint: string;
+  readonly region?: string;
+  /** API logical id → local base URL, for `ApiEndpoint` attributes. */
+  readonly apiUrls?: Record<string, string>;
+}
+
+export const LOCAL_ACCOUNT = '000000000000';

@@ -1,0 +1,242 @@
+import { LOCAL_ACCOUNT, LocalEndpoints } from './model';
+
+/**
+ * Resolves CloudFormation intrinsic functions to local values: a table's `Ref` is its local
+ * name, a function's `Fn::GetAtt Arn` a fake local ARN, an MSK cluster's bootstrap brokers the
+ * local broker. Only what a template can hold in environment variables and mapping properties
+ * is supported; anything else resolves to the logical id so that a run never stops on it.
+ */
+
+/** One stack's template, as the resolver sees it. */
+export interface ResolverStack {
+  readonly name: string;
+  readonly region: string;
+  readonly template: any;
+}
+
+/** Sentinel for `AWS::NoValue`: the property or list element is dropped. */
+export const NO_VALUE = Symbol('AWS::NoValue');
+
+export class Resolver {
+  private readonly exports = new Map<string, { stack: ResolverStack; value: unknown }>();
+
+  constructor(private readonly stacks: ResolverStack[], private readonly local: LocalEndpoints) {
+    for (const stack of stacks) {
+      for (const output of Object.values<any>(stack.template.Outputs ?? {})) {
+        if (output?.Export?.Name === undefined) continue;
+        const name = String(this.resolve(stack, output.Export.Name));
+        this.exports.set(name, { stack, value: output.Value });
+      }
+    }
+  }
+
+  /** The region a stack resolves `AWS::Region` to. */
+  region(stack: ResolverStack): string {
+    return this.local.region ?? stack.region;
+  }
+
+  /** Resolves every intrinsic inside `value` (deeply). */
+  resolve(stack: ResolverStack, value: unknown): any {
+    if (Array.isArray(value)) {
+      return value.map((v) => this.resolve(stack, v)).filter((v) => v !== NO_VALUE);
+    }
+    if (value === null || typeof value !== 'object') return value;
+    const keys = Object.keys(value);
+    if (keys.length === 1 && (keys[0] === 'Ref' || keys[0].startsWith('Fn::') || keys[0] === 'Condition')) {
+      return this.intrinsic(stack, keys[0], (value as any)[keys[0]]);
+    }
+    const out: Record<string, unknown> = {};
+    for (const k of keys) {
+      const v = this.resolve(stack, (value as any)[k]);
+      if (v !== NO_VALUE) out[k] = v;
+    }
+    return out;
+  }
+
+  /** Resolves to a string (objects are JSON-encoded, as CloudFormation would reject them anyway). */
+  resolveString(stack: ResolverStack, value: unknown): string {
+    const v = this.resolve(stack, value);
+    return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+
+  /** The type of a resource in a stack, or undefined. */
+  typeOf(stack: ResolverStack, logicalId: string): string | undefined {
+    return stack.template.Resources?.[logicalId]?.Type;
+  }
+
+  /** The local physical name of a resource (what `Ref` returns for named resources). */
+  physicalName(stack: ResolverStack, logicalId: string): string {
+    const res = stack.template.Resources?.[logicalId];
+    const props = res?.Properties ?? {};
+    switch (res?.Type) {
+      case 'AWS::DynamoDB::Table':
+      case 'AWS::DynamoDB::GlobalTable':
+        return props.TableName !== undefined ? this.resolveString(stack, props.TableName) : logicalId;
+      case 'AWS::Lambda::Function':
+        return props.FunctionName !== undefined ? this.resolveString(stack, props.FunctionName) : `${stack.name}-${logicalId}`;
+      case 'AWS::MSK::Topic':
+      case 'Custom::KafkaTopic':
+        return props.TopicName !== undefined ? this.resolveString(stack, props.TopicName) : logicalId;
+      case 'AWS::SQS::Queue':
+        return props.QueueName !== undefined ? this.resolveString(stack, props.QueueName) : `${stack.name}-${logicalId}`;
+      case 'AWS::S3::Bucket':
+        return props.BucketName !== undefined ? this.resolveString(stack, props.BucketName) : `${stack.name}-${logicalId}`.toLowerCase();
+      case 'AWS::Scheduler::Schedule':
+        return props.Name !== undefined ? this.resolveString(stack, props.Name) : `${stack.name}-${logicalId}`;
+      default:
+        return props.Name !== undefined && typeof props.Name === 'string' ? props.Name : logicalId;
+    }
+  }
+
+  /** Fake local ARN of a resource, shaped like the real one. */
+  arn(stack: ResolverStack, logicalId: string): string {
+    const region = this.region(stack);
+    const name = this.physicalName(stack, logicalId);
+    const type = this.typeOf(stack, logicalId) ?? '';
+    switch (type) {
+      case 'AWS::Lambda::Function':
+        return `arn:aws:lambda:${region}:${LOCAL_ACCOUNT}:function:${name}`;
+      case 'AWS::DynamoDB::Table':
+      case 'AWS::DynamoDB::GlobalTable':
+        return `arn:aws:dynamodb:${region}:${LOCAL_ACCOUNT}:table/${name}`;
+      case 'AWS::SQS::Queue':
+        return `arn:aws:sqs:${region}:${LOCAL_ACCOUNT}:${name}`;
+      case 'AWS::SNS::Topic':
+        return `arn:aws:sns:${region}:${LOCAL_ACCOUNT}:${name}`;
+      case 'AWS::MSK::Cluster':
+      case 'AWS::MSK::ServerlessCluster':
+        return `arn:aws:kafka:${region}:${LOCAL_ACCOUNT}:cluster/${name}/local`;
+      case 'AWS::MSK::Topic':
+      case 'Custom::KafkaTopic':
+        return `arn:aws:kafka:${region}:${LOCAL_ACCOUNT}:topic/local/local/${name}`;
+      case 'AWS::S3::Bucket':
+        return `arn:aws:s3:::${name}`;
+      case 'AWS::SecretsManager::Secret':
+        return `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT}:secret:${name}`;
+      case 'AWS::IAM::Role':
+        return `arn:aws:iam::${LOCAL_ACCOUNT}:role/${name}`;
+      default: {
+        const service = type.split('::')[1]?.toLowerCase() ?? 'local';
+        return `arn:aws:${service}:${region}:${LOCAL_ACCOUNT}:${name}`;
+      }
+    }
+  }
+
+  private ref(stack: ResolverStack, name: string): unknown {
+    switch (name) {
+      case 'AWS::Region': return this.region(stack);
+      case 'AWS::AccountId': return LOCAL_ACCOUNT;
+      case 'AWS::Partition': return 'aws';
+      case 'AWS::URLSuffix': return 'amazonaws.com';
+      case 'AWS::StackName': return stack.name;
+      case 'AWS::StackId': return `arn:aws:cloudformation:${this.region(stack)}:${LOCAL_ACCOUNT}:stack/${stack.name}/local`;
+      case 'AWS::NoValue': return NO_VALUE;
+      case 'AWS::NotificationARNs': return [];
+    }
+    const param = stack.template.Parameters?.[name];
+    if (param !== undefined) return param.Default ?? '';
+    const type = this.typeOf(stack, name);
+    switch (type) {
+      case 'AWS::MSK::Cluster':
+      case 'AWS::MSK::ServerlessCluster':
+      case 'AWS::MSK::Topic':
+      case 'AWS::SNS::Topic':
+      case 'AWS::SecretsManager::Secret':
+        return this.arn(stack, name);
+      case 'AWS::SQS::Queue':
+        return `http://sqs.${this.region(stack)}.localhost/${LOCAL_ACCOUNT}/${this.physicalName(stack, name)}`;
+      default:
+        return this.physicalName(stack, name);
+    }
+  }
+
+  private getAtt(stack: ResolverStack, logicalId: string, attr: string): unknown {
+    const type = this.typeOf(stack, logicalId) ?? '';
+    if (attr === 'StreamArn') return `${this.arn(stack, logicalId)}/stream/local`;
+    if (attr.endsWith('Arn')) return this.arn(stack, logicalId);
+    if (attr.startsWith('BootstrapBroker')) return this.local.kafkaBrokers;
+    if (attr === 'ApiEndpoint') return this.local.apiUrls?.[logicalId] ?? `http://127.0.0.1/${logicalId}`;
+    if (attr === 'ApiId') return logicalId;
+    if (attr === 'QueueUrl') return this.ref(stack, logicalId);
+    if (attr === 'QueueName' || attr === 'TopicName' || attr === 'TableName' || attr === 'Name') {
+      return this.physicalName(stack, logicalId);
+    }
+    if (type === 'AWS::SQS::Queue' || type === 'AWS::Lambda::Function') return this.arn(stack, logicalId);
+    return `${logicalId}.${attr}`;
+  }
+
+  private condition(stack: ResolverStack, name: string): boolean {
+    const cond = stack.template.Conditions?.[name];
+    return cond === undefined ? false : Boolean(this.resolve(stack, cond));
+  }
+
+  private intrinsic(stack: ResolverStack, fn: string, arg: any): unknown {
+    switch (fn) {
+      case 'Ref':
+        return this.ref(stack, arg);
+      case 'Fn::GetAtt': {
+        const [id, attr] = Array.isArray(arg) ? arg : String(arg).split(/\.(.+)/);
+        return this.getAtt(stack, id, this.resolveString(stack, attr));
+      }
+      case 'Fn::Join': {
+        const [sep, parts] = arg;
+        const list = this.resolve(stack, parts) as unknown[];
+        return list.map((p) => (typeof p === 'string' ? p : JSON.stringify(p))).join(sep);
+      }
+      case 'Fn::Select': {
+        const [index, list] = arg;
+        return (this.resolve(stack, list) as unknown[])[Number(this.resolve(stack, index))];
+      }
+      case 'Fn::Split': {
+        const [sep, source] = arg;
+        return this.resolveString(stack, source).split(sep);
+      }
+      case 'Fn::Sub': {
+        const [template, vars] = Array.isArray(arg) ? arg : [arg, {}];
+        const resolvedVars = this.resolve(stack, vars ?? {}) as Record<string, unknown>;
+        return String(template).replace(/\$\{(!?)([^}]+)\}/g, (whole, bang: string, name: string) => {
+          if (bang) return `\${${name}}`;
+          if (name in resolvedVars) return String(resolvedVars[name]);
+          const dot = name.indexOf('.');
+          if (dot > 0 && !name.startsWith('AWS::')) return String(this.getAtt(stack, name.slice(0, dot), name.slice(dot + 1)));
+          const v = this.ref(stack, name);
+          return v === NO_VALUE ? '' : typeof v === 'string' ? v : whole.length ? JSON.stringify(v) : '';
+        });
+      }
+      case 'Fn::ImportValue': {
+        const name = this.resolveString(stack, arg);
+        const exp = this.exports.get(name);
+        if (exp === undefined) throw new Error(`Fn::ImportValue: no stack in the assembly exports '${name}' (stack ${stack.name})`);
+        return this.resolve(exp.stack, exp.value);
+      }
+      case 'Fn::If': {
+        const [cond, a, b] = arg;
+        return this.resolve(stack, this.condition(stack, cond) ? a : b);
+      }
+      case 'Condition':
+        return this.condition(stack, arg);
+      case 'Fn::Equals': {
+        const [a, b] = this.resolve(stack, arg) as unknown[];
+        return JSON.stringify(a) === JSON.stringify(b);
+      }
+      case 'Fn::Not':
+        return !this.resolve(stack, arg[0]);
+      case 'Fn::And':
+        return (this.resolve(stack, arg) as unknown[]).every(Boolean);
+      case 'Fn::Or':
+        return (this.resolve(stack, arg) as unknown[]).some(Boolean);
+      case 'Fn::GetAZs':
+        return ['a', 'b', 'c'].map((z) => `${this.region(stack)}${z}`);
+      case 'Fn::FindInMap': {
+        const [map, k1, k2] = this.resolve(stack, arg) as string[];
+        return stack.template.Mappings?.[map]?.[k1]?.[k2];
+      }
+      case 'Fn::Base64':
+        return Buffer.from(this.resolveString(stack, arg)).toString('base64');
+      case 'Fn::ToJsonString':
+        return JSON.stringify(this.resolve(stack, arg));
+      default:
+        return this.resolve(stack, arg);
+    }
+  }
+}

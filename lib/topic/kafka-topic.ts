@@ -1,0 +1,122 @@
+import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnTopic } from 'aws-cdk-lib/aws-msk';
+import { Construct } from 'constructs';
+import { ClusterKind, IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
+import { KAFKA_TOPIC_RESOURCE_TYPE, KafkaTopicProvider } from './topic-provider';
+import { validateTopicName, validateTopicSettings } from './validation';
+
+/** Properties of a Kafka topic. */
+export interface KafkaTopicProps {
+  /** The cluster the topic lives in. */
+  readonly cluster: IKafkaCluster;
+  /** Topic name: 1..249 characters of [a-zA-Z0-9._-], not '.' or '..'. */
+  readonly topicName: string;
+  /**
+   * Partitions; can grow later, never shrink.
+   * @default 3
+   */
+  readonly partitions?: number;
+  /**
+   * Replication factor; at most the cluster's broker count (fixed at 3 on MSK Serverless).
+   * @default min(3, brokerCount)
+   */
+  readonly replicationFactor?: number;
+  /**
+   * Topic-level configs, e.g. `{ 'retention.ms': '604800000' }`.
+   * @default {}
+   */
+  readonly configs?: Record<string, string>;
+  /**
+   * What happens to the topic (and its data) when it is removed from the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Kafka topic: `AWS::MSK::Topic` on provisioned clusters that support it (Kafka 3.6+),
+ * otherwise the `Custom::KafkaTopic` custom resource that uses the Kafka admin API.
+ */
+export class KafkaTopic extends Construct {
+  public readonly topicName: string;
+  public readonly topicArn: string;
+  public readonly cluster: IKafkaCluster;
+  public readonly partitions: number;
+  public readonly replicationFactor: number;
+  /** The underlying CloudFormation resource. */
+  public readonly resource: CfnTopic | CustomResource;
+
+  constructor(scope: Construct, id: string, props: KafkaTopicProps) {
+    super(scope, id);
+    const { cluster } = props;
+    validateTopicName(props.topicName);
+    this.topicName = props.topicName;
+    this.cluster = cluster;
+    this.partitions = props.partitions ?? 3;
+    this.replicationFactor = props.replicationFactor ?? Math.min(SERVERLESS_REPLICAS, cluster.brokerCount);
+    const configs = props.configs ?? {};
+    validateTopicSettings({
+      topicName: props.topicName,
+      partitions: this.partitions,
+      replicationFactor: this.replicationFactor,
+      brokerCount: cluster.brokerCount,
+      serverless: cluster.serverless,
+      configs,
+    });
+    this.topicArn = cluster.topicArn(this.topicName);
+
+    if (cluster.supportsTopicResource && cluster.clusterArn) {
+      this.resource = new CfnTopic(this, 'Resource', {
+        clusterArn: cluster.clusterArn,
+        topicName: this.topicName,
+        partitionCount: this.partitions,
+        replicationFactor: this.replicationFactor,
+        // MSK takes topic configs as a Base64-encoded JSON object.
+        configs: Object.keys(configs).length > 0 ? Buffer.from(JSON.stringify(configs)).toString('base64') : undefined,
+      });
+    } else {
+      const provider = KafkaTopicProvider.of(this, cluster);
+      provider.grantManage(this.topicName);
+      this.resource = new CustomResource(this, 'Resource', {
+        serviceToken: provider.provider.serviceToken,
+        resourceType: KAFKA_TOPIC_RESOURCE_TYPE,
+        properties: {
+          TopicName: this.topicName,
+          NumPartitions: this.partitions,
+          ReplicationFactor: this.replicationFactor,
+          Configs: configs,
+        },
+      });
+    }
+    this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
+  }
+
+  /** Lets the grantee write records to the topic. */
+  public grantProduce(grantee: iam.IGrantable): iam.Grant {
+    this.cluster.grantConnect(grantee);
+    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return iam.Grant.drop(grantee, 'self-managed Kafka authorizes with ACLs');
+    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:WriteDataIdempotently'], resourceArns: [this.cluster.clusterArn!] });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
+      resourceArns: [this.topicArn],
+    });
+  }
+
+  /** Lets the grantee read the topic as consumer group `groupId`. */
+  public grantConsume(grantee: iam.IGrantable, groupId: string): iam.Grant {
+    this.cluster.grantConnect(grantee);
+    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return iam.Grant.drop(grantee, 'self-managed Kafka authorizes with ACLs');
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
+      resourceArns: [this.cluster.groupArn(groupId)],
+    });
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
+      resourceArns: [this.topicArn],
+    });
+  }
+}

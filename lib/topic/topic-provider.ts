@@ -1,0 +1,79 @@
+import { Duration, Names, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import { ClusterKind, IKafkaCluster } from '../cluster';
+import { createFunction, lambdaEntry } from '../consumer/function-defaults';
+
+/** CloudFormation type of the topic custom resource (read by the emulator). */
+export const KAFKA_TOPIC_RESOURCE_TYPE = 'Custom::KafkaTopic';
+
+/**
+ * The custom-resource provider that manages topics of one cluster with the Kafka admin API.
+ * One per cluster and stack; each topic adds its own ARN to the provider's permissions.
+ */
+export class KafkaTopicProvider extends Construct {
+  /** The provider of `cluster` in the stack of `scope`, created on first use. */
+  public static of(scope: Construct, cluster: IKafkaCluster): KafkaTopicProvider {
+    const stack = Stack.of(scope);
+    const id = `KafkaTopicProvider${Names.nodeUniqueId(cluster.node)}`;
+    return (stack.node.tryFindChild(id) as KafkaTopicProvider | undefined) ?? new KafkaTopicProvider(stack, id, cluster);
+  }
+
+  /** The function calling the Kafka admin API (in the cluster's VPC). */
+  public readonly handler: NodejsFunction;
+  /** The provider framework. */
+  public readonly provider: cr.Provider;
+  private readonly cluster: IKafkaCluster;
+
+  private constructor(scope: Construct, id: string, cluster: IKafkaCluster) {
+    super(scope, id);
+    this.cluster = cluster;
+    this.handler = createFunction(this, 'Handler', {
+      entry: lambdaEntry('topic-provider'),
+      description: `Creates, updates and deletes Kafka topics of ${cluster.clusterName}`,
+      timeout: Duration.minutes(2),
+      vpc: cluster.vpc,
+      vpcSubnets: cluster.vpcSubnets,
+      securityGroups: [cluster.clientSecurityGroup],
+      environment: { ...cluster.connectionEnvironment(), POWERTOOLS_SERVICE_NAME: 'kafka-topic-provider' },
+    });
+    cluster.grantConnect(this.handler);
+    this.provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: this.handler,
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH }),
+    });
+
+    const stack = Stack.of(this);
+    NagSuppressions.addResourceSuppressions(this, [
+      { id: 'AwsSolutions-IAM4', reason: 'Lambda basic and VPC execution roles are the documented minimum for a function in a VPC', appliesTo: [
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
+        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
+      ] },
+      { id: 'AwsSolutions-IAM5', reason: 'The provider framework may invoke only its own handler, including its versions (:*)', appliesTo: [{ regex: '/^Resource::<.*Handler.*\\.Arn>:\\*$/g' }] },
+      { id: 'AwsSolutions-IAM5', reason: 'X-Ray tracing needs PutTraceSegments on *', appliesTo: ['Resource::*'] },
+      { id: 'AwsSolutions-L1', reason: 'The provider framework pins its own runtime; the handler runs Node.js 22.x' },
+      { id: 'Serverless-LambdaDLQ', reason: 'CloudFormation invokes custom resources synchronously; failures are reported to the stack' },
+      { id: 'Serverless-LambdaAsyncFailureDestination', reason: 'Invoked synchronously by the provider framework' },
+      { id: 'Serverless-LambdaDefaultMemorySize', reason: 'The provider framework function needs no tuning' },
+      { id: 'Serverless-LambdaLatestVersion', reason: 'The provider framework pins its own runtime' },
+      { id: 'Serverless-LambdaTracing', reason: 'The provider framework function is not traced; the handler is' },
+    ], true);
+    void stack;
+  }
+
+  /** Lets the handler create, alter and delete `topicName`. */
+  public grantManage(topicName: string): void {
+    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return; // ACLs live in the cluster
+    this.handler.addToRolePolicy(new iam.PolicyStatement({
+      actions: [
+        'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic', 'kafka-cluster:DeleteTopic',
+        'kafka-cluster:DescribeTopicDynamicConfiguration', 'kafka-cluster:AlterTopicDynamicConfiguration',
+      ],
+      resources: [this.cluster.topicArn(topicName)],
+    }));
+  }
+}

@@ -1,0 +1,93 @@
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { parsePost, postPublishedEvent } from '../../lambdas/post-publisher/post';
+import { pinnedUntil, pinPost, PromotionRejectedError } from '../../lambdas/post-real-estate/promotion';
+import { awardBeans, BEANS_PER_POST } from '../../lambdas/post-recruitment/reward';
+import { countPost } from '../../lambdas/post-second-hand/statistics';
+import { onceByEventId } from '../../lambdas/shared/idempotency';
+
+// The consumers' effects against DynamoDB Local: each is safe to apply twice for one post.
+const endpoint = process.env.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:18000';
+const client = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+const doc = DynamoDBDocumentClient.from(client);
+const suffix = randomUUID().slice(0, 8);
+const tables = {
+  rewards: `fanout-rewards-${suffix}`,
+  balances: `fanout-balances-${suffix}`,
+  pinned: `fanout-pinned-${suffix}`,
+  stats: `fanout-stats-${suffix}`,
+  idempotency: `fanout-idem-${suffix}`,
+};
+const keys: Record<keyof typeof tables, string> = { rewards: 'postId', balances: 'userId', pinned: 'postId', stats: 'userId', idempotency: 'id' };
+
+beforeAll(async () => {
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+  process.env.AWS_REGION = 'us-east-1';
+  process.env.AWS_ACCESS_KEY_ID = 'local';
+  process.env.AWS_SECRET_ACCESS_KEY = 'local';
+  for (const [name, table] of Object.entries(tables)) {
+    const key = keys[name as keyof typeof tables];
+    await client.send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: key, KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: key, AttributeType: 'S' }],
+      }),
+    );
+  }
+});
+
+afterAll(async () => {
+  for (const table of Object.values(tables)) await client.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+  client.destroy();
+});
+
+const post = (postId: string, authorId = 'author-1') => parsePost({ postId, authorId, title: `post ${postId}` }, new Date('2026-11-24T08:00:00.000Z'));
+const ctx = (eventId = randomUUID()) => ({ eventId, eventTime: '2026-11-24T08:00:00.000Z' });
+
+test('GIVEN a post rewarded once WHEN the reward is applied again THEN the author holds 58 beans and one reward row', async () => {
+  // GIVEN
+  expect(await awardBeans(doc, tables, post('r-1', 'writer'), ctx())).toBe('awarded');
+  // WHEN
+  const again = await awardBeans(doc, tables, post('r-1', 'writer'), ctx());
+  // THEN
+  expect(again).toBe('already-awarded');
+  const balance = await doc.send(new GetCommand({ TableName: tables.balances, Key: { userId: 'writer' } }));
+  expect(balance.Item?.beans).toBe(BEANS_PER_POST);
+  const rows = await doc.send(new ScanCommand({ TableName: tables.rewards }));
+  expect(rows.Items?.filter((r) => r.postId === 'r-1')).toHaveLength(1);
+});
+
+test('GIVEN a pinned post WHEN pinned again THEN the row keeps its two days from publication', async () => {
+  const p = post('e-1');
+  expect(await pinPost(doc, tables.pinned, p, ctx('first'))).toBe('pinned');
+  expect(await pinPost(doc, tables.pinned, p, ctx('second'))).toBe('already-pinned');
+  const row = await doc.send(new GetCommand({ TableName: tables.pinned, Key: { postId: 'e-1' } }));
+  expect(row.Item).toMatchObject({ pinnedFrom: '2026-11-24T08:00:00.000Z', pinnedUntil: '2026-11-26T08:00:00.000Z', eventId: 'first' });
+  expect(pinnedUntil(p)).toBe('2026-11-26T08:00:00.000Z');
+});
+
+test('GIVEN a rejected prefix WHEN a matching post is pinned THEN it throws and writes nothing', async () => {
+  await expect(pinPost(doc, tables.pinned, post('poison-1'), { ...ctx(), rejectPostIdPrefix: 'poison-' })).rejects.toThrow(PromotionRejectedError);
+  const row = await doc.send(new GetCommand({ TableName: tables.pinned, Key: { postId: 'poison-1' } }));
+  expect(row.Item).toBeUndefined();
+});
+
+test('GIVEN the statistics increment behind onceByEventId WHEN one event is delivered twice THEN the count moves once', async () => {
+  // GIVEN
+  const countOnce = onceByEventId(async (event: ReturnType<typeof postPublishedEvent>) => {
+    await countPost(doc, tables.stats, event.data, ctx(event.id));
+  }, { table: tables.idempotency, keyPrefix: 'second-hand-test' });
+  const first = postPublishedEvent(post('s-1', 'seller'), 'urn:test');
+  const second = postPublishedEvent(post('s-2', 'seller'), 'urn:test');
+  const record = { record: { topic: 't', partition: 0, offset: 0, timestamp: 0, timestampType: 'CREATE_TIME', key: null, value: null, headers: [] }, attempt: 1 };
+  // WHEN
+  await countOnce(first, record);
+  await countOnce(first, record);
+  await countOnce(second, record);
+  // THEN
+  const stats = await doc.send(new GetCommand({ TableName: tables.stats, Key: { userId: 'seller' } }));
+  expect(stats.Item).toMatchObject({ postsCount: 2, lastPostId: 's-2', lastEventId: second.id });
+});

@@ -1,0 +1,176 @@
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import {
+  buildWechatPayNotification, encryptResource, HmacVerifier, hmacHex, signHmac, signWechatPay,
+  VerificationError, WechatPayVerifier,
+} from '../../lambdas/shared/verifiers';
+
+const now = new Date('2026-11-24T08:00:00Z');
+const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const other = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const apiV3Key = randomBytes(16).toString('hex'); // 32 characters = 32 bytes
+const serial = '5157F09EFDC096DE15EBE81A47057A7232F1B8E1';
+const publicPem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+const wechat = new WechatPayVerifier({ platformCertificates: { [serial]: publicPem }, apiV3Key, maxBodyBytes: 4096 });
+const transaction = { out_trade_no: 'ORD-1001', transaction_id: '4200000001', trade_state: 'SUCCESS', amount: { total: 100, currency: 'CNY' } };
+
+function notification(overrides: Partial<Parameters<typeof buildWechatPayNotification>[0]> = {}) {
+  return buildWechatPayNotification({ transaction, privateKey, serial, apiV3Key, notificationId: 'n-1', timestamp: now, ...overrides });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<VerificationError> {
+  try {
+    await promise;
+  } catch (err) {
+    expect(err).toBeInstanceOf(VerificationError);
+    return err as VerificationError;
+  }
+  throw new Error('expected a VerificationError');
+}
+
+describe('WechatPayVerifier', () => {
+  test('GIVEN a signed, encrypted notification WHEN verified THEN it yields the decrypted transaction and a 204 ack', async () => {
+    const { headers, body } = notification();
+    const result = await wechat.verify({ headers, body, now });
+    expect(result).toMatchObject({ notificationId: 'n-1', correlationId: 'ORD-1001', type: 'payment.succeeded', ack: { statusCode: 204, body: '' } });
+    expect((result.data as { transaction: unknown }).transaction).toEqual(transaction);
+  });
+
+  test('GIVEN trade_state other than SUCCESS THEN the type is payment.failed', async () => {
+    const { headers, body } = notification({ transaction: { ...transaction, trade_state: 'PAYERROR' } });
+    expect((await wechat.verify({ headers, body, now })).type).toBe('payment.failed');
+  });
+
+  test('GIVEN header names in any case and a timestamp 299 s old THEN it verifies', async () => {
+    const { headers, body } = notification({ timestamp: new Date(now.getTime() - 299_000) });
+    const upper = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toUpperCase(), v]));
+    await expect(wechat.verify({ headers: upper, body, now })).resolves.toBeDefined();
+  });
+
+  test('GIVEN a body changed after signing THEN 401 bad_signature', async () => {
+    const { headers, body } = notification();
+    const err = await rejection(wechat.verify({ headers, body: body.replace('n-1', 'n-2'), now }));
+    expect([err.status, err.code]).toEqual([401, 'bad_signature']);
+  });
+
+  test('GIVEN a signature by another key THEN 401 bad_signature', async () => {
+    const { headers, body } = notification({ privateKey: other.privateKey });
+    expect((await rejection(wechat.verify({ headers, body, now }))).code).toBe('bad_signature');
+  });
+
+  test('GIVEN an unknown serial THEN 401 unknown_serial', async () => {
+    const { headers, body } = notification({ serial: 'DEADBEEF' });
+    const err = await rejection(wechat.verify({ headers, body, now }));
+    expect([err.status, err.code]).toEqual([401, 'unknown_serial']);
+  });
+
+  test.each([301, -301])('GIVEN a timestamp %i s off THEN 401 stale_timestamp', async (offset) => {
+    const { headers, body } = notification({ timestamp: new Date(now.getTime() - offset * 1000) });
+    const err = await rejection(wechat.verify({ headers, body, now }));
+    expect([err.status, err.code]).toEqual([401, 'stale_timestamp']);
+  });
+
+  test.each(['Wechatpay-Timestamp', 'Wechatpay-Nonce', 'Wechatpay-Signature', 'Wechatpay-Serial'])(
+    'GIVEN no %s header THEN 400 missing_header', async (name) => {
+      const { headers, body } = notification();
+      const without = Object.fromEntries(Object.entries(headers).filter(([k]) => k !== name.toLowerCase()));
+      const err = await rejection(wechat.verify({ headers: without, body, now }));
+      expect([err.status, err.code]).toEqual([400, 'missing_header']);
+    });
+
+  test('GIVEN a correctly signed body that is not JSON THEN 400 malformed_json', async () => {
+    const body = '{"id": "n-1", resource';
+    const err = await rejection(wechat.verify({ headers: signWechatPay(body, privateKey, serial, now), body, now }));
+    expect([err.status, err.code]).toEqual([400, 'malformed_json']);
+  });
+
+  test('GIVEN a body over the limit THEN 413 before anything else', async () => {
+    const body = 'x'.repeat(4097);
+    const err = await rejection(wechat.verify({ headers: {}, body, now }));
+    expect([err.status, err.code]).toEqual([413, 'body_too_large']);
+  });
+
+  test('GIVEN a tampered ciphertext (re-signed) THEN 401 decryption_failed', async () => {
+    const original = JSON.parse(notification().body);
+    const bytes = Buffer.from(original.resource.ciphertext, 'base64');
+    bytes[0] ^= 0x01;
+    original.resource.ciphertext = bytes.toString('base64');
+    const body = JSON.stringify(original);
+    const err = await rejection(wechat.verify({ headers: signWechatPay(body, privateKey, serial, now), body, now }));
+    expect([err.status, err.code]).toEqual([401, 'decryption_failed']);
+  });
+
+  test('GIVEN a resource encrypted with another API v3 key THEN 401 decryption_failed', async () => {
+    const body = JSON.stringify({ id: 'n-1', resource: encryptResource(JSON.stringify(transaction), randomBytes(16).toString('hex')) });
+    const err = await rejection(wechat.verify({ headers: signWechatPay(body, privateKey, serial, now), body, now }));
+    expect(err.code).toBe('decryption_failed');
+  });
+
+  test('GIVEN a resource without out_trade_no THEN 400 missing_field', async () => {
+    const { headers, body } = notification({ transaction: { trade_state: 'SUCCESS' } });
+    const err = await rejection(wechat.verify({ headers, body, now }));
+    expect([err.status, err.code]).toEqual([400, 'missing_field']);
+  });
+
+  test('GIVEN a failure THEN the answer is {"code":"FAIL","message":…} with the status', () => {
+    const answer = wechat.respondFailure(new VerificationError(401, 'bad_signature', 'no'));
+    expect(answer.statusCode).toBe(401);
+    expect(JSON.parse(answer.body)).toEqual({ code: 'FAIL', message: 'no' });
+  });
+
+  test('GIVEN an API v3 key that is not 32 bytes THEN the constructor throws', () => {
+    expect(() => new WechatPayVerifier({ platformCertificates: {}, apiV3Key: 'short' })).toThrow(/apiV3Key must be 32 bytes, got 5/);
+  });
+});
+
+describe('HmacVerifier', () => {
+  const secret = 'whsec_test';
+  const hmac = new HmacVerifier({ signingSecret: secret, types: { 'payment_intent.succeeded': 'payment.succeeded' } });
+  const body = JSON.stringify({ id: 'evt_1', type: 'payment_intent.succeeded', data: { object: { metadata: { correlation_id: 'ORD-7' } } } });
+
+  test('GIVEN a good signature THEN it yields ids, mapped type and a 200 ack', async () => {
+    const result = await hmac.verify({ headers: { 'x-signature': signHmac(body, secret, now) }, body, now });
+    expect(result).toMatchObject({ notificationId: 'evt_1', correlationId: 'ORD-7', type: 'payment.succeeded', ack: { statusCode: 200 } });
+  });
+
+  test('GIVEN several v1 entries of which one matches THEN it verifies', async () => {
+    const t = Math.floor(now.getTime() / 1000);
+    const value = `t=${t},v1=${hmacHex('old-secret', t, body)},v1=${hmacHex(secret, t, body)}`;
+    await expect(hmac.verify({ headers: { 'X-Signature': value }, body, now })).resolves.toBeDefined();
+  });
+
+  test('GIVEN a top-level correlation_id and a custom header THEN it verifies', async () => {
+    const custom = new HmacVerifier({ signingSecret: secret, header: 'X-Acme-Signature' });
+    const flat = JSON.stringify({ id: 'e2', type: 'payment.failed', correlation_id: 'ORD-8' });
+    const result = await custom.verify({ headers: { 'x-acme-signature': signHmac(flat, secret, now) }, body: flat, now });
+    expect([result.correlationId, result.type]).toEqual(['ORD-8', 'payment.failed']);
+  });
+
+  test('GIVEN a wrong secret THEN 401 bad_signature', async () => {
+    const err = await rejection(hmac.verify({ headers: { 'x-signature': signHmac(body, 'wrong', now) }, body, now }));
+    expect([err.status, err.code]).toEqual([401, 'bad_signature']);
+  });
+
+  test('GIVEN a stale timestamp THEN 401 stale_timestamp', async () => {
+    const old = new Date(now.getTime() - 301_000);
+    const err = await rejection(hmac.verify({ headers: { 'x-signature': signHmac(body, secret, old) }, body, now }));
+    expect([err.status, err.code]).toEqual([401, 'stale_timestamp']);
+  });
+
+  test.each([[{}, 'missing_header'], [{ 'x-signature': 'v1=abc' }, 'malformed_header'], [{ 'x-signature': 't=1' }, 'malformed_header']])(
+    'GIVEN headers %j THEN 400 %s', async (headers, code) => {
+      const err = await rejection(hmac.verify({ headers, body, now }));
+      expect([err.status, err.code]).toEqual([400, code]);
+    });
+
+  test('GIVEN a signed body that is not JSON THEN 400 malformed_json', async () => {
+    const bad = 'not json';
+    const err = await rejection(hmac.verify({ headers: { 'x-signature': signHmac(bad, secret, now) }, body: bad, now }));
+    expect([err.status, err.code]).toEqual([400, 'malformed_json']);
+  });
+
+  test('GIVEN a body over the limit THEN 413', async () => {
+    const err = await rejection(hmac.verify({ headers: {}, body: 'x'.repeat(64 * 1024 + 1), now }));
+    expect(err.status).toBe(413);
+  });
+});
