@@ -1,2 +1,8 @@
 // Public API of the construct library. Each area exports from its own index.
-export {};
+export * from './cluster';
+export * from './topic';
+export * from './consumer';
+export * from './chain';
+export * from './fanout';
+export * from './gateway';
+export * from './stacks';

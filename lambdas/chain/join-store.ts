@@ -131,6 +131,20 @@ export class JoinStore {
     );
   }
 
+  /** Gives a running claim up (owner only), so a redelivery can take it: used when the store or broker failed mid-start. */
+  async releaseClaim(chain: string, runId: string, task: string, generation: number, owner: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
+        UpdateExpression: 'SET leaseUntil = :zero',
+        ConditionExpression: '#owner = :owner AND #state = :running',
+        ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
+        ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ':running': 'running' },
+      }),
+    );
+  }
+
   async markPublished(chain: string, runId: string, task: string, generation: number): Promise<void> {
     await this.db.send(
       new UpdateCommand({

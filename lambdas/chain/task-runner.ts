@@ -44,9 +44,9 @@ export interface TaskRunnerConfig {
 }
 
 export interface RunnerLog {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-  error(message: string, attributes?: Record<string, unknown>): void;
+  info(message: string, attributes: Record<string, unknown>): void;
+  warn(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
 }
 
 /** Publishes chain events of one run (keyed by its run id). */
@@ -117,9 +117,13 @@ export class TaskRunner {
   private async dependencySucceeded(a: ChainAttributes, data: TaskSucceededData, eventId: string, remainingMs: () => number): Promise<void> {
     const { chain, task, dependsOn } = this.config;
     const cascade = a.generation > 0 ? data.cascade ?? [] : undefined;
-    const done = await this.store.recordDependency(chain, a.runid, task, a.generation, a.task!, data.result);
     // In a rerun, dependencies outside the cascade do not run again: their latest success counts.
     const inGeneration = cascade ? dependsOn.filter((d) => cascade.includes(d)) : dependsOn;
+    // A join of one is complete with this event: skip the store round trip (the claim still dedupes).
+    const done =
+      inGeneration.length === 1 && inGeneration[0] === a.task
+        ? { [a.task]: data.result }
+        : await this.store.recordDependency(chain, a.runid, task, a.generation, a.task!, data.result);
     const waitingFor = inGeneration.filter((d) => !(d in done));
     if (waitingFor.length > 0) {
       this.log.info('join waiting', { runId: a.runid, generation: a.generation, received: a.task, waitingFor });
@@ -148,7 +152,7 @@ export class TaskRunner {
     remainingMs: () => number,
     precondition?: Error,
   ): Promise<void> {
-    const { chain, task, maxAttempts, retryBaseMs } = this.config;
+    const { chain, task } = this.config;
     const owner = `${eventId}/${randomUUID()}`;
     const remaining = remainingMs();
     const leaseMs = Number.isFinite(remaining) ? remaining + 5000 : this.config.defaultLeaseMs;
@@ -157,6 +161,25 @@ export class TaskRunner {
       await this.republishIfLost(runId, generation, cascade, claim.existing);
       return;
     }
+    try {
+      await this.runClaimed(runId, generation, inputs, cascade, owner, remainingMs, precondition);
+    } catch (err) {
+      // The store or the broker failed: give the claim back so the caller's retry of this record can take it.
+      await this.store.releaseClaim(chain, runId, task, generation, owner).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  private async runClaimed(
+    runId: string,
+    generation: number,
+    inputs: Record<string, ResultPointer>,
+    cascade: string[] | undefined,
+    owner: string,
+    remainingMs: () => number,
+    precondition?: Error,
+  ): Promise<void> {
+    const { chain, task, maxAttempts, retryBaseMs } = this.config;
     const base: ChainAttributes = { chain, runid: runId, task, generation, ...(generation > 0 ? { rerun: task } : {}) };
     const startedAt = new Date().toISOString();
     this.log.info('task claimed', { runId, generation, inputs: Object.keys(inputs) });
@@ -164,13 +187,27 @@ export class TaskRunner {
     let attempt = 0;
     for (attempt = 1; !precondition && attempt <= maxAttempts; attempt++) {
       const attempted = { ...base, attempt };
-      await this.store.putStatus(chain, runId, { task, state: 'running', generation, attempt, startedAt });
-      await this.publish(runId, [taskStarted(attempted, new Date().toISOString())]);
+      // Announced while the task already runs: the claim is the only store call before the start.
+      const announced = Promise.all([
+        this.store.putStatus(chain, runId, { task, state: 'running', generation, attempt, startedAt }),
+        this.publish(runId, [taskStarted(attempted, new Date().toISOString())]),
+      ]);
+      announced.catch(() => undefined);
       const controller = new AbortController();
       const guard = Number.isFinite(remainingMs()) ? setTimeout(() => controller.abort(new Error('function time is running out')), Math.max(0, remainingMs() - 3000)) : undefined;
       const t0 = Date.now();
+      let result: ResultPointer | undefined;
       try {
-        const result = checkResult(await this.fn({ chain, task, runId, attempt, generation, inputs, signal: controller.signal }));
+        result = checkResult(await this.fn({ chain, task, runId, attempt, generation, inputs, signal: controller.signal }));
+      } catch (err) {
+        lastError = err;
+        this.log.warn('task attempt failed', { runId, generation, attempt, maxAttempts, error: describe(err) });
+      } finally {
+        if (guard) clearTimeout(guard);
+      }
+      // Store and broker errors are not the task's: from here on they throw to the caller, which retries the record.
+      await announced;
+      if (result) {
         const finishedAt = new Date().toISOString();
         await this.store.putStatus(chain, runId, { task, state: 'succeeded', generation, attempt, startedAt, finishedAt, result });
         await this.store.finishClaim(chain, runId, task, generation, owner, 'succeeded');
@@ -179,18 +216,13 @@ export class TaskRunner {
         taskMetrics(chain, task, { TaskSucceeded: 1, TaskDuration: Date.now() - Date.parse(startedAt) });
         this.log.info('task succeeded', { runId, generation, attempt, result, durationMs: Date.now() - t0 });
         return;
-      } catch (err) {
-        lastError = err;
-        this.log.warn('task attempt failed', { runId, generation, attempt, maxAttempts, error: describe(err) });
-        const delay = retryBaseMs * 2 ** (attempt - 1);
-        if (attempt < maxAttempts && remainingMs() - delay < 5000) {
-          this.log.warn('not enough time left for another attempt', { runId, attempt });
-          break;
-        }
-        if (attempt < maxAttempts) await sleep(delay);
-      } finally {
-        if (guard) clearTimeout(guard);
       }
+      const delay = retryBaseMs * 2 ** (attempt - 1);
+      if (attempt < maxAttempts && remainingMs() - delay < 5000) {
+        this.log.warn('not enough time left for another attempt', { runId, attempt });
+        break;
+      }
+      if (attempt < maxAttempts) await sleep(delay);
     }
     const attempts = Math.min(attempt, maxAttempts);
     const finishedAt = new Date().toISOString();

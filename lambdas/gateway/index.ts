@@ -20,7 +20,10 @@ function gatewayDeps(): GatewayDeps {
   const topic = required('RESULTS_TOPIC');
   deps = {
     verifierFor: verifierRegistry(parseProviders(process.env.PROVIDERS), process.env, loadSecretJson, { maxBodyBytes }),
-    dedupe: new DynamoDedupeStore(getDocumentClient(), { tableName: required('DEDUPE_TABLE') }),
+    dedupe: new DynamoDedupeStore(getDocumentClient(), {
+      tableName: required('DEDUPE_TABLE'),
+      retainSeconds: process.env.DEDUPE_RETENTION_SECONDS ? Number(process.env.DEDUPE_RETENTION_SECONDS) : undefined,
+    }),
     publish: (event, key) => publish(topic, event, { key }),
     now: () => new Date(),
     maxBodyBytes,

@@ -1,3 +1,4 @@
+import { createHash } from 'crypto';
 import { createEvent, type CloudEvent } from '../shared/cloudevents';
 
 /** The CloudEvents type every post consumer subscribes to. */
@@ -74,8 +75,24 @@ export function parseBody(body: string | undefined | null, isBase64Encoded = fal
   }
 }
 
-/** The `post.published` event for a post: subject (and Kafka key) is the post id. */
-export function postPublishedEvent(post: PostPublished, source: string, id?: string): PostPublishedEvent {
+// RFC 4122 name-based (version 5) UUIDs in a namespace of our own.
+const POST_EVENT_NAMESPACE = Buffer.from('6f1c2a9e4b7d4e0a9c3b5d8e7f6a1b2c', 'hex');
+
+/**
+ * The event id of "post X was published": a version 5 UUID of the post id, so a client that
+ * retries `POST /posts` after a timeout publishes the same event again (CloudEvents allows a
+ * re-sent event to keep its id) and every consumer drops the copy by event id.
+ */
+export function postPublishedEventId(postId: string): string {
+  const hash = createHash('sha1').update(POST_EVENT_NAMESPACE).update(`${POST_PUBLISHED}:${postId}`).digest();
+  hash[6] = (hash[6] & 0x0f) | 0x50;
+  hash[8] = (hash[8] & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The `post.published` event for a post: subject (and Kafka key) is the post id; the id is derived from it unless given. */
+export function postPublishedEvent(post: PostPublished, source: string, id: string = postPublishedEventId(post.postId)): PostPublishedEvent {
   return createEvent<PostPublished>({ type: POST_PUBLISHED, source, subject: post.postId, data: post, time: post.publishedAt, id });
 }
 

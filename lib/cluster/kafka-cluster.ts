@@ -247,6 +247,8 @@ export class KafkaCluster extends MskClusterBase {
   /** Broker log group (provisioned). */
   public readonly brokerLogGroup?: logs.LogGroup;
   public readonly serverless: boolean;
+  /** The VPC this construct created, when no `vpc` was given. */
+  public readonly network?: KafkaVpc;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps = {}) {
     super(scope, id);
@@ -258,14 +260,16 @@ export class KafkaCluster extends MskClusterBase {
     this.serverless = serverless;
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
 
+    let network: KafkaVpc | undefined;
     if (props.vpc) {
       this.vpc = props.vpc;
       this.vpcSubnets = props.vpcSubnets ?? {};
     } else {
-      const network = new KafkaVpc(this, 'Network', { natGateways: props.natGateways, kafkaApiEndpoint: serverless });
+      network = new KafkaVpc(this, 'Network', { natGateways: props.natGateways, kafkaApiEndpoint: serverless });
       this.vpc = network.vpc;
       this.vpcSubnets = network.subnets;
     }
+    this.network = network;
     const subnetIds = this.vpc.selectSubnets(this.vpcSubnets).subnetIds;
 
     this.clientSecurityGroup = new ec2.SecurityGroup(this, 'ClientSecurityGroup', {
@@ -283,7 +287,13 @@ export class KafkaCluster extends MskClusterBase {
     // through a self-referencing rule and the STS/Lambda endpoints over HTTPS.
     this.brokerSecurityGroup.addIngressRule(this.brokerSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Lambda event pollers');
     this.brokerSecurityGroup.addEgressRule(this.brokerSecurityGroup, ec2.Port.tcp(MSK_IAM_PORT), 'Lambda event pollers to brokers');
-    this.brokerSecurityGroup.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'Lambda event pollers to VPC endpoints');
+    if (network) {
+      this.brokerSecurityGroup.addEgressRule(network.endpointSecurityGroup, ec2.Port.tcp(443), 'Lambda event pollers to VPC endpoints');
+      network.allowHttpsFrom(this.brokerSecurityGroup, 'Lambda event pollers');
+      network.allowHttpsFrom(this.clientSecurityGroup, 'Kafka client functions');
+    } else {
+      this.brokerSecurityGroup.addEgressRule(ec2.Peer.ipv4(this.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'Lambda event pollers to VPC endpoints');
+    }
 
     this.clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).replace(/[^a-zA-Z0-9-]/g, '');
     if (!/^[a-zA-Z][a-zA-Z0-9-]{0,63}$/.test(this.clusterName)) {

@@ -34,6 +34,8 @@ export class KafkaVpc extends Construct {
   public readonly vpc: ec2.Vpc;
   /** The subnets brokers and functions are placed in. */
   public readonly subnets: ec2.SubnetSelection;
+  /** Group of the interface endpoints: HTTPS from the groups given to `allowHttpsFrom` only. */
+  public readonly endpointSecurityGroup: ec2.SecurityGroup;
 
   constructor(scope: Construct, id: string, props: KafkaVpcProps = {}) {
     super(scope, id);
@@ -70,8 +72,24 @@ export class KafkaVpc extends Construct {
       SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     };
     if (props.kafkaApiEndpoint) interfaces.Kafka = ec2.InterfaceVpcEndpointAwsService.KAFKA;
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: 'VPC interface endpoints: HTTPS from Kafka clients and pollers',
+      allowAllOutbound: false,
+    });
     for (const [name, service] of Object.entries(interfaces)) {
-      this.vpc.addInterfaceEndpoint(name, { service, subnets: this.subnets, privateDnsEnabled: true });
+      this.vpc.addInterfaceEndpoint(name, {
+        service,
+        subnets: this.subnets,
+        privateDnsEnabled: true,
+        securityGroups: [this.endpointSecurityGroup],
+        open: false,
+      });
     }
+  }
+
+  /** Lets `peer` call the interface endpoints. */
+  public allowHttpsFrom(peer: ec2.ISecurityGroup, description: string): void {
+    this.endpointSecurityGroup.addIngressRule(peer, ec2.Port.tcp(443), description);
   }
 }

@@ -1,8 +1,7 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KafkaDlq, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { KafkaTopic } from '../topic';
 
@@ -78,9 +77,7 @@ class SqsDeadLetter extends DeadLetter {
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
-      NagSuppressions.addResourceSuppressions(queue, [
-        { id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of a consumer' },
-      ]);
+      Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of a consumer' });
     }
     const q = queue;
     return {

@@ -6,10 +6,10 @@ import {
 } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ClusterKind, IKafkaCluster } from '../cluster';
 import { KafkaTopic } from '../topic';
+import { acknowledgeFunctionFindings } from './acknowledge';
 import { DeadLetter } from './dead-letter';
 import { createFunction } from './function-defaults';
 import { defaultBatchingWindow, LatencyProfile } from './latency-profile';
@@ -60,8 +60,8 @@ export interface KafkaConsumerProps {
    */
   readonly batchSize?: number;
   /**
-   * How long to gather records before invoking (0..300 s).
-   * @default - 500 ms economical, 0 low latency
+   * How long to gather records before invoking (whole seconds, 0..300).
+   * @default - economical: Lambda's default for Kafka (500 ms); low latency: 0
    */
   readonly maxBatchingWindow?: Duration;
   /**
@@ -154,8 +154,8 @@ export class KafkaConsumer extends Construct {
       throw new Error(`batchSize must be an integer from 1 to 10000, got ${batchSize}`);
     }
     const window = props.maxBatchingWindow ?? defaultBatchingWindow(this.latency);
-    if (window.toMilliseconds() > 300_000) {
-      throw new Error(`maxBatchingWindow must be at most 300 seconds, got ${window.toSeconds()} s`);
+    if (window && (window.toMilliseconds() > 300_000 || window.toMilliseconds() % 1000 !== 0)) {
+      throw new Error(`maxBatchingWindow must be whole seconds from 0 to 300, got ${window.toHumanString()}`);
     }
     const maxAttempts = props.maxAttempts ?? 3;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10001) {
@@ -306,16 +306,7 @@ export class KafkaConsumer extends Construct {
   }
 
   private suppressNag(): void {
-    NagSuppressions.addResourceSuppressions(this.function, [
-      { id: 'AwsSolutions-IAM4', reason: 'AWS managed execution roles for Lambda in a VPC reading MSK are the documented minimum', appliesTo: [
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaMSKExecutionRole',
-      ] },
-      { id: 'AwsSolutions-IAM5', reason: 'X-Ray tracing needs PutTraceSegments on *', appliesTo: ['Resource::*'] },
-      { id: 'Serverless-LambdaDLQ', reason: 'Invoked synchronously by its Kafka event source mapping; failed records go to the mapping\'s on-failure destination' },
-      { id: 'Serverless-LambdaAsyncFailureDestination', reason: 'Invoked synchronously by its Kafka event source mapping' },
-    ], true);
+    acknowledgeFunctionFindings(this.function, 'its Kafka event source mapping (failed records go to its on-failure destination)');
   }
 }
 

@@ -1,7 +1,7 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { IKafkaCluster } from '../cluster';
 import { KafkaConsumer, KafkaConsumerProps } from '../consumer';
 import { KafkaTopic } from '../topic';
@@ -40,7 +40,7 @@ export interface FanoutConsumerProps extends Omit<KafkaConsumerProps, 'cluster' 
   /**
    * Table for the consumer's idempotency records (partition key `id`, TTL attribute `expiration`),
    * read by `onceByEventId` through IDEMPOTENCY_TABLE. Several consumers may share one: records are
-   * prefixed by POWERTOOLS_SERVICE_NAME, which each consumer gets set to its own name.
+   * prefixed by POWERTOOLS_SERVICE_NAME, which KafkaConsumer sets to the consumer's name.
    * @default - a table of the consumer's own, so that no consumer's records can mask another's
    */
   readonly idempotencyTable?: dynamodb.ITable;
@@ -82,15 +82,11 @@ abstract class FanoutTopicBase extends Construct {
     const consumer = new KafkaConsumer(this, pascal(name), {
       ...consumerProps,
       cluster: this.cluster,
-      // KafkaConsumer reads only the name, ARN, cluster and grants of its topic; an import has them all.
+      // KafkaConsumer reads the name, ARN, cluster, partitions, grants and resource of its topic; an import has them all.
       topic: this.kafkaTopic as KafkaTopic,
       consumerName: name,
       consumerGroupId: props.consumerGroupId ?? fanoutConsumerGroupId(this.topicName, name),
-      environment: {
-        POWERTOOLS_SERVICE_NAME: `${this.topicName}.${name}`,
-        ...props.environment,
-        IDEMPOTENCY_TABLE: table.tableName,
-      },
+      environment: { ...props.environment, IDEMPOTENCY_TABLE: table.tableName },
     });
     table.grantReadWriteData(consumer.function);
     this.consumers[name] = consumer;
@@ -168,7 +164,7 @@ class ImportedFanoutTopic extends FanoutTopicBase {
 }
 
 /** A fan-out topic, owned here or imported by name. */
-export interface IFanoutTopic extends Construct {
+export interface IFanoutTopic extends IConstruct {
   readonly topicName: string;
   readonly cluster: IKafkaCluster;
   readonly consumers: Record<string, KafkaConsumer>;

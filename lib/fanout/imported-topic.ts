@@ -1,5 +1,5 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { Construct } from 'constructs';
+import { Construct, DependencyGroup, IDependable } from 'constructs';
 import { ClusterKind, IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
 import { validateTopicName } from '../topic';
 
@@ -31,6 +31,11 @@ export class ImportedKafkaTopic extends Construct {
   public readonly cluster: IKafkaCluster;
   public readonly partitions: number;
   public readonly replicationFactor: number;
+  /**
+   * What a mapping on this topic waits for: nothing in this stack, the topic is created by
+   * another (deploy it first).
+   */
+  public readonly resource: IDependable = new DependencyGroup();
 
   constructor(scope: Construct, id: string, attrs: ImportedTopicAttributes) {
     super(scope, id);

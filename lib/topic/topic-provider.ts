@@ -1,11 +1,11 @@
-import { Duration, Names, Stack } from 'aws-cdk-lib';
+import { CfnResource, Duration, Names, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { ClusterKind, IKafkaCluster } from '../cluster';
+import { acknowledgeFunctionFindings } from '../consumer/acknowledge';
 import { createFunction, lambdaEntry } from '../consumer/function-defaults';
 
 /** CloudFormation type of the topic custom resource (read by the emulator). */
@@ -47,22 +47,17 @@ export class KafkaTopicProvider extends Construct {
       logGroup: new logs.LogGroup(this, 'ProviderLogs', { retention: logs.RetentionDays.ONE_MONTH }),
     });
 
-    const stack = Stack.of(this);
-    NagSuppressions.addResourceSuppressions(this, [
-      { id: 'AwsSolutions-IAM4', reason: 'Lambda basic and VPC execution roles are the documented minimum for a function in a VPC', appliesTo: [
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole',
-        'Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole',
-      ] },
-      { id: 'AwsSolutions-IAM5', reason: 'The provider framework may invoke only its own handler, including its versions (:*)', appliesTo: [{ regex: '/^Resource::<.*Handler.*\\.Arn>:\\*$/g' }] },
-      { id: 'AwsSolutions-IAM5', reason: 'X-Ray tracing needs PutTraceSegments on *', appliesTo: ['Resource::*'] },
-      { id: 'AwsSolutions-L1', reason: 'The provider framework pins its own runtime; the handler runs Node.js 22.x' },
-      { id: 'Serverless-LambdaDLQ', reason: 'CloudFormation invokes custom resources synchronously; failures are reported to the stack' },
-      { id: 'Serverless-LambdaAsyncFailureDestination', reason: 'Invoked synchronously by the provider framework' },
-      { id: 'Serverless-LambdaDefaultMemorySize', reason: 'The provider framework function needs no tuning' },
-      { id: 'Serverless-LambdaLatestVersion', reason: 'The provider framework pins its own runtime' },
-      { id: 'Serverless-LambdaTracing', reason: 'The provider framework function is not traced; the handler is' },
-    ], true);
-    void stack;
+    acknowledgeFunctionFindings(this.handler, 'CloudFormation through the provider framework');
+    const framework = Validations.of(this.provider);
+    framework.acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The provider framework function needs only basic execution' });
+    const handlerId = Stack.of(this).getLogicalId(this.handler.node.defaultChild as CfnResource);
+    framework.acknowledge({ id: `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`, reason: 'The provider framework may invoke only the topic handler, in any of its versions' });
+    framework.acknowledge({ id: 'AwsSolutions-L1', reason: 'The provider framework pins its own runtime; the topic handler runs Node.js 22.x' });
+    framework.acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: 'The provider framework pins its own runtime' });
+    framework.acknowledge({ id: 'Serverless-LambdaDLQ', reason: 'CloudFormation invokes custom resources synchronously; failures are reported to the stack' });
+    framework.acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason: 'Invoked synchronously by CloudFormation' });
+    framework.acknowledge({ id: 'Serverless-LambdaDefaultMemorySize', reason: 'The provider framework function only relays events' });
+    framework.acknowledge({ id: 'Serverless-LambdaTracing', reason: 'The provider framework function only relays events; the topic handler is traced' });
   }
 
   /** Lets the handler create, alter and delete `topicName`. */

@@ -45,7 +45,7 @@ afterAll(async () => {
 });
 
 const post = (postId: string, authorId = 'author-1') => parsePost({ postId, authorId, title: `post ${postId}` }, new Date('2026-11-24T08:00:00.000Z'));
-const ctx = (eventId = randomUUID()) => ({ eventId, eventTime: '2026-11-24T08:00:00.000Z' });
+const ctx = (eventId: string = randomUUID()) => ({ eventId, eventTime: '2026-11-24T08:00:00.000Z' });
 
 test('GIVEN a post rewarded once WHEN the reward is applied again THEN the author holds 58 beans and one reward row', async () => {
   // GIVEN

@@ -2,7 +2,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { decodeEvent, encodeEvent } from '../../lambdas/shared/cloudevents';
 import { closeProducer } from '../../lambdas/shared/producer';
 import { handler } from '../../lambdas/post-publisher';
-import { InvalidPostError, parsePost, POST_PUBLISHED, postOf, postPublishedEvent } from '../../lambdas/post-publisher/post';
+import { InvalidPostError, parsePost, POST_PUBLISHED, postOf, postPublishedEvent, postPublishedEventId } from '../../lambdas/post-publisher/post';
 
 function request(body: unknown): APIGatewayProxyEventV2 {
   return {
@@ -48,6 +48,16 @@ describe('post validation', () => {
     // THEN
     expect(event).toMatchObject({ specversion: '1.0', type: POST_PUBLISHED, subject: 'p-9', source: 'urn:test', time: post.publishedAt });
     expect(postOf(event)).toEqual(post);
+  });
+
+  test('GIVEN the same post published twice WHEN events are built THEN they share one version 5 UUID, distinct from other posts', () => {
+    const a = postPublishedEvent(parsePost({ postId: 'p-1', authorId: 'u', title: 't' }, now), 'urn:test');
+    const retry = postPublishedEvent(parsePost({ postId: 'p-1', authorId: 'u', title: 't' }, new Date(now.getTime() + 5000)), 'urn:test');
+    const other = postPublishedEvent(parsePost({ postId: 'p-2', authorId: 'u', title: 't' }, now), 'urn:test');
+    expect(retry.id).toBe(a.id);
+    expect(a.id).toBe(postPublishedEventId('p-1'));
+    expect(a.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-5[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    expect(other.id).not.toBe(a.id);
   });
 
   test('GIVEN an event of another type WHEN a consumer reads it THEN it throws naming the type', () => {

@@ -18,6 +18,8 @@ export interface LoadAssemblyOptions {
 interface RawStack extends ResolverStack {
   readonly templateFile: string;
   readonly displayName: string;
+  /** A nested stack's parent and the parameters the parent passes (unresolved). */
+  readonly parent?: { readonly stack: RawStack; readonly parameters: Record<string, unknown> };
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -27,9 +29,16 @@ export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAs
   const assets = new Map<string, string>();
   const all = readStacks(absDir, assets);
   const resolver = new Resolver(all, local);
-  const wanted = options.stacks && options.stacks.length > 0
+  // A nested stack's parameters are what its parent passes, resolved in the parent (parents come first).
+  for (const s of all) {
+    if (!s.parent) continue;
+    const params = (s.template.Parameters ??= {});
+    for (const [k, v] of Object.entries(s.parent.parameters)) params[k] = { ...params[k], Default: resolver.resolveString(s.parent.stack, v) };
+  }
+  const named = options.stacks && options.stacks.length > 0
     ? all.filter((s) => options.stacks!.some((n) => n === s.name || n === s.displayName || s.displayName.endsWith(`/${n}`)))
     : all;
+  const wanted = all.filter((s) => named.includes(s) || (s.parent && named.includes(rootOf(s))));
 
   const topics = new Map<string, TopicModel>();
   const tables: TableModel[] = [];
@@ -106,6 +115,7 @@ function readStacks(dir: string, assets: Map<string, string>): RawStack[] {
   if (!fs.existsSync(manifestFile)) throw new Error(`No cloud assembly at ${dir}: manifest.json is missing (run 'cdk synth' first)`);
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   const stacks: RawStack[] = [];
+  const topLevel: RawStack[] = [];
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     const props = artifact.properties ?? {};
     if (artifact.type === 'cdk:asset-manifest') {
@@ -113,18 +123,48 @@ function readStacks(dir: string, assets: Map<string, string>): RawStack[] {
     } else if (artifact.type === 'aws:cloudformation:stack') {
       const templateFile = path.join(dir, props.templateFile);
       const region = /^aws:\/\/[^/]+\/([a-z0-9-]+)$/.exec(artifact.environment ?? '')?.[1] ?? DEFAULT_REGION;
-      stacks.push({
+      const stack: RawStack = {
         name: props.stackName ?? id,
         displayName: artifact.displayName ?? id,
         templateFile,
         region: region === 'unknown-region' ? DEFAULT_REGION : region,
         template: JSON.parse(fs.readFileSync(templateFile, 'utf8')),
-      });
+      };
+      stacks.push(stack);
+      topLevel.push(stack);
     } else if (artifact.type === 'cdk:cloud-assembly') {
       stacks.push(...readStacks(path.join(dir, props.directoryName), assets));
     }
   }
-  return stacks;
+  // Nested stacks last: their templates are found through the asset manifests.
+  return stacks.flatMap((st) => (topLevel.includes(st) ? [st, ...nestedStacks(dir, st, assets)] : [st]));
+}
+
+/** The nested stacks (`AWS::CloudFormation::Stack` with a template in the assembly) of `parent`, depth first. */
+function nestedStacks(dir: string, parent: RawStack, assets: Map<string, string>): RawStack[] {
+  const out: RawStack[] = [];
+  for (const [id, res] of Object.entries<any>(parent.template.Resources ?? {})) {
+    if (res.Type !== 'AWS::CloudFormation::Stack') continue;
+    // `aws:asset:path` when asset metadata is on (cdk synth), else the template's object key in TemplateURL.
+    const key = /([0-9a-f]{64}\.json)/.exec(JSON.stringify(res.Properties?.TemplateURL ?? ''))?.[1];
+    const metadataPath = res.Metadata?.['aws:asset:path'];
+    const file = typeof metadataPath === 'string' ? path.join(dir, metadataPath) : key ? assets.get(key) : undefined;
+    if (!file || !fs.existsSync(file)) continue;
+    const nested: RawStack = {
+      name: `${parent.name}-${id}`,
+      displayName: `${parent.displayName}/${id}`,
+      templateFile: file,
+      region: parent.region,
+      template: JSON.parse(fs.readFileSync(file, 'utf8')),
+      parent: { stack: parent, parameters: res.Properties?.Parameters ?? {} },
+    };
+    out.push(nested, ...nestedStacks(dir, nested, assets));
+  }
+  return out;
+}
+
+function rootOf(stack: RawStack): RawStack {
+  return stack.parent ? rootOf(stack.parent.stack) : stack;
 }
 
 function readAssetManifest(dir: string, file: string, assets: Map<string, string>): void {
@@ -212,6 +252,7 @@ function readFunction(
     AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
     LAMBDA_TASK_ROOT: codeDir,
     TZ: 'UTC',
+    ...local.environment,
   });
   return {
     name,

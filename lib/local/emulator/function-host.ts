@@ -30,6 +30,8 @@ export interface FunctionHostOptions {
 // Runs inside the worker: plain JavaScript so that it works under ts-jest, tsx and compiled code alike.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
+// NODE_OPTIONS does not reach a worker thread; honour the flag NodejsFunction sets for source maps.
+if ((process.env.NODE_OPTIONS || '').includes('--enable-source-maps') && process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
 const path = require('path');
 const url = require('url');
 let handlerPromise;
@@ -205,12 +207,15 @@ export class FunctionHost {
       workerData: { codeDir: this.model.codeDir, handler: this.model.handler },
       stdout: true,
       stderr: true,
-      resourceLimits: { maxOldGenerationSizeMb: Math.max(64, this.model.memorySize) },
+      // Heap at least 256 MB: a worker has no native headroom like a container, and a false OOM would mislead.
+      resourceLimits: { maxOldGenerationSizeMb: Math.max(256, this.model.memorySize) },
     });
     const env: Env = { worker, invocations: 0, dead: false };
     this.all.add(env);
     for (const stream of [worker.stdout, worker.stderr]) {
-      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => this.log(line));
+      readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
+        if (line.trim() !== '') this.log(line);
+      });
     }
     worker.on('message', (msg: { id: string; ok: boolean; result?: unknown; error?: InvokeResult['error'] }) => {
       if (env.pending?.id === msg.id) env.pending.settle(msg);

@@ -125,6 +125,8 @@ export interface LocalEndpoints {
   readonly region?: string;
   /** API logical id → local base URL, for `ApiEndpoint` attributes. */
   readonly apiUrls?: Record<string, string>;
+  /** More variables for every function (endpoints of local stand-ins). */
+  readonly environment?: Record<string, string>;
 }
 
 export const LOCAL_ACCOUNT = '000000000000';

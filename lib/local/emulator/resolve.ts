@@ -20,7 +20,7 @@ export const NO_VALUE = Symbol('AWS::NoValue');
 export class Resolver {
   private readonly exports = new Map<string, { stack: ResolverStack; value: unknown }>();
 
-  constructor(private readonly stacks: ResolverStack[], private readonly local: LocalEndpoints) {
+  constructor(stacks: ResolverStack[], private readonly local: LocalEndpoints) {
     for (const stack of stacks) {
       for (const output of Object.values<any>(stack.template.Outputs ?? {})) {
         if (output?.Export?.Name === undefined) continue;
@@ -71,7 +71,9 @@ export class Resolver {
     switch (res?.Type) {
       case 'AWS::DynamoDB::Table':
       case 'AWS::DynamoDB::GlobalTable':
-        return props.TableName !== undefined ? this.resolveString(stack, props.TableName) : logicalId;
+        // Like CloudFormation's generated names (minus the random suffix): two stacks with the same
+        // construct tree must not share a table.
+        return props.TableName !== undefined ? this.resolveString(stack, props.TableName) : `${stack.name}-${logicalId}`;
       case 'AWS::Lambda::Function':
         return props.FunctionName !== undefined ? this.resolveString(stack, props.FunctionName) : `${stack.name}-${logicalId}`;
       case 'AWS::MSK::Topic':

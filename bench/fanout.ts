@@ -1,0 +1,258 @@
+/**
+ * Fan-out throughput and latency: N `post.published` events through the three example consumers
+ * (emulated event source mappings, real Kafka, DynamoDB Local), next to a bare kafkajs consumer
+ * group reading the same topic in the same run. Latency per consumer is the event's `time`
+ * (set by the publisher) → the consumer's effect row written (`appliedAt`). Runs both latency
+ * profiles. Writes bench/results/fanout.json.
+ *
+ *   KAFKA_BROKERS=127.0.0.1:19092 DYNAMODB_ENDPOINT=http://127.0.0.1:18000 npx tsx bench/fanout.ts
+ *
+ * Without those variables the local services are started (and stopped) here. EVENTS sets N (default 2000).
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { randomUUID } from 'crypto';
+import { App, Stack } from 'aws-cdk-lib';
+import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { Kafka, logLevel } from 'kafkajs';
+import { KafkaCluster } from '../lib/cluster';
+import { LatencyProfile } from '../lib/consumer';
+import { Emulator } from '../lib/local/emulator';
+import { localDocumentClient, postEffectTables, PostEffectTables } from '../lib/local/scenarios/posts';
+import { LocalServices } from '../lib/local/services';
+import { PostConsumersStack } from '../lib/stacks/post-consumers-stack';
+import { PostPublisherStack } from '../lib/stacks/post-publisher-stack';
+import { encodeEvent } from '../lambdas/shared/cloudevents';
+import { postPublishedEvent } from '../lambdas/post-publisher/post';
+
+const EVENTS = Number(process.env.EVENTS ?? 2000);
+/** The paced phase: few events at a steady rate, so latency is not queueing behind a burst. */
+const PACED_EVENTS = Number(process.env.PACED_EVENTS ?? 100);
+const PACED_PER_SECOND = Number(process.env.PACED_PER_SECOND ?? 10);
+/** Warm-up events start every function's execution environments before the clock starts. */
+const WARMUP_EVENTS = 12;
+const WARMUP_SOURCE = 'urn:bench:warmup';
+const PARTITIONS = 3;
+const CONSUMERS = ['recruitment', 'real-estate', 'second-hand'] as const;
+type Consumer = (typeof CONSUMERS)[number];
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+function stats(values: number[]) {
+  const s = [...values].sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 10) / 10;
+  return { count: s.length, p50: round(percentile(s, 50)), p90: round(percentile(s, 90)), p99: round(percentile(s, 99)), max: round(s[s.length - 1]) };
+}
+
+const rate = (events: number, ms: number) => Math.round((events / (ms / 1000)) * 10) / 10;
+
+function synth(topicName: string, latency: LatencyProfile): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-fanout-'));
+  const app = new App({ outdir });
+  const cluster = new KafkaCluster(new Stack(app, 'Foundation'), 'Cluster');
+  const publisher = new PostPublisherStack(app, 'PostPublisher', { cluster, topicName, partitions: PARTITIONS });
+  const consumers = new PostConsumersStack(app, 'PostConsumers', { cluster, topicName, partitions: PARTITIONS, latency });
+  consumers.addStackDependency(publisher);
+  app.synth();
+  return outdir;
+}
+
+/** appliedAt − event time of every event, per consumer. */
+async function effectTimes(doc: DynamoDBDocumentClient, tables: PostEffectTables, posts: Array<{ postId: string; authorId: string }>) {
+  const out: Record<Consumer, { latencies: number[]; lastAppliedAt: number }> = {
+    recruitment: { latencies: [], lastAppliedAt: 0 },
+    'real-estate': { latencies: [], lastAppliedAt: 0 },
+    'second-hand': { latencies: [], lastAppliedAt: 0 },
+  };
+  const collect = (consumer: Consumer, eventTime: unknown, appliedAt: unknown) => {
+    const applied = Date.parse(String(appliedAt));
+    out[consumer].latencies.push(applied - Date.parse(String(eventTime)));
+    out[consumer].lastAppliedAt = Math.max(out[consumer].lastAppliedAt, applied);
+  };
+  // BatchGetItem takes at most 100 keys over all tables: 33 posts × 3 tables.
+  for (let i = 0; i < posts.length; i += 33) {
+    const chunk = posts.slice(i, i + 33);
+    let request: Record<string, any> = {
+      [tables.rewards]: { Keys: chunk.map((p) => ({ postId: p.postId })) },
+      [tables.pinned]: { Keys: chunk.map((p) => ({ postId: p.postId })) },
+      [tables.statistics]: { Keys: chunk.map((p) => ({ userId: p.authorId })) },
+    };
+    while (Object.keys(request).length > 0) {
+      const res = await doc.send(new BatchGetCommand({ RequestItems: request }));
+      for (const row of res.Responses?.[tables.rewards] ?? []) collect('recruitment', row.eventTime, row.appliedAt);
+      for (const row of res.Responses?.[tables.pinned] ?? []) collect('real-estate', row.eventTime, row.appliedAt);
+      for (const row of res.Responses?.[tables.statistics] ?? []) collect('second-hand', row.lastEventTime, row.lastAppliedAt);
+      request = res.UnprocessedKeys ?? {};
+    }
+  }
+  return out;
+}
+
+/** Sequential UpdateItem round trips on DynamoDB Local: each record costs 3-4 of them (idempotency in progress, effect, completed). */
+async function dynamodbRoundTrip(doc: DynamoDBDocumentClient, table: string, run: string) {
+  const ms: number[] = [];
+  for (let i = 0; i < 100; i++) {
+    const t = performance.now();
+    await doc.send(new UpdateCommand({ TableName: table, Key: { userId: `calibration-${run}` }, UpdateExpression: 'ADD n :one', ExpressionAttributeValues: { ':one': 1 } }));
+    ms.push(performance.now() - t);
+  }
+  return stats(ms);
+}
+
+async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: string }, latency: LatencyProfile) {
+  const run = randomUUID().slice(0, 8);
+  const topicName = `bench-posts-${run}`;
+  const assemblyDir = synth(topicName, latency);
+  const emulator = await Emulator.start({ assemblyDir, services, stacks: ['PostPublisher', 'PostConsumers'], onLog: () => undefined });
+  const kafka = new Kafka({ clientId: 'bench-fanout', brokers: services.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  const doc = localDocumentClient(services.dynamodbEndpoint);
+  try {
+    const tables = postEffectTables(emulator, 'PostConsumers');
+    // The bare consumer group: subscribed before the first publish, reading the same topic.
+    const bare = kafka.consumer({ groupId: `${topicName}.bare`, maxWaitTimeInMs: 100 });
+    await bare.connect();
+    await bare.subscribe({ topic: topicName, fromBeginning: true });
+    const bareLatencies: number[] = [];
+    const barePaced: number[] = [];
+    let bareLast = 0;
+    let resolveBurst!: () => void;
+    let resolvePaced!: () => void;
+    const bareDone = new Promise<void>((resolve) => (resolveBurst = resolve));
+    const barePacedDone = new Promise<void>((resolve) => (resolvePaced = resolve));
+    void bare.run({
+      eachMessage: async ({ message }) => {
+        const received = Date.now();
+        const event = JSON.parse(message.value!.toString('utf8'));
+        if (event.source === WARMUP_SOURCE) return;
+        if (bareLatencies.length < EVENTS) {
+          bareLatencies.push(received - Date.parse(event.time));
+          bareLast = received;
+          if (bareLatencies.length === EVENTS) resolveBurst();
+        } else {
+          barePaced.push(received - Date.parse(event.time));
+          if (barePaced.length >= PACED_EVENTS) resolvePaced();
+        }
+      },
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    const fnOf = (consumer: Consumer) => {
+      const pascal = consumer.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+      return emulator.functions.find((f) => f.stack === 'PostConsumers' && f.logicalId.startsWith(`Posts${pascal}Function`))!.name;
+    };
+    const names = CONSUMERS.map(fnOf);
+    const processed = (n: number) => emulator.waitFor((inv) => names.every((name) => inv.filter((i) => i.functionName === name && i.outcome === 'succeeded').reduce((k, i) => k + i.eventIds.length, 0) >= n), 600_000);
+    const warmup = Array.from({ length: WARMUP_EVENTS }, (_, n) =>
+      postPublishedEvent({ postId: `warmup-${run}-${n}`, authorId: `warmup-${run}-${n}`, title: 'warm-up', publishedAt: new Date().toISOString() }, WARMUP_SOURCE));
+    await producer.send({ topic: topicName, acks: -1, messages: warmup.map((e) => ({ key: e.subject!, value: encodeEvent(e) })) });
+    await processed(WARMUP_EVENTS);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const posts: Array<{ postId: string; authorId: string; eventId: string }> = [];
+    const start = Date.now();
+    for (let i = 0; i < EVENTS; i += 100) {
+      const events = Array.from({ length: Math.min(100, EVENTS - i) }, (_, j) => {
+        const n = i + j;
+        const post = { postId: `bench-${run}-${n}`, authorId: `bench-${run}-${n}`, title: `post ${n}`, publishedAt: new Date().toISOString() };
+        return postPublishedEvent(post, 'urn:bench');
+      });
+      await producer.send({ topic: topicName, acks: -1, messages: events.map((e) => ({ key: e.subject!, value: encodeEvent(e) })) });
+      for (const e of events) posts.push({ postId: e.data.postId, authorId: e.data.authorId, eventId: e.id });
+    }
+    const published = Date.now();
+
+    await processed(WARMUP_EVENTS + EVENTS);
+    await bareDone;
+
+    const times = await effectTimes(doc, tables, posts);
+    const perConsumer = Object.fromEntries(
+      CONSUMERS.map((c) => {
+        const invocations = emulator.invocations.filter((i) => i.functionName === fnOf(c) && i.trigger === 'mapping' && Date.parse(i.start) >= start && Date.parse(i.start) <= times[c].lastAppliedAt);
+        return [c, {
+          effects: times[c].latencies.length,
+          eventsPerSecond: rate(EVENTS, times[c].lastAppliedAt - start),
+          latencyMs: stats(times[c].latencies),
+          invocations: invocations.length,
+          meanBatch: Math.round((invocations.reduce((n, i) => n + i.recordCount, 0) / Math.max(1, invocations.length)) * 10) / 10,
+        }];
+      }),
+    );
+
+    // Paced phase: one event every 1/PACED_PER_SECOND s on the same, now idle, consumers.
+    const paced: typeof posts = [];
+    for (let n = 0; n < PACED_EVENTS; n++) {
+      const post = { postId: `paced-${run}-${n}`, authorId: `paced-${run}-${n}`, title: `paced ${n}`, publishedAt: new Date().toISOString() };
+      const e = postPublishedEvent(post, 'urn:bench');
+      await producer.send({ topic: topicName, acks: -1, messages: [{ key: e.subject!, value: encodeEvent(e) }] });
+      paced.push({ postId: post.postId, authorId: post.authorId, eventId: e.id });
+      await new Promise((resolve) => setTimeout(resolve, 1000 / PACED_PER_SECOND));
+    }
+    await producer.disconnect();
+    await processed(WARMUP_EVENTS + EVENTS + PACED_EVENTS);
+    await barePacedDone;
+    await bare.disconnect();
+    const pacedTimes = await effectTimes(doc, tables, paced);
+    const pacedLatency = {
+      events: PACED_EVENTS,
+      perSecond: PACED_PER_SECOND,
+      bareKafkajsMs: stats(barePaced),
+      ...Object.fromEntries(CONSUMERS.map((c) => [`${c}Ms`, stats(pacedTimes[c].latencies)])),
+    };
+
+    const dynamodbLocalUpdateMs = await dynamodbRoundTrip(doc, tables.statistics, run);
+    const lastEffect = Math.max(...CONSUMERS.map((c) => times[c].lastAppliedAt));
+    const result = {
+      latencyProfile: latency,
+      batchingWindowSeconds: emulator.mappings[0]?.batchingWindow,
+      batchSize: emulator.mappings[0]?.batchSize,
+      publishMs: published - start,
+      threeConsumers: { eventsPerSecond: rate(EVENTS, lastEffect - start), allEffectsMs: lastEffect - start },
+      bareKafkajsGroup: { eventsPerSecond: rate(EVENTS, bareLast - start), allReceivedMs: bareLast - start, latencyMs: stats(bareLatencies) },
+      perConsumer,
+      pacedLatency,
+      dynamodbLocalUpdateMs,
+    };
+    return result;
+  } finally {
+    await emulator.stop();
+    doc.destroy();
+    fs.rmSync(assemblyDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const services = await LocalServices.start({ handleSignals: true });
+  try {
+    const s = { kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint };
+    const profiles = [];
+    for (const latency of [LatencyProfile.ECONOMICAL, LatencyProfile.LOW_LATENCY]) {
+      process.stdout.write(`fan-out bench: ${EVENTS} events, ${latency}…\n`);
+      const r = await runProfile(s, latency);
+      process.stdout.write(`${JSON.stringify(r)}\n`);
+      profiles.push(r);
+    }
+    const result = {
+      benchmark: 'fanout',
+      description: `${EVENTS} post.published events (${PARTITIONS} partitions) through three emulated consumers (each its own group, function and DynamoDB effects) vs a bare kafkajs consumer group on the same topic, same run. Latency = event time → effect row written (consumers) or eachMessage (bare). Throughput = N / (first publish → last effect or receive) for a burst of N; pacedLatency = latency at a steady ${PACED_PER_SECOND}/s on idle consumers (no backlog).`,
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: os.cpus().length,
+      events: EVENTS,
+      pacedEvents: PACED_EVENTS,
+      loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 10) / 10),
+      profiles,
+    };
+    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+    fs.writeFileSync(path.join(__dirname, 'results', 'fanout.json'), `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write('wrote bench/results/fanout.json\n');
+  } finally {
+    await services.stop();
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,151 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Callback gateway throughput on loopback in local mode: requests/s and latency percentiles of
+ * `POST /callbacks/wechat-pay` (verify RSA signature + decrypt AES-GCM + dedupe in DynamoDB +
+ * publish to Kafka) next to a bare HTTP handler that only publishes, measured in the same run
+ * through the same emulator HTTP server and worker model.
+ *
+ *   KAFKA_BROKERS=127.0.0.1:19092 DYNAMODB_ENDPOINT=http://127.0.0.1:18000 npx tsx bench/gateway.ts
+ *   env: BENCH_REQUESTS (per handler, default 600), BENCH_CONCURRENCY (default 8), BENCH_WARMUP (default 40)
+ * Writes bench/results/gateway.json.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { App, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { KafkaCluster } from '../lib/cluster';
+import { createFunction, PROJECT_ROOT } from '../lib/consumer/function-defaults';
+import { Emulator } from '../lib/local/emulator';
+import { apiUrlFor } from '../lib/local/scenarios/payment';
+import { CallbackGatewayStack } from '../lib/stacks/payment-stack';
+import { buildWechatPayNotification, WechatPayVerifier, type SignedNotification } from '../lambdas/shared/verifiers';
+import { DynamoDedupeStore } from '../lambdas/gateway/dedupe';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { generateKeyPairSync } from 'node:crypto';
+
+const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 40);
+
+interface Request { headers: Record<string, string>; body: string }
+interface Result { handler: string; requests: number; concurrency: number; seconds: number; requestsPerSecond: number; latencyMs: { p50: number; p90: number; p99: number; max: number }; statuses: Record<string, number> }
+
+async function drive(name: string, url: string, requests: Request[]): Promise<Result> {
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let next = 0;
+  const start = process.hrtime.bigint();
+  await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+    for (;;) {
+      const i = next++;
+      if (i >= requests.length) return;
+      const t0 = process.hrtime.bigint();
+      const res = await fetch(url, { method: 'POST', headers: requests[i].headers, body: requests[i].body });
+      await res.arrayBuffer();
+      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+    }
+  }));
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  latencies.sort((a, b) => a - b);
+  const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] * 100) / 100;
+  return {
+    handler: name, requests: requests.length, concurrency: CONCURRENCY, seconds: Math.round(seconds * 1000) / 1000,
+    requestsPerSecond: Math.round((requests.length / seconds) * 10) / 10,
+    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) }, statuses,
+  };
+}
+
+async function main(): Promise<void> {
+  const services = { kafkaBrokers: process.env.KAFKA_BROKERS ?? '127.0.0.1:19092', dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:18000' };
+  const id = `bench${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk-out-bench-'));
+  const app = new App({ outdir });
+  const cluster = new KafkaCluster(new Stack(app, `${id}Foundation`), 'Cluster');
+  const gw = new CallbackGatewayStack(app, `${id}Gateway`, { cluster, resultsTopicName: `${id}.results` });
+  const bare = new Stack(app, `${id}Bare`);
+  const fn = createFunction(bare, 'PublishOnly', {
+    entry: path.join(PROJECT_ROOT, 'lambdas', 'gateway', 'publish-only.ts'),
+    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results` },
+  });
+  const api = new apigwv2.HttpApi(bare, 'Api');
+  api.addRoutes({ path: '/bare/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Bare', fn) });
+  void gw;
+  app.synth();
+
+  const emulator = await Emulator.start({ assemblyDir: outdir, services, onLog: () => undefined });
+  try {
+    const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const serial = randomBytes(20).toString('hex').toUpperCase();
+    const apiV3Key = randomBytes(16).toString('hex');
+    for (const s of emulator.secrets.list().filter((x) => /WechatPaySecret/.test(x.name))) {
+      emulator.secrets.put(s.arn, { platformCertificates: { [serial]: publicKey.export({ type: 'spki', format: 'pem' }).toString() }, apiV3Key });
+    }
+    const notifications = (n: number): SignedNotification[] => Array.from({ length: n }, (_, i) => buildWechatPayNotification({
+      transaction: { out_trade_no: `ORD-${id}-${i}`, transaction_id: randomUUID(), trade_state: 'SUCCESS', amount: { total: 100 } },
+      privateKey, serial, apiV3Key,
+    }));
+    const gatewayUrl = `${apiUrlFor(emulator, 'POST /callbacks/{provider}')}/callbacks/wechat-pay`;
+    const bareUrl = `${apiUrlFor(emulator, 'POST /bare/{provider}')}/bare/wechat-pay`;
+    const bareRequests = (n: number): Request[] => Array.from({ length: n }, (_, i) => ({
+      headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: randomUUID(), correlationId: `ORD-${id}-bare-${i}` }),
+    }));
+
+    // Warm both: containers up to the concurrency, producers connected, secrets cached.
+    await drive('warmup', gatewayUrl, notifications(WARMUP));
+    await drive('warmup', bareUrl, bareRequests(WARMUP));
+    // Signed before the clock starts; the 300 s tolerance covers the run.
+    const gatewayRun = await drive('gateway (verify + decrypt + dedupe + publish)', gatewayUrl, notifications(REQUESTS));
+    const bareRun = await drive('bare handler (publish only)', bareUrl, bareRequests(REQUESTS));
+
+    // Where the difference goes: the verifier in-process, and the dedupe writes on DynamoDB Local.
+    const verifier = new WechatPayVerifier({ platformCertificates: { [serial]: publicKey.export({ type: 'spki', format: 'pem' }).toString() }, apiV3Key });
+    const sample = notifications(300);
+    let t0 = process.hrtime.bigint();
+    for (const n of sample) await verifier.verify({ headers: n.headers, body: n.body, now: new Date() });
+    const verifyMicros = Number(process.hrtime.bigint() - t0) / 1e3 / sample.length;
+    const table = emulator.tables.find((t) => t.ttlAttribute === 'expiration' && t.keySchema[0].AttributeName === 'id')!.name;
+    const store = new DynamoDedupeStore(DynamoDBDocumentClient.from(new DynamoDBClient({
+      endpoint: services.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    })), { tableName: table });
+    t0 = process.hrtime.bigint();
+    for (let i = 0; i < 100; i++) {
+      const key = `bench:${id}:${i}`;
+      await store.claim(key, new Date());
+      await store.markPublished(key, new Date());
+    }
+    const dedupeMillis = Number(process.hrtime.bigint() - t0) / 1e6 / 100;
+    const result = {
+      benchmark: 'callback gateway on loopback, local mode (emulator HTTP API → worker-thread function → Kafka)',
+      date: new Date().toISOString(),
+      machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
+      requestsPerHandler: REQUESTS, concurrency: CONCURRENCY, warmup: WARMUP,
+      results: [gatewayRun, bareRun],
+      breakdown: {
+        verifyAndDecryptMicrosPerNotification: Math.round(verifyMicros),
+        dedupeClaimAndMarkMillisSequential: Math.round(dedupeMillis * 100) / 100,
+        note: 'in-process, sequential; the machine is shared, so figures are indicative',
+      },
+      gatewayOverBare: {
+        throughputRatio: Math.round((gatewayRun.requestsPerSecond / bareRun.requestsPerSecond) * 100) / 100,
+        p99DeltaMs: Math.round((gatewayRun.latencyMs.p99 - bareRun.latencyMs.p99) * 100) / 100,
+      },
+    };
+    const file = path.join(__dirname, 'results', 'gateway.json');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
+    console.log(JSON.stringify(result, null, 2));
+  } finally {
+    await emulator.stop();
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

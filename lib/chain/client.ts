@@ -1,0 +1,108 @@
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Producer } from 'kafkajs';
+import { encodeEvent, type CloudEvent } from '../../lambdas/shared/cloudevents';
+import { chainTopicName, runRequested, taskRequested } from '../../lambdas/chain/events';
+import { JoinStore, type TaskStatusItem } from '../../lambdas/chain/join-store';
+import { validateRunId } from './declaration';
+import { ChainGraph, type TaskRunStatus } from './graph';
+
+/** Everything the client needs: the chain's graph, a connected producer and the join table. */
+export interface ChainClientOptions {
+  readonly graph: ChainGraph;
+  readonly producer: Producer;
+  readonly db: DynamoDBDocumentClient;
+  readonly joinTableName: string;
+  /** @default chain.<name>.events */
+  readonly topicName?: string;
+  /** Who asks (goes into the events' data). @default 'cli' */
+  readonly requestedBy?: string;
+}
+
+/** Business dates from `from` to `to` inclusive (YYYY-MM-DD). */
+export function dateRange(from: string, to: string): string[] {
+  const day = /^\d{4}-\d{2}-\d{2}$/;
+  if (!day.test(from) || !day.test(to)) throw new Error(`--from and --to must be dates YYYY-MM-DD, got ${from} and ${to}`);
+  const start = Date.parse(`${from}T00:00:00Z`);
+  const end = Date.parse(`${to}T00:00:00Z`);
+  if (Number.isNaN(start) || Number.isNaN(end) || end < start) throw new Error(`--to (${to}) must be a valid date on or after --from (${from})`);
+  const days = Math.round((end - start) / 86400000) + 1;
+  if (days > 366) throw new Error(`a backfill covers at most 366 days, got ${days}`);
+  return Array.from({ length: days }, (_, i) => new Date(start + i * 86400000).toISOString().slice(0, 10));
+}
+
+/**
+ * Requests runs and reruns of a chain and reads their state: what the `chain` command does,
+ * in local mode and against a deployed stack alike (only the producer and the table differ).
+ */
+export class ChainClient {
+  readonly topicName: string;
+  private readonly store: JoinStore;
+
+  constructor(private readonly options: ChainClientOptions) {
+    this.topicName = options.topicName ?? chainTopicName(options.graph.name);
+    this.store = new JoinStore(options.db, options.joinTableName);
+  }
+
+  get graph(): ChainGraph {
+    return this.options.graph;
+  }
+
+  /** Publishes chain events of one run as they are (keyed by the run id). */
+  async send(runId: string, events: CloudEvent[]): Promise<void> {
+    await this.options.producer.send({ topic: this.topicName, acks: -1, messages: events.map((e) => ({ key: runId, value: encodeEvent(e), headers: { 'content-type': 'application/cloudevents+json' } })) });
+  }
+
+  /** Publishes run.requested for each run id (a backfill is several independent runs). */
+  async requestRuns(runIds: string[]): Promise<CloudEvent[]> {
+    runIds.forEach(validateRunId);
+    const events = runIds.map((runId) => runRequested(this.graph.name, runId, this.options.requestedBy ?? 'cli'));
+    for (const [i, runId] of runIds.entries()) await this.send(runId, [events[i]]);
+    return events;
+  }
+
+  /**
+   * Reruns `task` for `runId`: the task runs again, then each task downstream of it once, in a
+   * new generation; tasks outside that cascade keep their results.
+   */
+  async requestRerun(task: string, runId: string, generation = Date.now()): Promise<{ generation: number; cascade: string[] }> {
+    validateRunId(runId);
+    const cascade = this.graph.downstream(task);
+    await this.send(runId, [taskRequested(this.graph.name, runId, task, cascade, generation, this.options.requestedBy ?? 'cli')]);
+    return { generation, cascade };
+  }
+
+  /** Raw status items of a run, by task. */
+  async statusItems(runId: string): Promise<Map<string, TaskStatusItem>> {
+    return this.store.statuses(this.graph.name, runId, this.graph.taskNames);
+  }
+
+  /** Each task's state in the run, in topological order; tasks never started are `waiting`. */
+  async status(runId: string): Promise<TaskRunStatus[]> {
+    const items = await this.statusItems(runId);
+    return this.graph.topologicalOrder().map((task) => {
+      const item = items.get(task);
+      if (!item) return { task, state: 'waiting' as const };
+      return {
+        task,
+        state: item.state,
+        attempt: item.attempt,
+        generation: item.generation,
+        startedAt: item.startedAt,
+        finishedAt: item.finishedAt,
+        result: item.result,
+        error: item.error,
+      };
+    });
+  }
+}
+
+/** The status as a table for the terminal. */
+export function statusTable(statuses: TaskRunStatus[]): string {
+  const rows = [['TASK', 'STATE', 'ATTEMPT', 'GENERATION', 'STARTED', 'FINISHED', 'RESULT / ERROR']];
+  for (const s of statuses) {
+    const detail = s.error ?? (s.result ? JSON.stringify(s.result) : '');
+    rows.push([s.task, s.state, s.attempt?.toString() ?? '', s.generation?.toString() ?? '', s.startedAt ?? '', s.finishedAt ?? '', detail]);
+  }
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n');
+}

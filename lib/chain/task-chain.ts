@@ -1,0 +1,289 @@
+import * as path from 'path';
+import { CfnOutput, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import { Construct } from 'constructs';
+import { ChainEnv } from '../../lambdas/chain/config';
+import { chainTopicName, taskFilters } from '../../lambdas/chain/events';
+import { JOIN_TABLE_KEYS } from '../../lambdas/chain/join-store';
+import { CHAIN_METRICS_NAMESPACE } from '../../lambdas/chain/metrics';
+import type { IKafkaCluster } from '../cluster';
+import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
+import { acknowledgeFunctionFindings } from '../consumer/acknowledge';
+import { createFunction, PROJECT_ROOT } from '../consumer/function-defaults';
+import { KafkaTopic } from '../topic';
+import type { ChainDeadline, ChainSchedule, TaskDeclaration } from './declaration';
+import { ChainGraph } from './graph';
+
+/** Properties of a task chain. */
+export interface TaskChainProps {
+  /** The cluster the chain's topic lives in. */
+  readonly cluster: IKafkaCluster;
+  /** Name of the chain: lower-case letters, digits and '-'; part of the topic name, group ids and metric dimensions. */
+  readonly chainName: string;
+  /** The tasks and their dependencies; validated at synth. */
+  readonly tasks: TaskDeclaration[];
+  /**
+   * Starts a run on this EventBridge Scheduler schedule; the run id is the business date in its time zone.
+   * @default - no schedule: runs start from the command line or any publisher of run.requested
+   */
+  readonly schedule?: ChainSchedule;
+  /**
+   * When the final tasks of the day's run must have succeeded; misses raise `deadlineAlarm`.
+   * @default - no deadline
+   */
+  readonly deadline?: ChainDeadline;
+  /**
+   * Polling profile of every task's event source mapping.
+   * @default LatencyProfile.ECONOMICAL
+   */
+  readonly latency?: LatencyProfile;
+  /**
+   * The chain's topic.
+   * @default - a new topic `chain.<chainName>.events` with `partitions` partitions
+   */
+  readonly topic?: KafkaTopic;
+  /**
+   * Partitions of the created topic (runs spread over them by run id), 1..100.
+   * @default 3
+   */
+  readonly partitions?: number;
+  /**
+   * How long a run's join state and status are kept after their last write (DynamoDB TTL), 1..365 days.
+   * @default Duration.days(30)
+   */
+  readonly runRetention?: Duration;
+  /**
+   * First backoff between attempts of a failing task, doubled each attempt.
+   * @default Duration.seconds(1)
+   */
+  readonly retryBackoff?: Duration;
+  /**
+   * Tasks per CloudFormation stack. Each task is about 10 resources; a chain with more tasks
+   * than this puts them into nested stacks of this many (in declaration order, so adding tasks
+   * at the end never moves existing ones), 1..45.
+   * @default 40
+   */
+  readonly tasksPerStack?: number;
+  /**
+   * Environment given to every task function (a task's own `environment` wins).
+   * @default {}
+   */
+  readonly environment?: Record<string, string>;
+  /**
+   * What happens to the join table when it leaves the stack.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A chain of batch tasks that start when the tasks they depend on have succeeded for the same
+ * run id. One Kafka topic carries the run's events (keyed by run id); each task is a
+ * KafkaConsumer whose mapping filters only the events that concern it; a DynamoDB join table
+ * makes each start happen once per run and per rerun.
+ */
+export class TaskChain extends Construct {
+  public readonly chainName: string;
+  /** The chain's topic (run and task events). */
+  public readonly topic: KafkaTopic;
+  /** The shared dead-letter topic of the task consumers. */
+  public readonly deadLetterTopic: KafkaTopic;
+  /** Join state and per-task status of every run (partition key `pk`, sort key `sk`, TTL `expiresAt`). */
+  public readonly joinTable: dynamodb.Table;
+  /** Each task's consumer (function + mapping), by task name. */
+  public readonly tasks: Record<string, KafkaConsumer> = {};
+  /** Publishes run.requested (invoke it with `{ "runId": "2026-11-24" }`); target of the schedule. */
+  public readonly runRequester: lambda.IFunction;
+  public readonly schedule?: scheduler.Schedule;
+  /** Checks the final tasks at the deadline (present when `deadline` is set). */
+  public readonly deadlineChecker?: lambda.IFunction;
+  public readonly deadlineAlarm?: cloudwatch.Alarm;
+  /** Fires when any task of the chain publishes task.failed. */
+  public readonly taskFailedAlarm: cloudwatch.Alarm;
+  /** Nested stacks holding the tasks when the chain is larger than `tasksPerStack`. */
+  public readonly taskStacks: NestedStack[] = [];
+  private readonly chainGraph: ChainGraph;
+
+  constructor(scope: Construct, id: string, props: TaskChainProps) {
+    super(scope, id);
+    this.chainGraph = ChainGraph.of({ name: props.chainName, tasks: props.tasks, schedule: props.schedule, deadline: props.deadline });
+    this.chainName = props.chainName;
+    const partitions = props.partitions ?? 3;
+    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100) {
+      throw new Error(`partitions must be an integer from 1 to 100, got ${partitions}`);
+    }
+    const retention = props.runRetention ?? Duration.days(30);
+    const retentionDays = retention.toDays({ integral: false });
+    if (retentionDays < 1 || retentionDays > 365) throw new Error(`runRetention must be from 1 to 365 days, got ${retentionDays} days`);
+    const tasksPerStack = props.tasksPerStack ?? 40;
+    if (!Number.isInteger(tasksPerStack) || tasksPerStack < 1 || tasksPerStack > 45) {
+      throw new Error(`tasksPerStack must be an integer from 1 to 45, got ${tasksPerStack}`);
+    }
+    const { cluster } = props;
+
+    this.topic = props.topic ?? new KafkaTopic(this, 'Topic', { cluster, topicName: chainTopicName(this.chainName), partitions });
+    this.deadLetterTopic = new KafkaTopic(this, 'DeadLetterTopic', { cluster, topicName: `${this.topic.topicName}.dlt`, partitions: this.topic.partitions });
+
+    this.joinTable = new dynamodb.Table(this, 'JoinTable', {
+      partitionKey: { name: JOIN_TABLE_KEYS.partitionKey, type: dynamodb.AttributeType.STRING },
+      sortKey: { name: JOIN_TABLE_KEYS.sortKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: JOIN_TABLE_KEYS.timeToLive,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
+    });
+
+    const chainEnvironment = {
+      [ChainEnv.CHAIN_NAME]: this.chainName,
+      [ChainEnv.CHAIN_TOPIC]: this.topic.topicName,
+      [ChainEnv.JOIN_TABLE_NAME]: this.joinTable.tableName,
+      [ChainEnv.RUN_RETENTION_DAYS]: String(Math.ceil(retentionDays)),
+    };
+    // Group ids must not change when a task moves between stacks: built from the root stack's name.
+    const groupPrefix = `${rootStack(this).stackName}.chain.${this.chainName}`;
+    const nested = props.tasks.length > tasksPerStack;
+    props.tasks.forEach((task, i) => {
+      let scope: Construct = this;
+      if (nested) {
+        const index = Math.floor(i / tasksPerStack);
+        if (!this.taskStacks[index]) this.taskStacks[index] = new NestedStack(this, `Tasks${index + 1}`, { description: `Tasks ${index * tasksPerStack + 1}-${Math.min(props.tasks.length, (index + 1) * tasksPerStack)} of chain ${this.chainName}` });
+        scope = this.taskStacks[index];
+      }
+      const dependsOn = task.dependsOn ?? [];
+      const consumer = new KafkaConsumer(scope, `Task-${task.name}`, {
+        cluster,
+        topic: this.topic,
+        entry: task.entry,
+        consumerName: `${this.chainName}-${task.name}`,
+        consumerGroupId: `${groupPrefix}.${task.name}`,
+        filters: taskFilters(this.chainName, task.name, dependsOn),
+        // Chain events are small and a task may run for minutes: one run's event per invocation.
+        batchSize: 10,
+        latency: props.latency,
+        timeout: Duration.seconds(task.timeoutSeconds ?? 300),
+        deadLetter: DeadLetter.kafkaTopic(this.deadLetterTopic),
+        produceTo: [this.topic],
+        environment: {
+          ...props.environment,
+          ...task.environment,
+          ...chainEnvironment,
+          [ChainEnv.CHAIN_ROLE]: 'task',
+          [ChainEnv.TASK_NAME]: task.name,
+          [ChainEnv.TASK_DEPENDS_ON]: dependsOn.join(','),
+          [ChainEnv.TASK_MAX_ATTEMPTS]: String(task.maxAttempts ?? 3),
+          [ChainEnv.TASK_RETRY_BASE_MS]: String((props.retryBackoff ?? Duration.seconds(1)).toMilliseconds()),
+        },
+      });
+      this.joinTable.grantReadWriteData(consumer.function);
+      this.tasks[task.name] = consumer;
+    });
+
+    this.taskFailedAlarm = this.metric('TaskFailed').createAlarm(this, 'TaskFailedAlarm', {
+      alarmDescription: `A task of chain ${this.chainName} failed after its retries (task.failed published)`,
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    const timeZone = props.schedule?.timeZone ?? 'UTC';
+    // Always there: a run can be started with `aws lambda invoke` as well as by the schedule.
+    const requester = this.chainFunction('RunRequester', 'run-requester', 'Publishes run.requested', { ...chainEnvironment, [ChainEnv.CHAIN_ROLE]: 'run-requester', [ChainEnv.CHAIN_TIME_ZONE]: timeZone }, cluster);
+    this.topic.grantProduce(requester);
+    this.runRequester = requester;
+    if (props.schedule) {
+      this.schedule = new scheduler.Schedule(this, 'Schedule', {
+        description: `Starts a run of chain ${this.chainName}`,
+        schedule: scheduler.ScheduleExpression.expression(props.schedule.expression, TimeZone.of(timeZone)),
+        target: new targets.LambdaInvoke(requester, { input: scheduler.ScheduleTargetInput.fromObject({}), retryAttempts: 3, maxEventAge: Duration.hours(1) }),
+      });
+    }
+    if (props.deadline) {
+      const finals = this.chainGraph.sinks();
+      const deadlineZone = props.deadline.timeZone ?? timeZone;
+      const fn = this.chainFunction('DeadlineChecker', 'deadline-checker', 'Checks the run deadline', {
+        ...chainEnvironment,
+        [ChainEnv.CHAIN_ROLE]: 'deadline-checker',
+        [ChainEnv.CHAIN_TIME_ZONE]: deadlineZone,
+        [ChainEnv.CHAIN_FINAL_TASKS]: finals.join(','),
+        [ChainEnv.DEADLINE_RUN_DATE_OFFSET_DAYS]: String(props.deadline.runDateOffsetDays ?? 0),
+      }, cluster);
+      this.topic.grantProduce(fn);
+      this.joinTable.grantReadData(fn);
+      this.deadlineChecker = fn;
+      new scheduler.Schedule(this, 'DeadlineSchedule', {
+        description: `Checks that chain ${this.chainName} finished (${finals.join(', ')})`,
+        schedule: scheduler.ScheduleExpression.expression(props.deadline.expression, TimeZone.of(deadlineZone)),
+        target: new targets.LambdaInvoke(fn, { input: scheduler.ScheduleTargetInput.fromObject({}), retryAttempts: 3, maxEventAge: Duration.hours(1) }),
+      });
+      this.deadlineAlarm = this.metric('DeadlineMissed', { statistic: 'Maximum' }).createAlarm(this, 'DeadlineAlarm', {
+        alarmDescription: `Chain ${this.chainName}: ${finals.join(', ')} not succeeded by ${props.deadline.expression} ${deadlineZone}`,
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
+
+    new CfnOutput(this, 'TopicName', { value: this.topic.topicName, description: `Topic of chain ${this.chainName}` });
+    new CfnOutput(this, 'JoinTableName', { value: this.joinTable.tableName, description: `Join and status table of chain ${this.chainName}` });
+  }
+
+  /** The validated graph: roots, downstream closure, topological order. */
+  graph(): ChainGraph {
+    return this.chainGraph;
+  }
+
+  /** The chain as a Mermaid flowchart. */
+  mermaid(): string {
+    return this.chainGraph.mermaid();
+  }
+
+  /** A chain metric (runtime EMF): TaskFailed, TaskSucceeded, TaskDuration, DeadlineMissed. */
+  public metric(metricName: string, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return new cloudwatch.Metric({
+      namespace: CHAIN_METRICS_NAMESPACE,
+      metricName,
+      dimensionsMap: { Chain: this.chainName },
+      statistic: 'Sum',
+      period: Duration.minutes(5),
+      ...props,
+    });
+  }
+
+  /** Tasks that failed after their retries. */
+  public metricTaskFailed(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('TaskFailed', props);
+  }
+
+  private chainFunction(id: string, folder: string, description: string, environment: Record<string, string>, cluster: IKafkaCluster): lambda.IFunction {
+    const fn = createFunction(this, id, {
+      entry: path.join(PROJECT_ROOT, 'lambdas', 'chain', folder, 'index.ts'),
+      description: `${description} for chain ${this.chainName}`,
+      timeout: Duration.seconds(60),
+      vpc: cluster.vpc,
+      vpcSubnets: cluster.vpcSubnets,
+      securityGroups: [cluster.clientSecurityGroup],
+      environment: { ...cluster.connectionEnvironment(), ...environment },
+    });
+    acknowledgeFunctionFindings(fn, 'EventBridge Scheduler (which retries and drops after maxEventAge)');
+    // The scheduler targets' shared role (created at stack level) may invoke the function and its versions.
+    const logicalId = Stack.of(fn).getLogicalId(fn.node.defaultChild as lambda.CfnFunction);
+    Validations.of(Stack.of(this)).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${logicalId}.Arn>:*]`,
+      reason: `EventBridge Scheduler's role invokes ${id} and its versions (the LambdaInvoke target grants function ARN and ARN:*)`,
+    });
+    return fn;
+  }
+}
+
+function rootStack(scope: Construct): Stack {
+  let stack = Stack.of(scope);
+  while (stack.nestedStackParent) stack = stack.nestedStackParent;
+  return stack;
+}

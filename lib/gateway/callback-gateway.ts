@@ -1,0 +1,263 @@
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { IKafkaCluster } from '../cluster';
+import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';
+import { acknowledgeFunctionFindings } from '../consumer/acknowledge';
+import { KafkaTopic } from '../topic';
+import { GatewayProvider } from './gateway-provider';
+
+/** Stage throttling of the gateway's HTTP API. */
+export interface GatewayThrottling {
+  /** Steady-state requests per second (1..10000). */
+  readonly rateLimit: number;
+  /** Burst requests (1..5000). */
+  readonly burstLimit: number;
+}
+
+/** Properties of a callback gateway. */
+export interface CallbackGatewayProps {
+  /** The cluster of the results topic. */
+  readonly cluster: IKafkaCluster;
+  /**
+   * The topic verified results are published to, keyed by correlation id.
+   * @default - a new topic `payments.results`
+   */
+  readonly resultsTopic?: KafkaTopic;
+  /**
+   * Providers by path name (`POST /callbacks/<name>`): lower-case letters, digits and dashes.
+   */
+  readonly providers: Record<string, GatewayProvider>;
+  /**
+   * Largest accepted body in bytes (1..1048576); larger bodies get 413.
+   * @default 65536
+   */
+  readonly maxBodyBytes?: number;
+  /**
+   * Stage throttling.
+   * @default { rateLimit: 100, burstLimit: 200 }
+   */
+  readonly throttling?: GatewayThrottling;
+  /**
+   * How long dedupe markers are kept, i.e. how late a repeated notification is still recognised.
+   * @default Duration.days(7)
+   */
+  readonly dedupeRetention?: Duration;
+  /**
+   * Retention of the access logs.
+   * @default logs.RetentionDays.ONE_MONTH
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+}
+
+/** Options of a caller's subscription to its own results. */
+export interface ResultSubscriptionProps extends Omit<KafkaConsumerProps, 'cluster' | 'topic' | 'filters'> {
+  /**
+   * Only results whose correlation id (the event's `subject`) starts with this prefix.
+   * @default - no subject filter (give `filters` or `types` instead)
+   */
+  readonly correlationPrefix?: string;
+  /**
+   * Only results of these types, e.g. `['payment.succeeded']`.
+   * @default - every type
+   */
+  readonly types?: string[];
+  /**
+   * Raw ESM filter patterns, used instead of the ones built from `correlationPrefix`/`types`.
+   * @default - built from correlationPrefix and types
+   */
+  readonly filters?: Array<Record<string, any>>;
+}
+
+const PROVIDER_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+/**
+ * One HTTP endpoint for every third-party callback: API Gateway HTTP API
+ * (`POST /callbacks/{provider}`, throttled, access-logged) → the gateway function (verifies with
+ * the provider's verifier and keys from Secrets Manager, deduplicates in DynamoDB) → the results
+ * topic, keyed by the caller's correlation id. Callers subscribe with `subscribe()`; adding one
+ * changes nothing here.
+ */
+export class CallbackGateway extends Construct {
+  public readonly api: apigwv2.HttpApi;
+  public readonly stage: apigwv2.HttpStage;
+  public readonly accessLogs: logs.LogGroup;
+  public readonly function: NodejsFunction;
+  public readonly resultsTopic: KafkaTopic;
+  public readonly dedupeTable: dynamodb.Table;
+  public readonly cluster: IKafkaCluster;
+  /** Provider names this gateway accepts. */
+  public readonly providerNames: string[];
+
+  constructor(scope: Construct, id: string, props: CallbackGatewayProps) {
+    super(scope, id);
+    this.cluster = props.cluster;
+    this.providerNames = Object.keys(props.providers);
+    if (this.providerNames.length === 0) throw new Error('providers must name at least one provider, got none');
+    for (const name of this.providerNames) {
+      if (!PROVIDER_NAME.test(name)) throw new Error(`providers: name must be 1-63 characters of [a-z0-9-], got '${name}'`);
+    }
+    const maxBodyBytes = props.maxBodyBytes ?? 65536;
+    if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 1048576) {
+      throw new Error(`maxBodyBytes must be an integer from 1 to 1048576, got ${maxBodyBytes}`);
+    }
+    const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
+    if (!(throttling.rateLimit >= 1 && throttling.rateLimit <= 10000)) {
+      throw new Error(`throttling.rateLimit must be from 1 to 10000, got ${throttling.rateLimit}`);
+    }
+    if (!Number.isInteger(throttling.burstLimit) || throttling.burstLimit < 1 || throttling.burstLimit > 5000) {
+      throw new Error(`throttling.burstLimit must be an integer from 1 to 5000, got ${throttling.burstLimit}`);
+    }
+
+    this.resultsTopic = props.resultsTopic ?? new KafkaTopic(this, 'ResultsTopic', { cluster: props.cluster, topicName: 'payments.results' });
+
+    this.dedupeTable = new dynamodb.Table(this, 'DedupeTable', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      timeToLiveAttribute: 'expiration',
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.AWS_MANAGED,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+
+    const environment: Record<string, string> = {};
+    const providerConfig: Record<string, Record<string, unknown>> = {};
+    const bound = this.providerNames.map((name) => {
+      const b = props.providers[name]._bind(this, name);
+      const secretEnv = `PROVIDER_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
+      environment[secretEnv] = b.secret.secretArn;
+      providerConfig[name] = { ...b.config, secretEnv };
+      return b;
+    });
+
+    this.function = createFunction(this, 'Function', {
+      entry: lambdaEntry('gateway'),
+      description: `Callback gateway: verifies provider callbacks and publishes results to ${this.resultsTopic.topicName}`,
+      timeout: Duration.seconds(10),
+      vpc: props.cluster.vpc,
+      vpcSubnets: props.cluster.vpcSubnets,
+      securityGroups: [props.cluster.clientSecurityGroup],
+      environment: {
+        ...props.cluster.connectionEnvironment(),
+        ...environment,
+        PROVIDERS: JSON.stringify(providerConfig),
+        RESULTS_TOPIC: this.resultsTopic.topicName,
+        DEDUPE_TABLE: this.dedupeTable.tableName,
+        DEDUPE_RETENTION_SECONDS: String((props.dedupeRetention ?? Duration.days(7)).toSeconds()),
+        MAX_BODY_BYTES: String(maxBodyBytes),
+        POWERTOOLS_SERVICE_NAME: 'gateway',
+      },
+    });
+    this.resultsTopic.grantProduce(this.function);
+    this.dedupeTable.grant(this.function, 'dynamodb:PutItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem');
+    for (const b of bound) b.secret.grantRead(this.function);
+
+    this.accessLogs = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    this.api = new apigwv2.HttpApi(this, 'Api', {
+      description: 'Callback gateway: POST /callbacks/{provider}',
+      createDefaultStage: false,
+    });
+    this.stage = new apigwv2.HttpStage(this, 'DefaultStage', {
+      httpApi: this.api,
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: throttling,
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
+        format: apigw.AccessLogFormat.custom(JSON.stringify({
+          requestId: '$context.requestId',
+          ip: '$context.identity.sourceIp',
+          requestTime: '$context.requestTime',
+          httpMethod: '$context.httpMethod',
+          routeKey: '$context.routeKey',
+          path: '$context.path',
+          status: '$context.status',
+          responseLength: '$context.responseLength',
+          integrationLatency: '$context.integrationLatency',
+          integrationError: '$context.integrationErrorMessage',
+        })),
+      },
+    });
+    const integration = new HttpLambdaIntegration('Integration', this.function);
+    // POST is the callback; every other method reaches the function too, which answers 405.
+    this.api.addRoutes({ path: '/callbacks/{provider}', methods: [apigwv2.HttpMethod.POST], integration });
+    this.api.addRoutes({ path: '/callbacks/{provider}', methods: [apigwv2.HttpMethod.ANY], integration });
+
+    this.suppressNag();
+  }
+
+  /** Base URL of the API (no trailing slash). */
+  public get url(): string {
+    return this.api.apiEndpoint;
+  }
+
+  /** The notify URL to hand to `provider`: `<api>/callbacks/<provider>`. */
+  public notifyUrl(provider: string): string {
+    if (!this.providerNames.includes(provider)) {
+      throw new Error(`provider must be one of ${this.providerNames.join(', ')}, got '${provider}'`);
+    }
+    return `${this.api.apiEndpoint}/callbacks/${provider}`;
+  }
+
+  /**
+   * A consumer of the results topic that receives only the caller's own results (ESM filter
+   * on the event's subject prefix and/or type). It lives in `scope` (the caller's), so the
+   * gateway's resources stay unchanged.
+   */
+  public subscribe(scope: Construct, id: string, props: ResultSubscriptionProps): KafkaConsumer {
+    const { correlationPrefix, types, filters, ...rest } = props;
+    let patterns = filters;
+    if (!patterns) {
+      const value: Record<string, unknown> = {};
+      if (correlationPrefix !== undefined) {
+        if (correlationPrefix.length === 0) throw new Error('correlationPrefix must not be empty, got \'\'');
+        value.subject = [{ prefix: correlationPrefix }];
+      }
+      if (types !== undefined) {
+        if (types.length === 0) throw new Error('types must name at least one type, got []');
+        value.type = types;
+      }
+      if (Object.keys(value).length === 0) {
+        throw new Error('subscribe needs correlationPrefix, types or filters so that a caller receives only its own results');
+      }
+      patterns = [{ value }];
+    }
+    return new KafkaConsumer(scope, id, { ...rest, cluster: this.cluster, topic: this.resultsTopic, filters: patterns });
+  }
+
+  /** 4xx answers of the API (bad signatures, malformed and oversized callbacks). */
+  public metricClientErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.api.metricClientError({ period: Duration.minutes(1), ...props });
+  }
+
+  /** 5xx answers of the API (the provider retries these). */
+  public metricServerErrors(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.api.metricServerError({ period: Duration.minutes(1), ...props });
+  }
+
+  /** Lets the grantee read the dedupe table (e.g. an operator tool). */
+  public grantReadDedupe(grantee: iam.IGrantable): iam.Grant {
+    return this.dedupeTable.grantReadData(grantee);
+  }
+
+  private suppressNag(): void {
+    acknowledgeFunctionFindings(this.function, 'API Gateway (the provider retries on a 5xx answer)');
+    for (const route of this.api.node.children) {
+      if (!(route instanceof apigwv2.HttpRoute)) continue;
+      Validations.of(route).acknowledge({
+        id: 'AwsSolutions-APIG4',
+        reason: 'Providers cannot send IAM/JWT credentials; each callback is authenticated by its provider signature in the gateway function',
+      });
+    }
+  }
+}

@@ -1,0 +1,313 @@
+import { EventEmitter } from 'events';
+import * as fs from 'fs';
+import * as path from 'path';
+import {
+  CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
+import { findFunction, loadAssembly } from './assembly';
+import { InvocationRecord, MappingRunner } from './esm';
+import { FunctionHost, InvokeResult } from './function-host';
+import { HttpApiServer } from './http';
+import { LocalQueues } from './local-queue';
+import { assemblySecrets, SecretsStandIn } from './secrets';
+import { AssemblyModel, FunctionModel, MappingModel, ScheduleModel, TableModel, TopicModel } from './model';
+
+export interface EmulatorOptions {
+  /** The cloud assembly directory (`cdk.out`). */
+  readonly assemblyDir: string;
+  /** The local services the graph runs against. */
+  readonly services: { readonly kafkaBrokers: string; readonly dynamodbEndpoint: string };
+  /** Only these stacks. @default all stacks of the assembly */
+  readonly stacks?: string[];
+  /** Port of the first HTTP API. @default a free port */
+  readonly httpPort?: number;
+  /** Written by stop() when set. */
+  readonly reportFile?: string;
+  /** Receives every log line (function output prefixed `[name]`, and the emulator's own). @default stdout */
+  readonly onLog?: (line: string) => void;
+  /** Region references resolve to. @default the stack's region, else us-east-1 */
+  readonly region?: string;
+  /** Where the SQS stand-in appends messages. @default `.local/sqs` */
+  readonly sqsDir?: string;
+  /** Most execution environments per function. @default 10 */
+  readonly maxConcurrency?: number;
+  /** First retry delay of a failed batch (doubles per retry, up to 2 s). @default 100 */
+  readonly retryBackoffMs?: number;
+}
+
+/**
+ * Runs a synthesized cloud assembly locally: creates its topics and tables on the local
+ * services, runs its functions in isolated warm workers, its Kafka event source mappings, its
+ * HTTP API routes, and lets its schedules be triggered. Emits 'invocation' and 'log'.
+ */
+export class Emulator extends EventEmitter {
+  static async start(options: EmulatorOptions): Promise<Emulator> {
+    const emulator = new Emulator(options);
+    try {
+      await emulator.boot();
+    } catch (e) {
+      await emulator.stop().catch(() => undefined);
+      throw e;
+    }
+    return emulator;
+  }
+
+  readonly invocations: InvocationRecord[] = [];
+  /** The Secrets Manager stand-in every function's SDK talks to (`secrets.put(name, value)`). */
+  secrets!: SecretsStandIn;
+  private model!: AssemblyModel;
+  private readonly hosts = new Map<string, FunctionHost>();
+  private readonly runners: MappingRunner[] = [];
+  private readonly servers = new Map<string, HttpApiServer>();
+  private readonly queues: LocalQueues;
+  private readonly kafka: Kafka;
+  private admin?: Admin;
+  private producer?: Producer;
+  private stopped = false;
+
+  private constructor(private readonly options: EmulatorOptions) {
+    super();
+    this.queues = new LocalQueues(options.sqsDir ?? path.join('.local', 'sqs'));
+    this.kafka = new Kafka({
+      clientId: 'msk-pipelines-emulator',
+      brokers: options.services.kafkaBrokers.split(','),
+      logLevel: logLevel.NOTHING,
+    });
+  }
+
+  get functions(): FunctionModel[] { return this.model.functions; }
+  get topics(): TopicModel[] { return this.model.topics; }
+  get tables(): TableModel[] { return this.model.tables; }
+  get mappings(): MappingModel[] { return this.model.mappings; }
+  get schedules(): ScheduleModel[] { return this.model.schedules; }
+  get assembly(): AssemblyModel { return this.model; }
+
+  /** Base URL of the first HTTP API (undefined when the graph has none). */
+  get httpUrl(): string | undefined {
+    return this.servers.values().next().value?.url;
+  }
+
+  /** Base URL of each HTTP API by logical id. */
+  get httpUrls(): Record<string, string> {
+    return Object.fromEntries([...this.servers].map(([id, s]) => [id, s.url]));
+  }
+
+  private async boot(): Promise<void> {
+    const local = { kafkaBrokers: this.options.services.kafkaBrokers, dynamodbEndpoint: this.options.services.dynamodbEndpoint, region: this.options.region };
+    // First read: which APIs exist, so that their local URLs can resolve `ApiEndpoint` references.
+    const first = loadAssembly(this.options.assemblyDir, local, { stacks: this.options.stacks });
+    let port = this.options.httpPort;
+    for (const api of first.apis) {
+      const server = new HttpApiServer(api.logicalId, (fn, event) => this.invokeForRoute(fn, event));
+      await server.listen(port ?? 0);
+      port = undefined;
+      this.servers.set(api.logicalId, server);
+    }
+    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.httpUrls }, { stacks: this.options.stacks });
+    for (const server of this.servers.values()) server.setRoutes(this.model.routes);
+    this.secrets = await SecretsStandIn.start(assemblySecrets(this.model.stacks, this.options.region));
+    for (const fn of this.model.functions) fn.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = this.secrets.url;
+
+    this.admin = this.kafka.admin();
+    await this.admin.connect();
+    this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
+    await this.producer.connect();
+    await this.createTopics();
+    await this.createTables();
+
+    for (const mapping of this.model.mappings.filter((m) => m.enabled)) {
+      const runner = new MappingRunner(mapping, {
+        kafka: this.kafka,
+        admin: this.admin,
+        producer: this.producer,
+        host: this.host(mapping.functionName),
+        queues: this.queues,
+        bootstrapServers: this.options.services.kafkaBrokers,
+        onInvocation: (r) => this.record(r),
+        log: (line) => this.log(`[emulator] ${line}`),
+        retryBackoffMs: this.options.retryBackoffMs,
+      });
+      this.runners.push(runner);
+    }
+    await Promise.all(this.runners.map((r) => r.start()));
+    this.log(`[emulator] ${this.model.functions.length} functions, ${this.runners.length} mappings, ${this.model.topics.length} topics, ${this.model.tables.length} tables${this.httpUrl ? `, HTTP API at ${this.httpUrl}` : ''}`);
+  }
+
+  private async createTopics(): Promise<void> {
+    const existing = new Set(await this.admin!.listTopics());
+    const missing = this.model.topics.filter((t) => !existing.has(t.name));
+    if (missing.length === 0) return;
+    await this.admin!.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((t) => ({
+        topic: t.name,
+        numPartitions: t.partitions > 0 ? t.partitions : 1,
+        replicationFactor: 1, // one local broker
+        configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
+      })),
+    });
+  }
+
+  private async createTables(): Promise<void> {
+    if (this.model.tables.length === 0) return;
+    const client = new DynamoDBClient({
+      endpoint: this.options.services.dynamodbEndpoint,
+      region: this.options.region ?? 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
+    try {
+      for (const t of this.model.tables) {
+        try {
+          await client.send(new CreateTableCommand({
+            TableName: t.name,
+            KeySchema: t.keySchema,
+            AttributeDefinitions: t.attributeDefinitions as any,
+            BillingMode: 'PAY_PER_REQUEST',
+            GlobalSecondaryIndexes: t.globalSecondaryIndexes.length ? (t.globalSecondaryIndexes as any) : undefined,
+            LocalSecondaryIndexes: t.localSecondaryIndexes.length ? (t.localSecondaryIndexes as any) : undefined,
+          }));
+        } catch (e) {
+          if (!(e instanceof ResourceInUseException)) throw new Error(`Creating table ${t.name} (${t.stack}/${t.logicalId}): ${(e as Error).message}`);
+        }
+        if (t.ttlAttribute) {
+          await client.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { Enabled: true, AttributeName: t.ttlAttribute } }))
+            .catch(() => undefined); // already enabled, or not supported by this DynamoDB Local
+        }
+      }
+    } finally {
+      client.destroy();
+    }
+  }
+
+  private host(name: string): FunctionHost {
+    const fn = findFunction(this.model.functions, name);
+    if (!fn) throw new Error(`No function '${name}' in the assembly (functions: ${this.model.functions.map((f) => f.name).join(', ')})`);
+    let host = this.hosts.get(fn.name);
+    if (!host) {
+      host = new FunctionHost(fn, { maxConcurrency: this.options.maxConcurrency ?? 10, onLog: (line) => this.log(line) });
+      this.hosts.set(fn.name, host);
+    }
+    return host;
+  }
+
+  private record(r: InvocationRecord): void {
+    this.invocations.push(r);
+    this.emit('invocation', r);
+  }
+
+  private log(line: string): void {
+    this.emit('log', line);
+    if (this.options.onLog) this.options.onLog(line);
+    else process.stdout.write(`${line}\n`);
+  }
+
+  private async invokeRecorded(name: string, event: unknown, trigger: 'http' | 'schedule' | 'direct'): Promise<InvokeResult> {
+    const host = this.host(name);
+    const res = await host.invoke(event);
+    this.record({
+      functionName: host.model.name,
+      logicalId: host.model.logicalId,
+      mapping: trigger,
+      trigger,
+      eventIds: [],
+      recordCount: 1,
+      start: new Date(res.start).toISOString(),
+      end: new Date(res.end).toISOString(),
+      durationMs: res.end - res.start,
+      coldStart: res.coldStart,
+      outcome: res.outcome,
+      error: res.error ? `${res.error.errorType}: ${res.error.errorMessage}` : undefined,
+    });
+    return res;
+  }
+
+  private async invokeForRoute(name: string, event: unknown): Promise<{ ok: boolean; result?: unknown; timedOut?: boolean }> {
+    const res = await this.invokeRecorded(name, event, 'http');
+    return { ok: res.outcome === 'succeeded', result: res.result, timedOut: res.outcome === 'timed-out' };
+  }
+
+  /** Invokes a function directly (by name, logical id, construct path or ARN), like `lambda invoke`. */
+  async invoke(functionName: string, event: unknown): Promise<InvokeResult> {
+    return this.invokeRecorded(functionName, event, 'direct');
+  }
+
+  /** Invokes a schedule's target with its `Input`, as EventBridge Scheduler would at its next time. */
+  async triggerSchedule(nameOrId: string): Promise<InvokeResult> {
+    const s = this.model.schedules.find((x) => x.name === nameOrId || x.logicalId === nameOrId);
+    if (!s) throw new Error(`No schedule '${nameOrId}' (schedules: ${this.model.schedules.map((x) => x.name).join(', ') || 'none'})`);
+    if (!s.functionName) throw new Error(`Schedule '${s.name}' does not target a Lambda function of the assembly`);
+    return this.invokeRecorded(s.functionName, s.input ?? {}, 'schedule');
+  }
+
+  /** Messages the SQS stand-in received for `queue` (on-failure destinations). */
+  sqsMessages(queue: string): unknown[] {
+    return this.queues.messages(queue);
+  }
+
+  /**
+   * Resolves with the first truthy value `check` returns over the invocations so far, checking
+   * again after each invocation; rejects after `timeoutMs`.
+   */
+  waitFor<T>(check: (invocations: InvocationRecord[]) => T | undefined | null | false, timeoutMs = 30000): Promise<T> {
+    const now = check(this.invocations);
+    if (now) return Promise.resolve(now);
+    return new Promise<T>((resolve, reject) => {
+      const onInvocation = () => {
+        try {
+          const v = check(this.invocations);
+          if (v) {
+            cleanup();
+            resolve(v);
+          }
+        } catch (e) {
+          cleanup();
+          reject(e);
+        }
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new Error(`waitFor: condition not met within ${timeoutMs} ms (${this.invocations.length} invocations so far)`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.off('invocation', onInvocation);
+      };
+      this.on('invocation', onInvocation);
+    });
+  }
+
+  /** The report: every invocation, and counts by outcome and by function. */
+  report(): { invocations: InvocationRecord[]; summary: Record<string, unknown> } {
+    const byOutcome: Record<string, number> = {};
+    const byFunction: Record<string, Record<string, number>> = {};
+    for (const i of this.invocations) {
+      byOutcome[i.outcome] = (byOutcome[i.outcome] ?? 0) + 1;
+      const f = (byFunction[i.functionName] ??= {});
+      f[i.outcome] = (f[i.outcome] ?? 0) + 1;
+    }
+    return {
+      invocations: this.invocations,
+      summary: { total: this.invocations.length, byOutcome, byFunction, allSucceeded: this.invocations.every((i) => i.outcome === 'succeeded') },
+    };
+  }
+
+  writeReport(file: string): void {
+    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    fs.writeFileSync(file, `${JSON.stringify(this.report(), null, 2)}\n`);
+  }
+
+  /** Stops consumers (without committing unfinished batches), workers and HTTP servers. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const r of this.runners) r.halt();
+    await Promise.all([...this.hosts.values()].map((h) => h.stop()));
+    await Promise.all(this.runners.map((r) => r.stop()));
+    await Promise.all([...this.servers.values()].map((s) => s.close()));
+    await this.secrets?.stop();
+    await this.producer?.disconnect().catch(() => undefined);
+    await this.admin?.disconnect().catch(() => undefined);
+    if (this.options.reportFile && this.model) this.writeReport(this.options.reportFile);
+  }
+}

@@ -1,0 +1,10 @@
+export * from './model';
+export { loadAssembly, findFunction } from './assembly';
+export { Resolver } from './resolve';
+export { matchesAny, matchesPattern } from './filter';
+export { buildKafkaEvent } from './event';
+export { FunctionHost, InvokeResult } from './function-host';
+export { InvocationRecord } from './esm';
+export { Emulator, EmulatorOptions } from './emulator';
+export { synthesizeApp } from './synth';
+export { describeAssembly } from './describe';

@@ -1,0 +1,37 @@
+import { execSync } from 'child_process';
+import * as fs from 'fs';
+import * as path from 'path';
+
+/**
+ * Synthesizes the CDK app of `appDir` into `outDir` (default `<appDir>/cdk.out`), or returns
+ * `outDir` untouched when `synth` is false and it already holds an assembly.
+ *
+ * The app command of cdk.json is run directly, with the context of cdk.json and
+ * cdk.context.json passed the way the CDK CLI passes it (CDK_OUTDIR, CDK_CONTEXT_JSON): local
+ * mode does not depend on the CLI's version matching the library's cloud assembly schema.
+ */
+export function synthesizeApp(appDir = process.cwd(), options: { outDir?: string; synth?: boolean } = {}): string {
+  const root = path.resolve(appDir);
+  const outDir = path.resolve(root, options.outDir ?? 'cdk.out');
+  if (options.synth === false) {
+    if (!fs.existsSync(path.join(outDir, 'manifest.json'))) throw new Error(`no cloud assembly at ${outDir} (synthesize first, or drop --no-synth)`);
+    return outDir;
+  }
+  const cdkJson = path.join(root, 'cdk.json');
+  if (!fs.existsSync(cdkJson)) throw new Error(`no cdk.json in ${root}: give the CDK app directory (--app-dir)`);
+  const config = JSON.parse(fs.readFileSync(cdkJson, 'utf8'));
+  if (typeof config.app !== 'string') throw new Error(`${cdkJson} has no "app" command`);
+  const contextFile = path.join(root, 'cdk.context.json');
+  const context = {
+    ...(config.context ?? {}),
+    ...(fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {}),
+  };
+  fs.mkdirSync(outDir, { recursive: true });
+  execSync(config.app, {
+    cwd: root,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, CDK_OUTDIR: outDir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+  });
+  if (!fs.existsSync(path.join(outDir, 'manifest.json'))) throw new Error(`'${config.app}' wrote no cloud assembly to ${outDir}`);
+  return outDir;
+}

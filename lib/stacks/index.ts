@@ -1,0 +1,5 @@
+export * from './app';
+export * from './chain-stacks';
+export * from './foundation-stack';
+export * from './nag';
+export * from './payment-stack';

@@ -1,0 +1,128 @@
+import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import type { CloudEvent } from '../../lambdas/shared/cloudevents';
+import { runRequested, taskSucceeded, taskRequested } from '../../lambdas/chain/events';
+import { JoinStore } from '../../lambdas/chain/join-store';
+import { TaskRunner, type TaskFunction } from '../../lambdas/chain/task-runner';
+import { documentClient, dynamoDbClient, uniqueName } from '../support/services';
+
+/**
+ * The join store and the task runner against DynamoDB Local, without Kafka: many concurrent
+ * deliveries of the same event, in-process, race for one claim.
+ */
+describe('join store and task runner (DynamoDB Local)', () => {
+  const table = uniqueName('chain-join');
+  const db = documentClient();
+  const store = new JoinStore(db, table);
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  beforeAll(async () => {
+    await dynamoDbClient().send(
+      new CreateTableCommand({
+        TableName: table,
+        BillingMode: 'PAY_PER_REQUEST',
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
+      }),
+    );
+  });
+
+  const runner = (task: string, dependsOn: string[], fn: TaskFunction, published: CloudEvent[]) =>
+    new TaskRunner({ chain: 'c', task, dependsOn, maxAttempts: 2, retryBaseMs: 10, defaultLeaseMs: 60_000 }, fn, store, async (_r, e) => void published.push(...e), quiet);
+
+  test('GIVEN 20 concurrent deliveries of run.requested WHEN handled THEN the root task runs once and succeeds once', async () => {
+    const published: CloudEvent[] = [];
+    let calls = 0;
+    const root = runner('a', [], async ({ runId }) => ({ uri: `mem://${runId}/a`, rows: ++calls }), published);
+    const event = runRequested('c', 'r1', 'test');
+    await Promise.all(Array.from({ length: 20 }, () => root.handle(event)));
+    expect(calls).toBe(1);
+    expect(published.filter((e) => e.type === 'task.succeeded')).toHaveLength(1);
+  });
+
+  test('GIVEN a join of two dependencies WHEN their successes arrive concurrently and twice THEN the join task runs once with both inputs', async () => {
+    const published: CloudEvent[] = [];
+    const seen: Array<Record<string, unknown>> = [];
+    const join = runner('j', ['a', 'b'], async ({ inputs }) => (seen.push({ ...inputs }), { uri: 'mem://j' }), published);
+    const a = taskSucceeded({ chain: 'c', runid: 'r2', task: 'a', generation: 0, attempt: 1 }, { result: { uri: 'mem://a' }, startedAt: '', finishedAt: '' });
+    const b = taskSucceeded({ chain: 'c', runid: 'r2', task: 'b', generation: 0, attempt: 1 }, { result: { uri: 'mem://b' }, startedAt: '', finishedAt: '' });
+    await join.handle(a);
+    expect(seen).toHaveLength(0);
+    await Promise.all([a, b, a, b, b, a].map((e) => join.handle(e)));
+    expect(seen).toEqual([{ a: { uri: 'mem://a' }, b: { uri: 'mem://b' } }]);
+  });
+
+  test('GIVEN a rerun of a dependency WHEN it succeeds in the new generation THEN the join runs again with the new and the latest outside results', async () => {
+    const published: CloudEvent[] = [];
+    const seen: Array<Record<string, unknown>> = [];
+    const join = runner('j', ['a', 'b'], async ({ inputs, generation }) => (seen.push({ generation, ...inputs }), { uri: `mem://j/${generation}` }), published);
+    for (const t of ['a', 'b']) {
+      await store.putStatus('c', 'r3', { task: t, state: 'succeeded', generation: 0, attempt: 1, result: { uri: `mem://${t}/0` }, finishedAt: 'x' });
+      await join.handle(taskSucceeded({ chain: 'c', runid: 'r3', task: t, generation: 0 }, { result: { uri: `mem://${t}/0` }, startedAt: '', finishedAt: '' }));
+    }
+    const rerun = taskRequested('c', 'r3', 'a', ['a', 'j'], 777);
+    expect(rerun.rerun).toBe('a');
+    const again = taskSucceeded({ chain: 'c', runid: 'r3', task: 'a', generation: 777, rerun: 'a' }, { result: { uri: 'mem://a/777' }, startedAt: '', finishedAt: '', cascade: ['a', 'j'] });
+    await Promise.all([join.handle(again), join.handle(again)]);
+    expect(seen).toEqual([
+      { generation: 0, a: { uri: 'mem://a/0' }, b: { uri: 'mem://b/0' } },
+      { generation: 777, a: { uri: 'mem://a/777' }, b: { uri: 'mem://b/0' } },
+    ]);
+  });
+
+  test('GIVEN a task that always throws WHEN run THEN it is tried maxAttempts times and task.failed is published once', async () => {
+    const published: CloudEvent[] = [];
+    let calls = 0;
+    const bad = runner('a', [], async () => {
+      calls++;
+      throw new Error('boom');
+    }, published);
+    const event = runRequested('c', 'r4', 'test');
+    await Promise.all([bad.handle(event), bad.handle(event)]);
+    expect(calls).toBe(2);
+    const failed = published.filter((e) => e.type === 'task.failed');
+    expect(failed).toHaveLength(1);
+    expect(failed[0].data).toMatchObject({ attempts: 2, error: { message: 'boom' } });
+    expect((await store.statuses('c', 'r4', ['a'])).get('a')).toMatchObject({ state: 'failed', error: 'Error: boom' });
+  });
+
+  test('GIVEN a task returning data instead of a pointer WHEN run THEN it fails with a clear error', async () => {
+    const published: CloudEvent[] = [];
+    const bad = runner('a', [], async () => ({ rows: [1, 2, 3] }) as never, published);
+    await bad.handle(runRequested('c', 'r5', 'test'));
+    expect(published.find((e) => e.type === 'task.failed')?.data).toMatchObject({ error: { message: expect.stringMatching(/must return a result pointer/) } });
+  });
+
+  test('GIVEN the broker fails before the outcome is stored WHEN the record is retried THEN the claim is given back and the retry runs the task', async () => {
+    const published: CloudEvent[] = [];
+    let calls = 0;
+    let brokerDown = true;
+    const flaky = new TaskRunner({ chain: 'c', task: 'a', dependsOn: [], maxAttempts: 1, retryBaseMs: 10, defaultLeaseMs: 60_000 }, async () => ({ uri: `mem://a/${++calls}` }), store, async (_r, e) => {
+      if (brokerDown && e[0].type === 'task.started') throw new Error('broker down');
+      published.push(...e);
+    }, quiet);
+    const event = runRequested('c', 'r6', 'test');
+    await expect(flaky.handle(event)).rejects.toThrow(/broker down/);
+    brokerDown = false;
+    await flaky.handle(event);
+    await flaky.handle(event);
+    expect(calls).toBe(2);
+    expect(published.filter((e) => e.type === 'task.succeeded')).toHaveLength(1);
+  });
+
+  test('GIVEN the broker fails after the outcome is stored WHEN the record is retried THEN the stored outcome is published without running the task again', async () => {
+    const published: CloudEvent[] = [];
+    let calls = 0;
+    let brokerDown = true;
+    const flaky = new TaskRunner({ chain: 'c', task: 'a', dependsOn: [], maxAttempts: 1, retryBaseMs: 10, defaultLeaseMs: 60_000 }, async () => ({ uri: `mem://a/${++calls}` }), store, async (_r, e) => {
+      if (brokerDown && e[0].type === 'task.succeeded') throw new Error('broker down');
+      published.push(...e);
+    }, quiet);
+    const event = runRequested('c', 'r7', 'test');
+    await expect(flaky.handle(event)).rejects.toThrow(/broker down/);
+    brokerDown = false;
+    await flaky.handle(event);
+    await flaky.handle(event);
+    expect(calls).toBe(1);
+    expect(published.filter((e) => e.type === 'task.succeeded').map((e) => (e.data as { result: unknown }).result)).toEqual([{ uri: 'mem://a/1' }]);
+  });
+});

@@ -1,0 +1,90 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { KafkaCluster } from '../../lib/cluster';
+import { TaskChain } from '../../lib/chain';
+import { describeFindings, nagFindings } from '../../lib/stacks/nag';
+import { ForkJoinChainStack, NightlyChainStack } from '../../lib/stacks/chain-stacks';
+
+const ENV = { account: '111111111111', region: 'eu-west-1' };
+// Bundling runs esbuild per function: build the app once per suite.
+const app = new App();
+const cluster = new KafkaCluster(new Stack(app, 'Foundation', { env: ENV }), 'Cluster');
+const nightly = new NightlyChainStack(app, 'Nightly', { env: ENV, cluster });
+const forkJoin = new ForkJoinChainStack(app, 'ForkJoin', { env: ENV, cluster });
+const nightlyTemplate = Template.fromStack(nightly);
+const forkJoinTemplate = Template.fromStack(forkJoin);
+
+describe('TaskChain', () => {
+  test('GIVEN the fork/join chain THEN each task mapping filters only the events that concern it, with a stable group id', () => {
+    forkJoinTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
+    forkJoinTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['chain.forkjoin.events'],
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'ForkJoin.chain.forkjoin.extract' },
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ value: { type: ['run.requested'], chain: ['forkjoin'] } }) },
+          { Pattern: JSON.stringify({ value: { type: ['task.requested'], chain: ['forkjoin'], task: ['extract'] } }) },
+        ],
+      },
+      DestinationConfig: { OnFailure: { Destination: 'kafka://chain.forkjoin.events.dlt' } },
+    });
+    forkJoinTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'ForkJoin.chain.forkjoin.report' },
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ value: { type: ['task.succeeded'], chain: ['forkjoin'], task: ['users', 'orders'] } }) },
+          { Pattern: JSON.stringify({ value: { type: ['task.requested'], chain: ['forkjoin'], task: ['report'] } }) },
+        ],
+      },
+    });
+  });
+
+  test('GIVEN a chain THEN the topic, the shared dead-letter topic and the join table (on demand, TTL, PITR) exist', () => {
+    forkJoinTemplate.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'chain.forkjoin.events', PartitionCount: 3 });
+    forkJoinTemplate.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'chain.forkjoin.events.dlt' });
+    forkJoinTemplate.resourceCountIs('AWS::MSK::Topic', 2);
+    forkJoinTemplate.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    forkJoinTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CHAIN_NAME: 'forkjoin', TASK_NAME: 'report', TASK_DEPENDS_ON: 'users,orders', CHAIN_TOPIC: 'chain.forkjoin.events', TASK_MAX_ATTEMPTS: '3', RUN_RETENTION_DAYS: '30' }) },
+      Timeout: 120,
+    });
+    forkJoinTemplate.resourceCountIs('AWS::Scheduler::Schedule', 0);
+  });
+
+  test('GIVEN the nightly chain THEN the schedule runs in Asia/Shanghai and a deadline check with an alarm exists', () => {
+    nightlyTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 2 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({ Input: '{}' }),
+    });
+    nightlyTemplate.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'cron(0 6 * * ? *)', ScheduleExpressionTimezone: 'Asia/Shanghai' });
+    nightlyTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ CHAIN_FINAL_TASKS: 'task3', CHAIN_TIME_ZONE: 'Asia/Shanghai' }) },
+    });
+    nightlyTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeadlineMissed', Namespace: 'MskPipelines/Chains', Dimensions: [{ Name: 'Chain', Value: 'nightly' }] });
+    nightlyTemplate.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'TaskFailed', Namespace: 'MskPipelines/Chains' });
+  });
+
+  test('GIVEN the example stacks THEN cdk-nag (AwsSolutions + Serverless) has no unacknowledged finding', () => {
+    expect(describeFindings([...nagFindings(nightly), ...nagFindings(forkJoin)])).toEqual([]);
+  });
+
+  test('GIVEN an invalid declaration WHEN the construct is built THEN synth fails naming the task', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Bad', { env: ENV });
+    const c = new KafkaCluster(stack, 'Cluster');
+    expect(() => new TaskChain(stack, 'Chain', { cluster: c, chainName: 'bad', tasks: [{ name: 'a', entry: 'x.ts', dependsOn: ['b'] }, { name: 'b', entry: 'x.ts', dependsOn: ['a'] }] })).toThrow(/cycle: (a → b → a|b → a → b)/);
+    expect(() => new TaskChain(stack, 'Chain2', { cluster: c, chainName: 'ok', tasks: [{ name: 'a', entry: 'x.ts' }], partitions: 0 })).toThrow(/partitions must be an integer from 1 to 100, got 0/);
+  });
+
+  test('GIVEN the chain THEN graph() and mermaid() describe it', () => {
+    expect(forkJoin.chain.graph().roots()).toEqual(['extract']);
+    expect(forkJoin.chain.mermaid()).toContain('users --> report');
+    expect(Object.keys(forkJoin.chain.tasks)).toEqual(['extract', 'users', 'orders', 'report']);
+  });
+});

@@ -1,0 +1,247 @@
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { IKafkaCluster, KafkaCluster } from '../../lib/cluster';
+import { createFunction, DeadLetter, defaultFunctionProps, KafkaConsumer, KafkaConsumerProps, LatencyProfile } from '../../lib/consumer';
+import { KafkaTopic } from '../../lib/topic';
+import { AUDIT_ENTRY, existingCluster, selfManagedCluster, testStack } from './helpers';
+
+function setup(cluster?: (s: Stack) => IKafkaCluster) {
+  const stack = testStack('Orders');
+  const c = cluster ? cluster(stack) : new KafkaCluster(stack, 'Cluster');
+  const topic = new KafkaTopic(stack, 'Topic', { cluster: c, topicName: 'orders', replicationFactor: Math.min(2, c.brokerCount) });
+  return { stack, cluster: c, topic };
+}
+
+function consumer(extra: Partial<KafkaConsumerProps> = {}, cluster?: (s: Stack) => IKafkaCluster) {
+  const env = setup(cluster);
+  const c = new KafkaConsumer(env.stack, 'Billing', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, ...extra });
+  return { ...env, consumer: c, template: Template.fromStack(env.stack) };
+}
+
+describe('KafkaConsumer defaults (economical)', () => {
+  test('GIVEN defaults THEN a mapping with explicit group id, Kafka dead-letter topic and no provisioned-only controls', () => {
+    const { template, consumer: c } = consumer();
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['orders'],
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'Orders-Billing' },
+      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.Billing.dlt' } },
+      MaximumBatchingWindowInSeconds: Match.absent(),
+      ProvisionedPollerConfig: Match.absent(),
+      MaximumRetryAttempts: Match.absent(),
+      BisectBatchOnFunctionError: Match.absent(),
+      FunctionResponseTypes: Match.absent(),
+    });
+    template.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'orders.Billing.dlt', PartitionCount: 3 });
+    expect(c.consumerGroupId).toBe('Orders-Billing');
+    expect(c.deadLetterTopic?.topicName).toBe('orders.Billing.dlt');
+    expect(c.latency).toBe(LatencyProfile.ECONOMICAL);
+  });
+
+  test('GIVEN defaults THEN the function has project defaults and the runtime environment', () => {
+    const { template } = consumer();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      TracingConfig: { Mode: 'Active' },
+      LoggingConfig: { LogFormat: 'JSON' },
+      Timeout: 60,
+      MemorySize: 256,
+      VpcConfig: Match.objectLike({ SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterClientSecurityGroup'), 'GroupId'] }] }),
+      Environment: { Variables: Match.objectLike({
+        KAFKA_CLUSTER_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cluster'), 'Arn'] },
+        KAFKA_AUTH: 'iam',
+        TOPIC_NAME: 'orders',
+        DEAD_LETTER_TOPIC: 'orders.Billing.dlt',
+        MAX_ATTEMPTS: '3',
+        POWERTOOLS_SERVICE_NAME: 'Billing',
+        CONSUMER_GROUP_ID: 'Orders-Billing',
+        NODE_OPTIONS: '--enable-source-maps',
+      }) },
+    });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
+  });
+
+  test('GIVEN defaults THEN least privilege: read its topic, its group, write its dead-letter topic', () => {
+    const { template, consumer: c, topic, cluster } = consumer();
+    const policy = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policy).toContain('kafka-cluster:ReadData');
+    expect(policy).toContain('kafka-cluster:AlterGroup');
+    expect(policy).toContain('kafka-cluster:WriteData');
+    expect(policy).toContain('"/orders"]]');
+    expect(policy).toContain('"/Orders-Billing"]]');
+    expect(policy).toContain('"/orders.Billing.dlt"]]');
+    expect(policy).not.toContain('"/*"');
+    expect(c.function.node.tryFindChild('KafkaEventSource')).toBeUndefined();
+    expect(topic.cluster).toBe(cluster);
+  });
+
+  test('GIVEN defaults THEN the mapping waits for the topic and its dead-letter topic', () => {
+    const { template } = consumer();
+    const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping')) as any[];
+    expect(mapping.DependsOn).toEqual(expect.arrayContaining([expect.stringMatching(/^Topic/), expect.stringMatching(/^BillingDeadLetterTopic/)]));
+  });
+
+  test('GIVEN defaults THEN three alarms and metric methods', () => {
+    const { template, consumer: c } = consumer();
+    template.resourceCountIs('AWS::CloudWatch::Alarm', 3);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'OffsetLag', Namespace: 'AWS/Lambda', Threshold: 1000 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'Errors', Namespace: 'AWS/Lambda' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'DeadLetteredRecords', Namespace: 'MskPipelines', Dimensions: [{ Name: 'service', Value: 'Billing' }] });
+    expect(c.alarms).toHaveLength(3);
+    expect(c.metricOffsetLag().metricName).toBe('OffsetLag');
+    expect(c.metricErrors().metricName).toBe('Errors');
+    expect(c.metricDeadLettered({ period: Duration.minutes(5) }).period.toMinutes()).toBe(5);
+  });
+});
+
+describe('KafkaConsumer options', () => {
+  test('GIVEN LOW_LATENCY THEN provisioned pollers, window 0, mapping retries, bisect and partial batch responses', () => {
+    const { template } = consumer({ latency: LatencyProfile.LOW_LATENCY, maxAttempts: 5, provisionedPollers: { minimum: 2, maximum: 4 } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ProvisionedPollerConfig: { MinimumPollers: 2, MaximumPollers: 4 },
+      MaximumBatchingWindowInSeconds: 0,
+      MaximumRetryAttempts: 4,
+      BisectBatchOnFunctionError: true,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.Billing.dlt' } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MAX_ATTEMPTS: '5' }) } });
+  });
+
+  test('GIVEN LOW_LATENCY without pollers THEN 1..2 provisioned pollers', () => {
+    consumer({ latency: LatencyProfile.LOW_LATENCY }).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ProvisionedPollerConfig: { MinimumPollers: 1, MaximumPollers: 2 },
+    });
+  });
+
+  test('GIVEN names, position, batch, window, filters THEN the mapping carries them', () => {
+    const { template, consumer: c } = consumer({
+      consumerName: 'billing-v2',
+      consumerGroupId: 'billing.orders',
+      startingPosition: lambda.StartingPosition.LATEST,
+      batchSize: 500,
+      maxBatchingWindow: Duration.seconds(2),
+      filters: [{ value: { type: ['order.created'] } }],
+      timeout: Duration.minutes(5),
+      memorySize: 1024,
+      environment: { FEATURE: 'on' },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'billing.orders' },
+      StartingPosition: 'LATEST',
+      BatchSize: 500,
+      MaximumBatchingWindowInSeconds: 2,
+      FilterCriteria: { Filters: [{ Pattern: '{"value":{"type":["order.created"]}}' }] },
+      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.billing-v2.dlt' } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300, MemorySize: 1024, Environment: { Variables: Match.objectLike({ FEATURE: 'on', POWERTOOLS_SERVICE_NAME: 'billing-v2' }) } });
+    expect(c.consumerName).toBe('billing-v2');
+  });
+
+  test('GIVEN DeadLetter.sqs() THEN a new encrypted queue is the destination and its URL is in the environment', () => {
+    const { template, consumer: c } = consumer({ deadLetter: DeadLetter.sqs() });
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BillingDeadLetterQueue'), 'Arn'] } } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp('^BillingDeadLetterQueue') } }) } });
+    expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('sqs:SendMessage');
+    expect(c.deadLetterQueue).toBeDefined();
+    expect(c.deadLetterTopic).toBeUndefined();
+    template.resourcePropertiesCountIs('AWS::MSK::Topic', { TopicName: 'orders.Billing.dlt' }, 0);
+  });
+
+  test('GIVEN DeadLetter.sqs(queue) and a shared dead-letter topic THEN they are used as given', () => {
+    const env = setup();
+    const queue = new sqs.Queue(env.stack, 'Q', { enforceSSL: true });
+    new KafkaConsumer(env.stack, 'A', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, deadLetter: DeadLetter.sqs(queue) });
+    const dlt = new KafkaTopic(env.stack, 'Dlt', { cluster: env.cluster, topicName: 'orders.dlt', replicationFactor: 2 });
+    const b = new KafkaConsumer(env.stack, 'B', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, deadLetter: DeadLetter.kafkaTopic(dlt) });
+    const t = Template.fromStack(env.stack);
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Q'), 'Arn'] } } } });
+    t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: 'kafka://orders.dlt' } } });
+    expect(b.deadLetterTopic).toBe(dlt);
+  });
+
+  test('GIVEN produceTo THEN write grants on those topics', () => {
+    const env = setup();
+    const out = new KafkaTopic(env.stack, 'Out', { cluster: env.cluster, topicName: 'invoices', replicationFactor: 2 });
+    new KafkaConsumer(env.stack, 'Billing', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, produceTo: [out] });
+    expect(JSON.stringify(Template.fromStack(env.stack).findResources('AWS::IAM::Policy'))).toContain('"/invoices"]]');
+  });
+
+  test('GIVEN alarms false THEN no alarms', () => {
+    consumer({ alarms: false }).template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  });
+
+  test('GIVEN an existing cluster THEN the mapping reads its ARN', () => {
+    const { template } = consumer({}, (s) => existingCluster(s, { kafkaVersion: '3.9.x' }));
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/11111111-2222-3333-4444-555555555555-2' });
+  });
+
+  test('GIVEN self-managed Kafka THEN a self-managed mapping with SCRAM, VPC access and its own group id', () => {
+    const { template } = consumer({}, (s) => selfManagedCluster(s));
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: ['b-1.example.com:9096', 'b-2.example.com:9096'] } },
+      SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'Orders-Billing' },
+      SourceAccessConfigurations: Match.arrayWith([{ Type: 'SASL_SCRAM_512_AUTH', URI: Match.stringLikeRegexp('AmazonMSK_kafka') }]),
+      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.Billing.dlt' } },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ KAFKA_AUTH: 'scram-sha-512', KAFKA_BOOTSTRAP_SERVERS: 'b-1.example.com:9096,b-2.example.com:9096' }) } });
+  });
+
+  test('GIVEN self-managed Kafka with mutual TLS THEN CLIENT_CERTIFICATE_TLS_AUTH', () => {
+    consumer({}, (s) => selfManagedCluster(s, true)).template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      SourceAccessConfigurations: Match.arrayWith([Match.objectLike({ Type: 'CLIENT_CERTIFICATE_TLS_AUTH' })]),
+    });
+  });
+});
+
+describe('KafkaConsumer validation', () => {
+  test.each([
+    [{ batchSize: 0 }, /batchSize must be an integer from 1 to 10000, got 0/],
+    [{ batchSize: 10001 }, /batchSize must be an integer from 1 to 10000, got 10001/],
+    [{ maxBatchingWindow: Duration.seconds(301) }, /maxBatchingWindow must be whole seconds from 0 to 300, got 5 minutes 1 second/],
+    [{ maxBatchingWindow: Duration.millis(500) }, /maxBatchingWindow must be whole seconds from 0 to 300, got 500 millis/],
+    [{ maxAttempts: 0 }, /maxAttempts must be an integer from 1 to 10001, got 0/],
+    [{ timeout: Duration.minutes(15) }, /timeout must be at most 14 minutes for a Kafka event source mapping, got 900 s/],
+    [{ consumerName: 'has space' }, /consumerName must be 1-100 characters of \[a-zA-Z0-9._-\], got 'has space'/],
+    [{ consumerGroupId: 'bad group!' }, /consumerGroupId must be 1-200 characters of \[a-zA-Z0-9-\/\*:_\+=.@\], got 'bad group!'/],
+    [{ provisionedPollers: { minimum: 1 } }, /provisionedPollers applies to latency LatencyProfile.LOW_LATENCY only/],
+    [{ filters: [{}] }, /filters\[0\] must be a non-empty pattern object, got \{\}/],
+    [{ filters: [{ data: { type: ['x'] } }] }, /filters\[0\] may match value, key, headers, topic, partition, offset or timestamp, got 'data'/],
+    [{ memorySize: 64 }, /memorySize must be an integer from 128 to 10240 MB, got 64/],
+  ])('GIVEN %p THEN it throws', (props, message) => {
+    expect(() => consumer(props as Partial<KafkaConsumerProps>)).toThrow(message);
+  });
+
+  test('GIVEN a topic of another cluster THEN it throws', () => {
+    const env = setup();
+    const other = existingCluster(env.stack, { kafkaVersion: '3.9.x' });
+    expect(() => new KafkaConsumer(env.stack, 'X', { cluster: other, topic: env.topic, entry: AUDIT_ENTRY }))
+      .toThrow(/topic 'orders' belongs to another cluster than the consumer's cluster/);
+  });
+
+  test('GIVEN the consumed topic as dead-letter topic THEN it throws', () => {
+    const env = setup();
+    expect(() => new KafkaConsumer(env.stack, 'X', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, deadLetter: DeadLetter.kafkaTopic(env.topic) }))
+      .toThrow(/deadLetter topic must differ from the consumed topic, got 'orders' for both/);
+  });
+});
+
+describe('defaultFunctionProps', () => {
+  test('GIVEN a plain function THEN project defaults without a VPC', () => {
+    const stack = testStack();
+    const props = defaultFunctionProps(stack, 'Fn', { entry: AUDIT_ENTRY });
+    expect(props).toMatchObject({ runtime: lambda.Runtime.NODEJS_22_X, architecture: lambda.Architecture.ARM_64, tracing: lambda.Tracing.ACTIVE, handler: 'handler' });
+    expect(props.bundling).toMatchObject({ minify: true, sourceMap: true, bundleAwsSDK: true });
+    expect(props.bundling?.dockerImage).toBeUndefined();
+    createFunction(stack, 'Other', { entry: AUDIT_ENTRY, description: 'x' });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Description: 'x', VpcConfig: Match.absent() });
+  });
+});

@@ -1,0 +1,134 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { KafkaCluster } from '../../lib/cluster';
+import { lambdaEntry, LatencyProfile } from '../../lib/consumer';
+import { FanoutTopic } from '../../lib/fanout';
+import { ENV } from './post-app';
+
+const entry = lambdaEntry('post-second-hand');
+
+function setup() {
+  const app = new App();
+  const foundation = new Stack(app, 'Foundation', { env: ENV });
+  const cluster = new KafkaCluster(foundation, 'Cluster');
+  const stack = new Stack(app, 'Fanout', { env: ENV });
+  return { app, cluster, stack };
+}
+
+describe('FanoutTopic', () => {
+  test('GIVEN a fan-out topic WHEN two consumers are added THEN each has its own mapping, group id, dead-letter topic and idempotency table', () => {
+    // GIVEN
+    const { cluster, stack } = setup();
+    const topic = new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' });
+    // WHEN
+    const billing = topic.addConsumer('billing', { entry, filters: [{ value: { type: ['order.placed'] } }] });
+    const shipping = topic.addConsumer('shipping', { entry, maxAttempts: 5 });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 2);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['orders'],
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders.billing' },
+      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.billing.dlt' } },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { type: ['order.placed'] } }) }] },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders.shipping' },
+      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.shipping.dlt' } },
+      FilterCriteria: Match.absent(),
+    });
+    expect(billing.consumerGroupId).toBe('orders.billing');
+    expect(shipping.deadLetterTopic?.topicName).toBe('orders.shipping.dlt');
+    // the topic plus one dead-letter topic per consumer
+    template.resourceCountIs('AWS::MSK::Topic', 3);
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOPIC_NAME: 'orders', MAX_ATTEMPTS: '5', DEAD_LETTER_TOPIC: 'orders.shipping.dlt', IDEMPOTENCY_TABLE: { Ref: Match.stringLikeRegexp('ShippingIdempotencyTable') } }) },
+    });
+    expect(Object.keys(topic.consumers)).toEqual(['billing', 'shipping']);
+  });
+
+  test('GIVEN a shared idempotency table WHEN consumers are added THEN no table of their own is created', () => {
+    const { cluster, stack } = setup();
+    const shared = new dynamodb.Table(stack, 'Shared', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    const topic = new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' });
+    topic.addConsumer('billing', { entry, idempotencyTable: shared });
+    topic.addConsumer('shipping', { entry, idempotencyTable: shared });
+    Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(topic.idempotencyTables.billing).toBe(shared);
+  });
+
+  test('GIVEN the low-latency profile WHEN a consumer is added THEN its mapping has provisioned pollers, no window and mapping retries', () => {
+    const { cluster, stack } = setup();
+    new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' }).addConsumer('billing', { entry, latency: LatencyProfile.LOW_LATENCY });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      ProvisionedPollerConfig: Match.objectLike({ MinimumPollers: 1 }),
+      MaximumBatchingWindowInSeconds: 0,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  test.each([
+    ['Billing', /consumer name must be 1-48 characters of a-z, 0-9 and '-', starting with a letter; got "Billing"/],
+    ['', /consumer name must be .* got ""/],
+    ['a'.repeat(49), /consumer name must be 1-48 characters/],
+  ])('GIVEN consumer name %j WHEN added THEN it throws naming the prop', (name, message) => {
+    const { cluster, stack } = setup();
+    const topic = new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' });
+    expect(() => topic.addConsumer(name, { entry })).toThrow(message);
+  });
+
+  test('GIVEN a consumer WHEN one of the same name is added THEN it throws', () => {
+    const { cluster, stack } = setup();
+    const topic = new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' });
+    topic.addConsumer('billing', { entry });
+    expect(() => topic.addConsumer('billing', { entry })).toThrow(/consumer name "billing" is already used on topic orders/);
+  });
+
+  test('GIVEN a bad topic name WHEN the fan-out topic is created or imported THEN the topic validation names it', () => {
+    const { cluster, stack } = setup();
+    expect(() => new FanoutTopic(stack, 'Bad', { cluster, topicName: 'no spaces' })).toThrow(/topicName may contain only/);
+    expect(() => FanoutTopic.fromTopicName(stack, 'BadImport', { cluster, topicName: 'no spaces' })).toThrow(/topicName may contain only/);
+  });
+
+  test('GIVEN a publisher function WHEN granted publish THEN it gets produce rights on the topic only and its connection environment', () => {
+    // GIVEN
+    const { cluster, stack } = setup();
+    const topic = new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' });
+    const fn = new lambda.Function(stack, 'Publisher', { runtime: lambda.Runtime.NODEJS_22_X, handler: 'index.handler', code: lambda.Code.fromInline('exports.handler=async()=>{}') });
+    // WHEN
+    topic.grantPublish(fn);
+    // THEN
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOPIC_NAME: 'orders', KAFKA_AUTH: 'iam', KAFKA_CLUSTER_ARN: Match.anyValue() }) },
+    });
+    const policies = JSON.stringify(template.findResources('AWS::IAM::Policy'));
+    expect(policies).toContain('kafka-cluster:WriteData');
+    expect(policies).not.toContain('kafka-cluster:ReadData');
+    expect(policies).toContain('topic/');
+  });
+
+  test('GIVEN a topic imported by name in another stack WHEN a consumer is added THEN that stack creates only its dead-letter topic and the owner stack is untouched', () => {
+    // GIVEN the owner alone, and the owner next to an importing stack
+    const alone = setup();
+    new FanoutTopic(alone.stack, 'Orders', { cluster: alone.cluster, topicName: 'orders' });
+    const { app, cluster, stack: owner } = setup();
+    new FanoutTopic(owner, 'Orders', { cluster, topicName: 'orders' });
+    const other = new Stack(app, 'Consumers', { env: ENV });
+    // WHEN
+    FanoutTopic.fromTopicName(other, 'Orders', { cluster, topicName: 'orders' }).addConsumer('billing', { entry });
+    // THEN
+    const template = Template.fromStack(other);
+    template.resourceCountIs('AWS::MSK::Topic', 1);
+    template.hasResourceProperties('AWS::MSK::Topic', { TopicName: 'orders.billing.dlt' });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { Topics: ['orders'], AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders.billing' } });
+    expect(JSON.stringify(Template.fromStack(owner).toJSON())).toBe(JSON.stringify(Template.fromStack(alone.stack).toJSON()));
+  });
+});

@@ -1,0 +1,50 @@
+import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoDedupeStore } from '../../lambdas/gateway/dedupe';
+import { documentClient, dynamoDbClient, uniqueName } from '../support/services';
+
+/** The dedupe markers on DynamoDB Local: claim, release, publish, abandoned lease. */
+describe('DynamoDedupeStore', () => {
+  const tableName = uniqueName('dedupe');
+  const dynamo = dynamoDbClient();
+  const store = new DynamoDedupeStore(documentClient(), { tableName, leaseSeconds: 60 });
+  const now = new Date('2026-11-24T08:00:00Z');
+  const later = (s: number) => new Date(now.getTime() + s * 1000);
+
+  beforeAll(async () => {
+    await dynamo.send(new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    }));
+  });
+  afterAll(async () => {
+    await dynamo.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+    dynamo.destroy();
+  });
+
+  test('GIVEN a claim THEN a second delivery is in progress; after markPublished it is published', async () => {
+    expect(await store.claim('p:1', now)).toBe('claimed');
+    expect(await store.claim('p:1', later(1))).toBe('in-progress');
+    await store.markPublished('p:1', later(2));
+    expect(await store.claim('p:1', later(3))).toBe('published');
+    expect(await store.claim('p:1', later(3600))).toBe('published');
+  });
+
+  test('GIVEN a released claim (publish failed) THEN the retry claims it again', async () => {
+    expect(await store.claim('p:2', now)).toBe('claimed');
+    await store.release('p:2');
+    expect(await store.claim('p:2', later(1))).toBe('claimed');
+  });
+
+  test('GIVEN a claim whose lease expired (container died mid-publish) THEN the retry claims it again', async () => {
+    expect(await store.claim('p:3', now)).toBe('claimed');
+    expect(await store.claim('p:3', later(59))).toBe('in-progress');
+    expect(await store.claim('p:3', later(61))).toBe('claimed');
+  });
+
+  test('GIVEN concurrent deliveries of one notification THEN exactly one claims it', async () => {
+    const results = await Promise.all(Array.from({ length: 8 }, () => store.claim('p:4', now)));
+    expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
+  });
+});

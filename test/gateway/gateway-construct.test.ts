@@ -1,0 +1,149 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { KafkaCluster } from '../../lib/cluster';
+import { lambdaEntry } from '../../lib/consumer';
+import { CallbackGateway, GatewayProvider } from '../../lib/gateway';
+import { describeFindings, nagFindings } from '../../lib/stacks/nag';
+
+/** Skip esbuild: these tests look at templates only. */
+const newApp = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+
+function build(options: { withCaller?: boolean } = {}) {
+  const app = newApp();
+  const foundation = new Stack(app, 'Foundation');
+  const cluster = new KafkaCluster(foundation, 'Cluster');
+  const stack = new Stack(app, 'Gateway');
+  const gateway = new CallbackGateway(stack, 'Gateway', {
+    cluster,
+    providers: { 'wechat-pay': GatewayProvider.wechatPay(), acme: GatewayProvider.hmac({ header: 'X-Acme-Signature' }) },
+    throttling: { rateLimit: 50, burstLimit: 100 },
+  });
+  let caller: Stack | undefined;
+  if (options.withCaller) {
+    caller = new Stack(app, 'Caller');
+    gateway.subscribe(caller, 'OrderResults', { entry: lambdaEntry('payment-result'), correlationPrefix: 'ORD-' });
+  }
+  return { app, stack, gateway, caller };
+}
+
+describe('CallbackGateway', () => {
+  const { stack, gateway } = build();
+  const template = Template.fromStack(stack);
+
+  test('GIVEN providers WHEN synthesized THEN POST /callbacks/{provider} (and ANY, for 405) route to the gateway function', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /callbacks/{provider}' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'ANY /callbacks/{provider}' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Integration', { IntegrationType: 'AWS_PROXY', PayloadFormatVersion: '2.0' });
+  });
+
+  test('THEN the $default stage is throttled and writes JSON access logs to a log group', () => {
+    template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('GatewayAccessLogs'), 'Arn'] },
+        Format: Match.stringLikeRegexp('"requestId":"\\$context.requestId"'),
+      },
+    });
+  });
+
+  test('THEN the dedupe table is on-demand with TTL, PITR and encryption', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', {
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+  });
+
+  test('THEN each provider gets a generated secret the function reads, named in PROVIDERS', () => {
+    template.resourceCountIs('AWS::SecretsManager::Secret', 2);
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { GenerateStringKey: 'apiV3Key', PasswordLength: 32, SecretStringTemplate: '{"platformCertificates":{}}' },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({
+        RESULTS_TOPIC: 'payments.results',
+        MAX_BODY_BYTES: '65536',
+        PROVIDER_SECRET_WECHAT_PAY: { Ref: Match.stringLikeRegexp('WechatPaySecret') },
+        PROVIDER_SECRET_ACME: { Ref: Match.stringLikeRegexp('AcmeSecret') },
+        PROVIDERS: Match.serializedJson(Match.objectLike({
+          'wechat-pay': { kind: 'wechat-pay', secretEnv: 'PROVIDER_SECRET_WECHAT_PAY' },
+          acme: { kind: 'hmac', header: 'X-Acme-Signature', secretEnv: 'PROVIDER_SECRET_ACME' },
+        })),
+      }) },
+      VpcConfig: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: Match.stringLikeRegexp('WechatPaySecret') },
+      })]) },
+    });
+  });
+
+  test('THEN notifyUrl is the API endpoint plus /callbacks/<provider>', () => {
+    const resolved = stack.resolve(gateway.notifyUrl('wechat-pay'));
+    expect(resolved['Fn::Join'][1]).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^GatewayApi/), 'ApiEndpoint'] }, '/callbacks/wechat-pay']);
+    expect(() => gateway.notifyUrl('nope')).toThrow(/provider must be one of wechat-pay, acme, got 'nope'/);
+  });
+
+  test('THEN cdk-nag (AwsSolutions + Serverless) reports nothing under the gateway', () => {
+    expect(describeFindings(nagFindings(gateway))).toEqual([]);
+  });
+
+  test('GIVEN a caller subscribes WHEN synthesized THEN the gateway stack\'s resources are identical and the caller gets a filtered mapping', () => {
+    const without = Template.fromStack(build().stack).toJSON().Resources;
+    const { stack: gatewayStack, caller } = build({ withCaller: true });
+    expect(Template.fromStack(gatewayStack).toJSON().Resources).toEqual(without);
+    Template.fromStack(caller!).hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['payments.results'],
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { subject: [{ prefix: 'ORD-' }] } }) }] },
+    });
+  });
+
+  test.each([
+    [{ providers: {} }, /providers must name at least one provider, got none/],
+    [{ providers: { 'Bad Name': GatewayProvider.hmac() } }, /name must be 1-63 characters of \[a-z0-9-\], got 'Bad Name'/],
+    [{ maxBodyBytes: 0 }, /maxBodyBytes must be an integer from 1 to 1048576, got 0/],
+    [{ throttling: { rateLimit: 0, burstLimit: 1 } }, /throttling.rateLimit must be from 1 to 10000, got 0/],
+    [{ throttling: { rateLimit: 1, burstLimit: 9999 } }, /throttling.burstLimit must be an integer from 1 to 5000, got 9999/],
+  ])('GIVEN bad props %p THEN the constructor throws', (bad, message) => {
+    const app = newApp();
+    const stack = new Stack(app, 'S');
+    const cluster = new KafkaCluster(stack, 'Cluster');
+    expect(() => new CallbackGateway(stack, 'G', { cluster, providers: { p: GatewayProvider.hmac() }, ...bad })).toThrow(message);
+  });
+
+  test('GIVEN a bad tolerance THEN the provider factory throws', () => {
+    expect(() => GatewayProvider.wechatPay({ toleranceSeconds: 0 })).toThrow(/toleranceSeconds must be an integer from 1 to 3600, got 0/);
+  });
+
+  test('GIVEN subscribe without a filter THEN it throws', () => {
+    const { gateway: g, app } = build();
+    expect(() => g.subscribe(new Stack(app, 'X'), 'R', { entry: lambdaEntry('payment-result') })).toThrow(/needs correlationPrefix, types or filters/);
+  });
+});
+
+describe('PaymentStack', () => {
+  test('GIVEN the gateway and payment stacks WHEN synthesized THEN nag is clean, results are filtered to ORD- and the order function gets the notify URL', () => {
+    const { paymentStacks } = require('../../lib/stacks/payment-stack') as typeof import('../../lib/stacks/payment-stack');
+    const app = newApp();
+    const foundation = new Stack(app, 'Foundation');
+    const cluster = new KafkaCluster(foundation, 'Cluster');
+    const [gatewayStack, payment] = paymentStacks(app, cluster);
+    expect(describeFindings([...nagFindings(gatewayStack), ...nagFindings(payment)])).toEqual([]);
+    const template = Template.fromStack(payment);
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      Topics: ['payments.results'],
+      FilterCriteria: { Filters: [{ Pattern: '{"value":{"subject":[{"prefix":"ORD-"}]}}' }] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ NOTIFY_URL: Match.anyValue(), PROVIDER_URL: Match.anyValue(), ORDERS_TABLE: Match.anyValue() }) },
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /orders' });
+  });
+});

@@ -1,0 +1,117 @@
+import * as fs from 'fs';
+import { CfnOutput, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { loadAssembly } from '../../lib/local/emulator';
+import { synthToDir } from '../support/synth';
+import { CLUSTER_ARN, kafkaMapping, kafkaTopic, recorderFunction } from './fixtures/emulator-app';
+
+const LOCAL = { kafkaBrokers: '127.0.0.1:9999', dynamodbEndpoint: 'http://127.0.0.1:8888', apiUrls: { Api: 'http://127.0.0.1:7777' } };
+
+describe('emulator assembly reader', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    // GIVEN an app of two stacks: shared resources exported, and functions that import them
+    dir = synthToDir((app) => {
+      const shared = new Stack(app, 'Shared', { env: { region: 'eu-west-1', account: '123456789012' } });
+      const table = new dynamodb.Table(shared, 'Joins', {
+        partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+        sortKey: { name: 'task', type: dynamodb.AttributeType.STRING },
+        timeToLiveAttribute: 'expiration',
+      });
+      table.addGlobalSecondaryIndex({ indexName: 'byRun', partitionKey: { name: 'runId', type: dynamodb.AttributeType.STRING } });
+      new CfnOutput(shared, 'TableName', { value: table.tableName, exportName: 'SharedJoinsTable' });
+      const cluster = new CfnResource(shared, 'Cluster', { type: 'AWS::MSK::Cluster', properties: { ClusterName: 'demo' } });
+      new CfnOutput(shared, 'ClusterArn', { value: cluster.ref, exportName: 'SharedClusterArn' });
+
+      const stack = new Stack(app, 'Pipeline', { env: { region: 'eu-west-1', account: '123456789012' } });
+      kafkaTopic(stack, 'PostsTopic', 'posts', 3, { 'retention.ms': '60000' });
+      const msk = new CfnResource(stack, 'Results', { type: 'AWS::MSK::Topic', properties: { ClusterArn: CLUSTER_ARN, TopicName: 'results', PartitionCount: 2, ReplicationFactor: 3, Configs: Buffer.from('cleanup.policy=compact\n').toString('base64') } });
+      const fn = recorderFunction(stack, 'Reward', {
+        environment: {
+          TABLE_NAME: Fn.importValue('SharedJoinsTable'),
+          KAFKA_CLUSTER_ARN: Fn.importValue('SharedClusterArn'),
+          TOPIC_ARN: msk.getAtt('Arn').toString(),
+          IMPORTED: Fn.join('/', [Fn.importValue('SharedJoinsTable'), Stack.of(stack).region]),
+        },
+      });
+      kafkaMapping(stack, 'RewardMapping', fn, {
+        topic: 'posts', batchSize: 50, window: 1, groupId: 'reward', destination: 'kafka://posts-dlt',
+        filters: [{ value: { type: ['post.published'] } }], reportBatchItemFailures: true, maximumRetryAttempts: 3, bisect: true,
+      });
+      const api = new apigwv2.HttpApi(stack, 'Api');
+      api.addRoutes({ path: '/callbacks/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Cb', fn) });
+      new scheduler.CfnSchedule(stack, 'Nightly', {
+        scheduleExpression: 'cron(0 2 * * ? *)', scheduleExpressionTimezone: 'Europe/Paris', flexibleTimeWindow: { mode: 'OFF' },
+        target: { arn: fn.functionArn, roleArn: 'arn:aws:iam::123456789012:role/x', input: JSON.stringify({ type: 'run.requested' }) },
+      });
+    });
+  });
+
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  test('reads topics with partitions and configs, including implied dead-letter topics', () => {
+    // WHEN
+    const model = loadAssembly(dir, LOCAL);
+    // THEN
+    expect(model.topics).toEqual(expect.arrayContaining([
+      expect.objectContaining({ name: 'posts', partitions: 3, configs: { 'retention.ms': '60000' } }),
+      expect.objectContaining({ name: 'results', partitions: 2, configs: { 'cleanup.policy': 'compact' } }),
+      expect.objectContaining({ name: 'posts-dlt', partitions: 3 }),
+    ]));
+  });
+
+  test('reads tables with keys, indexes and TTL', () => {
+    const model = loadAssembly(dir, LOCAL);
+    const table = model.tables.find((t) => t.logicalId.startsWith('Joins'))!;
+    expect(table.keySchema).toEqual([{ AttributeName: 'id', KeyType: 'HASH' }, { AttributeName: 'task', KeyType: 'RANGE' }]);
+    expect(table.globalSecondaryIndexes.map((g) => g.IndexName)).toEqual(['byRun']);
+    expect(table.ttlAttribute).toBe('expiration');
+    expect(table.name).toBe(`Shared-${table.logicalId}`); // stack-qualified, as CloudFormation names it
+  });
+
+  test('resolves function environments to local values across stacks', () => {
+    const model = loadAssembly(dir, LOCAL);
+    const fn = model.functions.find((f) => f.logicalId.startsWith('Reward'))!;
+    const table = model.tables[0];
+    expect(fn.environment).toMatchObject({
+      TABLE_NAME: table.name,
+      IMPORTED: `${table.name}/eu-west-1`,
+      TOPIC_ARN: 'arn:aws:kafka:eu-west-1:000000000000:topic/local/local/results',
+      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9999',
+      KAFKA_AUTH: 'none',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8888',
+      AWS_REGION: 'eu-west-1',
+      AWS_LAMBDA_FUNCTION_NAME: fn.name,
+    });
+    expect(fn.environment.KAFKA_CLUSTER_ARN).toBeUndefined();
+    expect(fn.handler).toBe('index.handler');
+    expect(fn.timeout).toBe(10);
+    expect(require('fs').existsSync(require('path').join(fn.codeDir, 'index.js'))).toBe(true);
+  });
+
+  test('reads the mapping settings', () => {
+    const [m] = loadAssembly(dir, LOCAL).mappings;
+    expect(m).toMatchObject({
+      topics: ['posts'], eventSource: 'aws:kafka', eventSourceArn: CLUSTER_ARN, startingPosition: 'TRIM_HORIZON', batchSize: 50,
+      batchingWindow: 1, consumerGroupId: 'reward', onFailure: { kind: 'kafka', topic: 'posts-dlt' }, reportBatchItemFailures: true,
+      maximumRetryAttempts: 3, bisectBatchOnFunctionError: true, filters: [{ value: { type: ['post.published'] } }],
+    });
+  });
+
+  test('reads HTTP routes and schedules with their target function', () => {
+    const model = loadAssembly(dir, LOCAL);
+    const fn = model.functions.find((f) => f.logicalId.startsWith('Reward'))!;
+    expect(model.routes).toEqual([expect.objectContaining({ routeKey: 'POST /callbacks/{provider}', functionName: fn.name, apiLogicalId: expect.stringMatching(/^Api/) })]);
+    expect(model.schedules).toEqual([expect.objectContaining({ functionName: fn.name, input: { type: 'run.requested' }, timezone: 'Europe/Paris' })]);
+  });
+
+  test('selects stacks by name', () => {
+    const model = loadAssembly(dir, LOCAL, { stacks: ['Shared'] });
+    expect(model.functions).toHaveLength(0);
+    expect(model.tables).toHaveLength(1);
+  });
+});

@@ -1,0 +1,66 @@
+import { buildKafkaEvent } from '../../lib/local/emulator/event';
+import { NO_VALUE, Resolver } from '../../lib/local/emulator/resolve';
+
+const template = {
+  Parameters: { Stage: { Type: 'String', Default: 'dev' } },
+  Conditions: { IsDev: { 'Fn::Equals': [{ Ref: 'Stage' }, 'dev'] } },
+  Resources: {
+    Table: { Type: 'AWS::DynamoDB::Table', Properties: { TableName: 'joins' } },
+    Unnamed: { Type: 'AWS::DynamoDB::Table', Properties: {} },
+    Fn: { Type: 'AWS::Lambda::Function', Properties: { FunctionName: 'task1' } },
+    Cluster: { Type: 'AWS::MSK::Cluster', Properties: {} },
+    Queue: { Type: 'AWS::SQS::Queue', Properties: {} },
+  },
+  Outputs: { T: { Value: { Ref: 'Table' }, Export: { Name: { 'Fn::Sub': '${AWS::StackName}-table' } } } },
+};
+const stack = { name: 'S', region: 'eu-west-1', template };
+const other = { name: 'O', region: 'eu-west-1', template: { Resources: {} } };
+const resolver = new Resolver([stack, other], { kafkaBrokers: '127.0.0.1:9092', dynamodbEndpoint: 'http://127.0.0.1:8000' });
+const r = (v: unknown) => resolver.resolve(stack, v);
+
+describe('intrinsic resolver', () => {
+  test.each([
+    ['Ref of a named table', { Ref: 'Table' }, 'joins'],
+    ['Ref of an unnamed table is stack-qualified', { Ref: 'Unnamed' }, 'S-Unnamed'],
+    ['Ref of a function', { Ref: 'Fn' }, 'task1'],
+    ['Ref of a parameter is its default', { Ref: 'Stage' }, 'dev'],
+    ['pseudo parameters', { 'Fn::Join': [':', [{ Ref: 'AWS::Region' }, { Ref: 'AWS::AccountId' }, { Ref: 'AWS::Partition' }]] }, 'eu-west-1:000000000000:aws'],
+    ['GetAtt Arn of a function', { 'Fn::GetAtt': ['Fn', 'Arn'] }, 'arn:aws:lambda:eu-west-1:000000000000:function:task1'],
+    ['GetAtt Arn of a table', { 'Fn::GetAtt': ['Table', 'Arn'] }, 'arn:aws:dynamodb:eu-west-1:000000000000:table/joins'],
+    ['GetAtt of cluster brokers is the local broker', { 'Fn::GetAtt': ['Cluster', 'BootstrapBrokerStringSaslIam'] }, '127.0.0.1:9092'],
+    ['GetAtt QueueArn', { 'Fn::GetAtt': ['Queue', 'Arn'] }, 'arn:aws:sqs:eu-west-1:000000000000:S-Queue'],
+    ['Fn::Sub with references and attributes', { 'Fn::Sub': 'arn:${AWS::Partition}:x:${Table}:${Fn.Arn}' }, 'arn:aws:x:joins:arn:aws:lambda:eu-west-1:000000000000:function:task1'],
+    ['Fn::Sub with its own variables', { 'Fn::Sub': ['${A}-${Stage}', { A: { Ref: 'Fn' } }] }, 'task1-dev'],
+    ['Fn::Select of Fn::Split', { 'Fn::Select': [1, { 'Fn::Split': ['/', 'a/b/c'] }] }, 'b'],
+    ['Fn::If on a condition', { 'Fn::If': ['IsDev', 'yes', 'no'] }, 'yes'],
+  ])('%s', (_name, value, expected) => {
+    expect(r(value)).toEqual(expected);
+  });
+
+  test('Fn::ImportValue resolves in the exporting stack', () => {
+    expect(resolver.resolve(other, { 'Fn::ImportValue': 'S-table' })).toBe('joins');
+  });
+
+  test('an import nobody exports is an error naming the export', () => {
+    expect(() => resolver.resolve(other, { 'Fn::ImportValue': 'missing' })).toThrow(/no stack in the assembly exports 'missing'/);
+  });
+
+  test('AWS::NoValue drops the property', () => {
+    expect(r({ A: 1, B: { Ref: 'AWS::NoValue' } })).toEqual({ A: 1 });
+    expect(r({ Ref: 'AWS::NoValue' })).toBe(NO_VALUE);
+  });
+});
+
+describe('Kafka event builder', () => {
+  const record = { topic: 't', partition: 2, offset: 7, timestamp: 1545084650987, key: null, value: Buffer.from('v'), headers: [['h', Buffer.from('x')]] as Array<[string, Buffer]> };
+
+  test('a self-managed mapping has no eventSourceArn', () => {
+    const event = buildKafkaEvent({ eventSource: 'SelfManagedKafka', bootstrapServers: 'b:9092' }, [record]);
+    expect(Object.keys(event)).toEqual(['eventSource', 'bootstrapServers', 'records']);
+  });
+
+  test('a null key is omitted, headers are byte arrays', () => {
+    const event = buildKafkaEvent({ eventSource: 'aws:kafka', eventSourceArn: 'arn', bootstrapServers: 'b:9092' }, [record]) as any;
+    expect(event.records['t-2'][0]).toEqual({ topic: 't', partition: 2, offset: 7, timestamp: 1545084650987, timestampType: 'CREATE_TIME', value: 'dg==', headers: [{ h: [120] }] });
+  });
+});
