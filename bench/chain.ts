@@ -79,9 +79,10 @@ async function main(): Promise<void> {
   const hop = new TaskChain(stack, 'Hop', { cluster, chainName: `hop${id}`, tasks: hopTasks, latency: LatencyProfile.LOW_LATENCY, partitions: 1 });
   const ten = new TaskChain(stack, 'Ten', { cluster, chainName: `ten${id}`, tasks: tenTasks, latency: LatencyProfile.LOW_LATENCY, environment: { TASK_SLEEP_MS: String(TASK_MS) } });
   app.synth();
-  const joinTable = (chain: TaskChain) => stack.getLogicalId(chain.joinTable.node.defaultChild as never);
+  
 
   const emulator = await Emulator.start({ assemblyDir: outdir, services: { kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint }, onLog: () => undefined });
+  const joinTable = (chain: TaskChain): string => emulator.tables.find((t) => t.logicalId === stack.resolve(stack.getLogicalId(chain.joinTable.node.defaultChild as never)))!.name;
   const kafka = new Kafka({ clientId: 'bench', brokers: services.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const producer = kafka.producer();
   await producer.connect();

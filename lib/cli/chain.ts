@@ -3,12 +3,13 @@ import * as path from 'path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from 'commander';
-import { Kafka } from 'kafkajs';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaConfig } from '../../lambdas/shared/kafka-client';
 import { businessDate } from '../../lambdas/chain/config';
 import { ChainClient, dateRange, statusTable } from '../chain/client';
 import type { ChainDeclaration } from '../chain/declaration';
 import { ChainGraph, timelineText } from '../chain/graph';
+import { loadAssembly } from '../local/emulator';
 import { DUMMY_CREDENTIALS, LOCAL_REGION } from '../local/services';
 import { EXAMPLE_CHAINS } from '../stacks/chain-stacks';
 import { readServicesState } from './endpoints';
@@ -39,25 +40,26 @@ export function loadDeclaration(chain: string, file?: string): ChainDeclaration 
 }
 
 /**
- * The join table of `chain` in a synthesized assembly: the TaskChain's `JoinTableName` output.
- * Locally a table without a TableName is named by its logical id (docs/architecture.md).
+ * The local name of the join table of `chain` in a synthesized assembly: the TaskChain's
+ * `JoinTableName` output, named as the emulator names tables (docs/emulator.md).
  */
 export function joinTableFromAssembly(assemblyDir: string, chain: string): string | undefined {
-  if (!fs.existsSync(assemblyDir)) return undefined;
+  if (!fs.existsSync(path.join(assemblyDir, 'manifest.json'))) return undefined;
+  const model = loadAssembly(assemblyDir, { kafkaBrokers: '127.0.0.1:9092', dynamodbEndpoint: 'http://127.0.0.1:8000' });
   const description = `Join and status table of chain ${chain}`;
-  for (const file of fs.readdirSync(assemblyDir).filter((f) => f.endsWith('.template.json'))) {
-    const template = JSON.parse(fs.readFileSync(path.join(assemblyDir, file), 'utf8'));
+  for (const stack of model.stacks) {
+    const template = JSON.parse(fs.readFileSync(stack.templateFile, 'utf8'));
     for (const output of Object.values<any>(template.Outputs ?? {})) {
       if (output.Description !== description) continue;
-      const ref = output.Value?.Ref as string | undefined;
       if (typeof output.Value === 'string') return output.Value;
-      if (ref) return template.Resources?.[ref]?.Properties?.TableName ?? ref;
+      const table = model.tables.find((t) => t.stack === stack.name && t.logicalId === output.Value?.Ref);
+      if (table) return table.name;
     }
   }
   return undefined;
 }
 
-async function connect(chain: string, options: ConnectionOptions) {
+async function connect(chain: string, options: ConnectionOptions, publishes: boolean) {
   const graph = ChainGraph.of(loadDeclaration(chain, options.declaration));
   const local = !options.clusterArn && !options.auth;
   const services = readServicesState();
@@ -70,21 +72,22 @@ async function connect(chain: string, options: ConnectionOptions) {
     AWS_REGION: options.region ?? process.env.AWS_REGION,
     POWERTOOLS_SERVICE_NAME: 'msk-pipelines-cli',
   };
-  const kafka = new Kafka({ ...(await kafkaConfig(env)), clientId: 'msk-pipelines-cli' });
+  const kafka = new Kafka({ ...(await kafkaConfig(env)), clientId: 'msk-pipelines-cli', logLevel: logLevel.ERROR });
   const endpoint = options.dynamodbEndpoint ?? (local ? process.env.DYNAMODB_ENDPOINT ?? services?.dynamodbEndpoint : undefined);
   const table = options.table ?? (local ? joinTableFromAssembly(options.assembly, chain) : undefined);
   if (!table) throw new Error(`No join table for chain '${chain}': pass --table (the stack output JoinTableName), or synthesize into ${options.assembly}.`);
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient(endpoint ? { endpoint, region: options.region ?? LOCAL_REGION, credentials: DUMMY_CREDENTIALS } : { region: options.region }),
   );
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1 });
-  await producer.connect();
+  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  // Status and timeline only read the table.
+  if (publishes) await producer.connect();
   const client = new ChainClient({ graph, producer, db, joinTableName: table, requestedBy: `cli:${process.env.USER ?? 'user'}` });
-  return { client, graph, close: () => producer.disconnect() };
+  return { client, graph, close: () => (publishes ? producer.disconnect() : Promise.resolve()) };
 }
 
-async function withClient(chain: string, options: ConnectionOptions, fn: (c: Awaited<ReturnType<typeof connect>>) => Promise<void>): Promise<void> {
-  const c = await connect(chain, options);
+async function withClient(chain: string, options: ConnectionOptions, fn: (c: Awaited<ReturnType<typeof connect>>) => Promise<void>, publishes = true): Promise<void> {
+  const c = await connect(chain, options, publishes);
   try {
     await fn(c);
   } finally {
@@ -147,13 +150,13 @@ export function register(program: Command): void {
       await withClient(name, options, async ({ client }) => {
         const status = await client.status(options.runId);
         write(options.json ? JSON.stringify(status, null, 2) : statusTable(status));
-      });
+      }, false);
     });
 
   connectionOptions(chain.command('timeline').description("a run's timeline, one bar per task").argument('<chain>'))
     .requiredOption('--run-id <id>', 'the run')
     .action(async (name: string, options: ConnectionOptions & { runId: string }) => {
-      await withClient(name, options, async ({ client }) => write(timelineText(await client.status(options.runId))));
+      await withClient(name, options, async ({ client }) => write(timelineText(await client.status(options.runId))), false);
     });
 
   chain

@@ -38,7 +38,7 @@ describe('a chain in nested stacks, in local mode', () => {
     const producer = kafkaClient().producer();
     await producer.connect();
     try {
-      const client = new ChainClient({ graph: ChainGraph.of({ name: chainName, tasks }), producer, db: documentClient(), joinTableName: stack.getLogicalId(chain.joinTable.node.defaultChild as never) });
+      const client = new ChainClient({ graph: ChainGraph.of({ name: chainName, tasks }), producer, db: documentClient(), joinTableName: emulator.tables.find((t) => t.logicalId === stack.resolve(stack.getLogicalId(chain.joinTable.node.defaultChild as never)))!.name });
       const runId = uniqueName('run');
       await client.requestRuns([runId]);
       const s = await waitFor(async () => {

@@ -6,7 +6,7 @@ import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand }
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
 import {
-  DUMMY_CREDENTIALS, LOCAL_REGION, LocalServices, LocalServicesError, REPO_ROOT, ensureArtifacts, isAlive,
+  DEFAULT_DATA_ROOT, DUMMY_CREDENTIALS, LOCAL_REGION, LocalServices, LocalServicesError, REPO_ROOT, ensureArtifacts, isAlive, reapOrphans,
 } from '../../lib/local/services';
 import { uniqueName, waitFor } from '../support/services';
 
@@ -198,7 +198,7 @@ describe('LocalServices prerequisites and clean-up', () => {
     fs.writeFileSync(script, [
       `import { LocalServices } from ${JSON.stringify(path.join(REPO_ROOT, 'lib/local/services'))};`,
       'LocalServices.start({ env: {}, kafka: false, log: () => undefined }).then((s) => {',
-      '  console.log(JSON.stringify(s.pids));',
+      '  console.log(JSON.stringify({ ...s.pids, dataDir: s.dynamodb!.dataDir }));',
       '  process.exit(0);',
       '});',
     ].join('\n'));
@@ -206,10 +206,13 @@ describe('LocalServices prerequisites and clean-up', () => {
       // WHEN it runs
       const out = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
       expect(out.status).toBe(0);
-      const pids = JSON.parse(out.stdout.trim().split('\n').pop()!) as { dynamodb: number };
+      const pids = JSON.parse(out.stdout.trim().split('\n').pop()!) as { dynamodb: number; dataDir: string };
 
       // THEN its JVM is gone too
       await waitFor(() => !isAlive(pids.dynamodb), { timeoutMs: 10_000, description: `JVM ${pids.dynamodb} to exit` });
+      // AND the next start's orphan sweep removes the data directory the dead owner left
+      reapOrphans(DEFAULT_DATA_ROOT);
+      expect(fs.existsSync(pids.dataDir)).toBe(false);
     } finally {
       fs.rmSync(script, { force: true });
     }
