@@ -17,7 +17,7 @@ module.exports = {
       ...common,
       displayName: 'unit',
       testMatch: ['<rootDir>/test/**/*.test.ts'],
-      testPathIgnorePatterns: ['/node_modules/', '\\.integ\\.test\\.ts$'],
+      testPathIgnorePatterns: ['/node_modules/', '\\.integ\\.test\\.ts$', '\\.faults\\.test\\.ts$'],
     },
     {
       ...common,
@@ -25,6 +25,13 @@ module.exports = {
       testMatch: ['<rootDir>/test/**/*.integ.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      // Fault, bad-input and load tests (`npm run test:faults`): each suite starts services of
+      // its own, because it kills and restarts them.
+      ...common,
+      displayName: 'faults',
+      testMatch: ['<rootDir>/test/**/*.faults.test.ts'],
     },
   ],
 };

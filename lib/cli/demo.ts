@@ -44,7 +44,8 @@ export function register(program: Command): void {
     .option('--report <file>', 'machine-readable report', path.join(LOCAL_DIR, 'report.json'))
     .option('--timeout <ms>', 'time allowed to each scenario', '180000')
     .action(async (options: DemoOptions) => {
-      process.exitCode = await runDemo(options);
+      // Exit explicitly: SDK clients' keep-alive sockets would otherwise hold the process open.
+      process.exit(await runDemo(options));
     });
 }
 
@@ -87,6 +88,8 @@ async function runDemo(options: DemoOptions): Promise<number> {
         }),
       ])),
     );
+    log('[demo] waiting for the graph to settle…');
+    await running.waitForIdle({ timeoutMs: 60_000 });
   } finally {
     await emulator?.stop().catch((e: Error) => log(`[demo] ${e.message}`));
     await services.stop().catch((e: Error) => log(`[demo] ${e.message}`));

@@ -277,6 +277,23 @@ export class Emulator extends EventEmitter {
     });
   }
 
+  /**
+   * Resolves once the graph has settled: no batch in flight, every mapping's consumer group
+   * caught up with its topics, and no new invocation for `quietMs`. A scenario calls it before
+   * `stop()` so that records produced by the last functions are delivered, not cut off.
+   */
+  async waitForIdle(options: { quietMs?: number; timeoutMs?: number } = {}): Promise<void> {
+    const quietMs = options.quietMs ?? 1000;
+    const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+    for (;;) {
+      const seen = this.invocations.length;
+      await new Promise((resolve) => setTimeout(resolve, quietMs));
+      const settled = this.invocations.length === seen && this.runners.every((r) => !r.busy);
+      if (settled && (await Promise.all(this.runners.map((r) => r.lag()))).every((lag) => lag === 0)) return;
+      if (Date.now() > deadline) throw new Error(`waitForIdle: the graph did not settle within ${options.timeoutMs ?? 60_000} ms`);
+    }
+  }
+
   /** The report: every invocation, and counts by outcome and by function. */
   report(): { invocations: InvocationRecord[]; summary: Record<string, unknown> } {
     const byOutcome: Record<string, number> = {};

@@ -67,6 +67,7 @@ const RETRIES_WITH_DESTINATION = 10;
 export class MappingRunner {
   private consumer?: Consumer;
   private running = false;
+  private batchesInFlight = 0;
   private readonly source: KafkaEventSource;
   private readonly maxRetries: number;
 
@@ -118,6 +119,30 @@ export class MappingRunner {
     await this.consumer?.disconnect().catch(() => undefined);
   }
 
+  /** True while a batch is being filtered, invoked, retried or sent to its destination. */
+  get busy(): boolean {
+    return this.batchesInFlight > 0;
+  }
+
+  /** Records of the mapping's topics not yet committed by its consumer group. */
+  async lag(): Promise<number> {
+    const { admin } = this.deps;
+    let lag = 0;
+    for (const topic of this.mapping.topics) {
+      const [ends, committed] = await Promise.all([
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId: this.mapping.consumerGroupId, topics: [topic] }),
+      ]);
+      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      for (const end of ends) {
+        const at = done.get(end.partition) ?? -1;
+        // No commit yet: everything from the low watermark on is still to be read.
+        lag += Number(end.high) - (at >= 0 ? at : Number(end.low));
+      }
+    }
+    return lag;
+  }
+
   /** Marks the runner as stopping so that retry loops end without committing. */
   halt(): void {
     this.running = false;
@@ -145,7 +170,16 @@ export class MappingRunner {
     }
   }
 
-  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    this.batchesInFlight++;
+    try {
+      await this.processBatch(payload);
+    } finally {
+      this.batchesInFlight--;
+    }
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     const live = () => this.running && isRunning() && !isStale();
     const size = this.mapping.batchSize;
     const records = batch.messages.map((msg) => toEmulatedRecord(batch.topic, batch.partition, msg));
