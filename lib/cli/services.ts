@@ -1,3 +1,4 @@
+import * as fs from 'fs';
 import { Command } from 'commander';
 import { LocalServices } from '../local/services';
 import { readServicesState, removeServicesState, writeServicesState } from './endpoints';
@@ -8,6 +9,7 @@ interface ServicesOptions {
   kafkaPort?: string;
   dynamodbPort?: string;
   inMemory?: boolean;
+  envFile?: string;
 }
 
 /** `msk-pipelines services`: Kafka and DynamoDB Local in the foreground until Ctrl-C. */
@@ -20,6 +22,7 @@ export function register(program: Command): void {
     .option('--kafka-port <port>', 'Kafka client port (default: a free port)')
     .option('--dynamodb-port <port>', 'DynamoDB Local port (default: a free port)')
     .option('--in-memory', 'keep DynamoDB Local tables in memory only')
+    .option('--env-file <file>', 'once ready, write KAFKA_BROKERS=… and DYNAMODB_ENDPOINT=… lines to this file (for scripts such as .ci/run)')
     .action(async (options: ServicesOptions) => {
       const running = readServicesState();
       if (running) {
@@ -38,6 +41,13 @@ export function register(program: Command): void {
       });
       writeServicesState({ pid: process.pid, kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint });
       process.on('exit', () => removeServicesState());
+      if (options.envFile) {
+        // Written last and whole, so a script polling for the file sees ready services.
+        const body = Object.entries(services.env).map(([k, v]) => `${k}=${v}\n`).join('');
+        fs.writeFileSync(`${options.envFile}.tmp`, body);
+        fs.renameSync(`${options.envFile}.tmp`, options.envFile);
+        process.on('exit', () => fs.rmSync(options.envFile!, { force: true }));
+      }
       const lines = [
         '',
         services.kafkaBrokers ? `  Kafka           ${services.kafkaBrokers}  (log ${services.kafka?.logFile})` : '',

@@ -1,0 +1,83 @@
+import { ChainEventType } from '../../lambdas/chain/events';
+import type { LocalServices } from '../../lib/local/services';
+import { startChainHarness, testRunId, type ChainHarness } from '../chain/chain-harness';
+import { waitFor } from '../support/services';
+import { countBy, readTopic, startOwnServices } from './support';
+
+/**
+ * Crashes under a running chain, on services of this suite's own: the broker SIGKILLed in the
+ * middle of a nightly run, DynamoDB Local killed while the fork/join chain joins. Counts come
+ * from the chain topic read back after the run, so nothing the readers saw twice can count.
+ */
+describe('chain runs survive service crashes', () => {
+  let services: LocalServices;
+  let h: ChainHarness;
+
+  beforeAll(async () => {
+    services = await startOwnServices();
+    h = await startChainHarness();
+  }, 180_000);
+
+  afterAll(async () => {
+    await h?.stop().catch(() => undefined);
+    await services?.stop();
+  }, 60_000);
+
+  const allSucceeded = async (chain: 'nightly' | 'forkjoin', runId: string) => {
+    const s = await h.clients[chain].status(runId);
+    return s.every((x) => x.state === 'succeeded') && s;
+  };
+  const startsPerTask = async (chain: 'nightly' | 'forkjoin', runId: string) => {
+    const records = await readTopic(services.kafkaBrokers, h.clients[chain].topicName);
+    const ofRun = records.map((r) => r.event).filter((e) => e?.runid === runId);
+    return {
+      started: countBy(ofRun.filter((e) => e!.type === ChainEventType.TASK_STARTED), (e) => String(e!.task)),
+      succeeded: countBy(ofRun.filter((e) => e!.type === ChainEventType.TASK_SUCCEEDED), (e) => String(e!.task)),
+      failed: ofRun.filter((e) => e!.type === ChainEventType.TASK_FAILED).length,
+    };
+  };
+
+  test('GIVEN a nightly run with task2 in flight WHEN the broker is SIGKILLed and restarted THEN the run completes, every task once', async () => {
+    // GIVEN: task2 takes 3 s (fault injection by run id), so the crash lands while it runs
+    const runId = testRunId('slow-task2');
+    await h.clients.nightly.requestRuns([runId]);
+    await waitFor(async () => (await h.clients.nightly.statusItems(runId)).get('task2')?.state === 'running', { timeoutMs: 60_000, description: 'task2 running' });
+
+    // WHEN
+    await services.killKafka();
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    await services.restartKafka();
+
+    // THEN
+    const statuses = await waitFor(() => allSucceeded('nightly', runId), { timeoutMs: 120_000, description: `run ${runId} succeeded` });
+    expect(statuses.map((s) => s.task)).toEqual(['task1', 'task2', 'task3']);
+    await h.drained('nightly');
+    const counts = await startsPerTask('nightly', runId);
+    expect(counts.started).toEqual({ task1: 1, task2: 1, task3: 1 });
+    expect(counts.succeeded).toEqual({ task1: 1, task2: 1, task3: 1 });
+    expect(counts.failed).toBe(0);
+  }, 240_000);
+
+  test('GIVEN a fork/join run with one branch done WHEN DynamoDB Local is killed and restarted before the join THEN the join fires exactly once', async () => {
+    // GIVEN: orders takes 3 s; users finishes first and is recorded in the join table
+    const runId = testRunId('slow-orders');
+    await h.clients.forkjoin.requestRuns([runId]);
+    await waitFor(async () => {
+      const s = await h.clients.forkjoin.statusItems(runId);
+      return s.get('users')?.state === 'succeeded' && s.get('orders')?.state === 'running';
+    }, { timeoutMs: 60_000, intervalMs: 50, description: 'users succeeded while orders runs' });
+
+    // WHEN: DynamoDB Local is down while orders finishes and the join for report is evaluated
+    await services.killDynamoDb();
+    await new Promise((resolve) => setTimeout(resolve, 4000));
+    await services.restartDynamoDb();
+
+    // THEN
+    await waitFor(() => allSucceeded('forkjoin', runId), { timeoutMs: 120_000, description: `run ${runId} succeeded` });
+    await h.drained('forkjoin');
+    const counts = await startsPerTask('forkjoin', runId);
+    expect(counts.started).toEqual({ extract: 1, users: 1, orders: 1, report: 1 });
+    expect(counts.succeeded).toEqual({ extract: 1, users: 1, orders: 1, report: 1 });
+    expect(counts.failed).toBe(0);
+  }, 240_000);
+});
