@@ -26,6 +26,7 @@ import { LatencyProfile } from '../lib/consumer';
 import { Emulator } from '../lib/local/emulator';
 import { DUMMY_CREDENTIALS, LOCAL_REGION, LocalServices } from '../lib/local/services';
 import { layeredTasks, SLEEP_TASK_ENTRY } from '../test/chain/chain-fixtures';
+import { runBenchmark, stats, writeResult } from './support/stats';
 
 const HOP_RUNS = Number(process.env.HOP_RUNS ?? 100);
 const TASK_MS = Number(process.env.TASK_MS ?? 200);
@@ -33,14 +34,6 @@ const MAKESPAN_RUNS = Number(process.env.MAKESPAN_RUNS ?? 3);
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-function stats(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return { count: s.length, p50: round(percentile(s, 50)), p90: round(percentile(s, 90)), p99: round(percentile(s, 99)), mean: round(s.reduce((a, b) => a + b, 0) / s.length), max: round(s[s.length - 1]) };
-}
 
 interface Seen {
   event: CloudEvent;
@@ -197,13 +190,7 @@ async function main(): Promise<void> {
     },
     synth100: { ...synth100, what: '100-task chain (layers of 10) in one stack + nested stacks of 40 tasks, esbuild bundling included' },
   };
-  const file = path.join(__dirname, 'results', 'chain.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  writeResult('chain', result);
 }
 
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

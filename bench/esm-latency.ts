@@ -16,20 +16,12 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Emulator } from '../lib/local/emulator';
 import { LocalServices } from '../lib/local/services';
+import { runBenchmark, stats, writeResult } from './support/stats';
 
 const RECORDS = Number(process.env.RECORDS ?? 300);
 const GAP_MS = Number(process.env.GAP_MS ?? 15);
 const now = () => performance.timeOrigin + performance.now();
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function stats(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 100) / 100;
-  return { count: s.length, p50: round(percentile(s, 50)), p90: round(percentile(s, 90)), p99: round(percentile(s, 99)), mean: round(s.reduce((a, b) => a + b, 0) / s.length), max: round(s[s.length - 1]) };
-}
 
 async function main(): Promise<void> {
   const services = await LocalServices.start({ handleSignals: true });
@@ -127,13 +119,7 @@ async function main(): Promise<void> {
     goals: { p50RatioAtMost: 1.5, p50BelowMs: 20 },
     met: { p50Ratio: e.p50 / b.p50 <= 1.5, p50: e.p50 < 20 },
   };
-  const file = path.join(__dirname, 'results', 'esm-latency.json');
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  fs.writeFileSync(file, `${JSON.stringify(result, null, 2)}\n`);
-  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  writeResult('esm-latency', result);
 }
 
-main().catch((e) => {
-  process.stderr.write(`${(e as Error).stack ?? e}\n`);
-  process.exit(1);
-});
+runBenchmark(main);

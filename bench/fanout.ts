@@ -25,6 +25,7 @@ import { PostConsumersStack } from '../lib/stacks/post-consumers-stack';
 import { PostPublisherStack } from '../lib/stacks/post-publisher-stack';
 import { encodeEvent } from '../lambdas/shared/cloudevents';
 import { postPublishedEvent } from '../lambdas/post-publisher/post';
+import { runBenchmark, stats, writeResult } from './support/stats';
 
 const EVENTS = Number(process.env.EVENTS ?? 2000);
 /** The paced phase: few events at a steady rate, so latency is not queueing behind a burst. */
@@ -37,15 +38,6 @@ const PARTITIONS = 3;
 const CONSUMERS = ['recruitment', 'real-estate', 'second-hand'] as const;
 type Consumer = (typeof CONSUMERS)[number];
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
-}
-
-function stats(values: number[]) {
-  const s = [...values].sort((a, b) => a - b);
-  const round = (n: number) => Math.round(n * 10) / 10;
-  return { count: s.length, p50: round(percentile(s, 50)), p90: round(percentile(s, 90)), p99: round(percentile(s, 99)), max: round(s[s.length - 1]) };
-}
 
 const rate = (events: number, ms: number) => Math.round((events / (ms / 1000)) * 10) / 10;
 
@@ -244,15 +236,10 @@ async function main(): Promise<void> {
       loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 10) / 10),
       profiles,
     };
-    fs.mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-    fs.writeFileSync(path.join(__dirname, 'results', 'fanout.json'), `${JSON.stringify(result, null, 2)}\n`);
-    process.stdout.write('wrote bench/results/fanout.json\n');
+    writeResult('fanout', result);
   } finally {
     await services.stop();
   }
 }
 
-main().catch((err) => {
-  process.stderr.write(`${(err as Error).stack ?? err}\n`);
-  process.exit(1);
-});
+runBenchmark(main);
