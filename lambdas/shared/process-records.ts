@@ -24,6 +24,35 @@ export interface RecordHandlerOptions {
   deadLetterTopic?: string;
   /** No new record is started with less than this much time left; the rest are reported failed. @default 3000 */
   reserveMs?: number;
+  /**
+   * Errors that say a dependency (broker, DynamoDB) is unreachable rather than that the record is
+   * bad. They do not use up attempts and never dead-letter the record: it is retried with backoff
+   * while the invocation has time (at most `maxTransientMs`), then reported for the mapping to
+   * redeliver. Dead-lettering them would drop good records during an outage.
+   * @default isTransientError
+   */
+  isTransient?: (error: unknown) => boolean;
+  /** Longest an invocation keeps retrying one record through transient errors, in ms. @default 60000 */
+  maxTransientMs?: number;
+}
+
+const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+const TRANSIENT_NAMES = /^(TimeoutError|ThrottlingException|ProvisionedThroughputExceededException|RequestLimitExceeded|InternalServerError|ServiceUnavailable|KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSRequestTimeoutError|KafkaJSBrokerNotFound|KafkaJSNumberOfRetriesExceeded|KafkaJSLockTimeout)$/;
+
+/**
+ * True when `error` (or an error in its `cause` chain) means a dependency is unreachable or
+ * overloaded: a socket error, an AWS SDK throttling / 5xx / timeout, or a retriable kafkajs error.
+ */
+export function isTransientError(error: unknown): boolean {
+  for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const err = e as { code?: unknown; name?: unknown; retriable?: unknown; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
+    if (typeof err.code === 'string' && TRANSIENT_CODES.has(err.code)) return true;
+    if (typeof err.name === 'string' && TRANSIENT_NAMES.test(err.name)) return true;
+    if (err.retriable === true || err.$retryable) return true;
+    if ((err.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+    if (e instanceof Error && /\b(ECONNREFUSED|ECONNRESET|socket hang up)\b/.test(e.message)) return true;
+  }
+  return false;
 }
 
 export type KafkaRecordHandler = (event: LambdaKafkaEvent, context?: Context) => Promise<KafkaBatchResponse>;
@@ -88,6 +117,8 @@ export function kafkaRecordHandler<T>(
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const reserveMs = options.reserveMs ?? 3000;
+  const isTransient = options.isTransient ?? isTransientError;
+  const maxTransientMs = options.maxTransientMs ?? 60_000;
 
   return async (event, lambdaContext) => {
     const deadLetterTopic = options.deadLetterTopic ?? process.env.DEAD_LETTER_TOPIC;
@@ -120,12 +151,26 @@ export function kafkaRecordHandler<T>(
         return deadLetter(record, err, 0);
       }
       let lastError: unknown;
+      const transientSince = Date.now();
+      let outage = 0;
       for (let attempt = 1; attempt <= maxAttempts; attempt++) {
         try {
           await fn(cloudEvent, { record, attempt, lambdaContext });
           return true;
         } catch (err) {
           lastError = err;
+          if (isTransient(err)) {
+            // The record is fine, a dependency is not: wait for it without using up attempts.
+            const delay = Math.min(maxBackoffMs, backoffMs * 2 ** Math.min(outage++, 10));
+            logger.warn('dependency unavailable; retrying the record', { ...where(record), eventId: cloudEvent.id, type: cloudEvent.type, retry: outage, error: describe(err) });
+            if (remaining() - delay < reserveMs || Date.now() - transientSince + delay > maxTransientMs) {
+              logger.warn('dependency still unavailable; reporting the record for the mapping to redeliver', { ...where(record), retries: outage });
+              return false;
+            }
+            await sleep(delay);
+            attempt--;
+            continue;
+          }
           logger.warn('record handler failed', { ...where(record), eventId: cloudEvent.id, type: cloudEvent.type, attempt, maxAttempts, error: describe(err) });
           if (attempt < maxAttempts) {
             const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1));
