@@ -165,7 +165,15 @@ export class TaskRunner {
       await this.runClaimed(runId, generation, inputs, cascade, owner, remainingMs, precondition);
     } catch (err) {
       // The store or the broker failed: give the claim back so the caller's retry of this record can take it.
-      await this.store.releaseClaim(chain, runId, task, generation, owner).catch(() => undefined);
+      // Keep trying while time is left: a claim left running would make that retry a "duplicate" and drop it.
+      for (let delay = 200, since = Date.now(); ; delay = Math.min(delay * 2, 2000)) {
+        const released = await this.store.releaseClaim(chain, runId, task, generation, owner).then(() => true, (e: Error) => e.name === 'ConditionalCheckFailedException');
+        if (released || remainingMs() - delay < 5000 || Date.now() - since > 30_000) {
+          if (!released) this.log.error('could not give the claim back; until its lease ends a redelivery is taken for a duplicate', { runId, generation, error: describe(err) });
+          break;
+        }
+        await sleep(delay);
+      }
       throw err;
     }
   }
