@@ -9,7 +9,7 @@ interface ServicesOptions {
   kafkaPort?: string;
   dynamodbPort?: string;
   inMemory?: boolean;
-  envFile?: string;
+  writeEnv?: string;
 }
 
 /** `msk-pipelines services`: Kafka and DynamoDB Local in the foreground until Ctrl-C. */
@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--kafka-port <port>', 'Kafka client port (default: a free port)')
     .option('--dynamodb-port <port>', 'DynamoDB Local port (default: a free port)')
     .option('--in-memory', 'keep DynamoDB Local tables in memory only')
-    .option('--env-file <file>', 'once ready, write KAFKA_BROKERS=… and DYNAMODB_ENDPOINT=… lines to this file (for scripts such as .ci/run)')
+    .option('--write-env <file>', 'once ready, write KAFKA_BROKERS=… and DYNAMODB_ENDPOINT=… lines to this file (for scripts such as .ci/run)')
     .action(async (options: ServicesOptions) => {
       const running = readServicesState();
       if (running) {
@@ -41,12 +41,12 @@ export function register(program: Command): void {
       });
       writeServicesState({ pid: process.pid, kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint });
       process.on('exit', () => removeServicesState());
-      if (options.envFile) {
+      if (options.writeEnv) {
         // Written last and whole, so a script polling for the file sees ready services.
         const body = Object.entries(services.env).map(([k, v]) => `${k}=${v}\n`).join('');
-        fs.writeFileSync(`${options.envFile}.tmp`, body);
-        fs.renameSync(`${options.envFile}.tmp`, options.envFile);
-        process.on('exit', () => fs.rmSync(options.envFile!, { force: true }));
+        fs.writeFileSync(`${options.writeEnv}.tmp`, body);
+        fs.renameSync(`${options.writeEnv}.tmp`, options.writeEnv);
+        process.on('exit', () => fs.rmSync(options.writeEnv!, { force: true }));
       }
       const lines = [
         '',

@@ -76,7 +76,10 @@ describe('chain runs survive service crashes', () => {
     await waitFor(() => allSucceeded('forkjoin', runId), { timeoutMs: 120_000, description: `run ${runId} succeeded` });
     await h.drained('forkjoin');
     const counts = await startsPerTask('forkjoin', runId);
-    expect(counts.started).toEqual({ extract: 1, users: 1, orders: 1, report: 1 });
+    // orders' own writes hit the outage, so its attempts may be retried (task.started per attempt);
+    // the join task and the tasks before the outage start exactly once, and every task succeeds once.
+    expect(counts.started).toMatchObject({ extract: 1, users: 1, report: 1 });
+    expect(counts.started.orders).toBeGreaterThanOrEqual(1);
     expect(counts.succeeded).toEqual({ extract: 1, users: 1, orders: 1, report: 1 });
     expect(counts.failed).toBe(0);
   }, 240_000);
