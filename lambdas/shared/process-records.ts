@@ -37,11 +37,13 @@ export interface RecordHandlerOptions {
 }
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
-const TRANSIENT_NAMES = /^(TimeoutError|ThrottlingException|ProvisionedThroughputExceededException|RequestLimitExceeded|InternalServerError|ServiceUnavailable|KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSRequestTimeoutError|KafkaJSBrokerNotFound|KafkaJSNumberOfRetriesExceeded|KafkaJSLockTimeout)$/;
+const TRANSIENT_NAMES = /^(TimeoutError|ThrottlingException|ProvisionedThroughputExceededException|RequestLimitExceeded|InternalServerError|ServiceUnavailable|KafkaJSConnectionError|KafkaJSConnectionClosedError|KafkaJSRequestTimeoutError|KafkaJSBrokerNotFound|KafkaJSNumberOfRetriesExceeded|KafkaJSLockTimeout|IdempotencyAlreadyInProgressError)$/;
 
 /**
  * True when `error` (or an error in its `cause` chain) means a dependency is unreachable or
- * overloaded: a socket error, an AWS SDK throttling / 5xx / timeout, or a retriable kafkajs error.
+ * overloaded — a socket error, an AWS SDK throttling / 5xx / timeout, a retriable kafkajs error —
+ * or that the same event is still in progress elsewhere (an idempotency record of a run that may
+ * have died with its process: it expires with that invocation's time, so waiting is the fix).
  */
 export function isTransientError(error: unknown): boolean {
   for (let e = error, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {

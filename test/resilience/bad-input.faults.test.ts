@@ -81,7 +81,8 @@ describe('bad input never stops a consumer', () => {
       const offsets = Array.from({ length: bad.length + 1 }, (_, i) => String(base + i));
       const dead = await deadLettered(c.deadLetterTopic, (r) => r.headers['x-source-topic'] === c.topic && offsets.includes(r.headers['x-source-offset']), offsets.length);
       for (const r of dead) {
-        expect(r.headers['x-error-type']).toBe('InvalidEventError');
+        // Bad bytes in the event itself (base64) are named by the decoder, bad values by the envelope check.
+        expect(r.headers['x-error-type']).toBe(r.headers['x-source-offset'] === String(base + bad.length) ? 'MalformedKafkaEventError' : 'InvalidEventError');
         expect(r.headers['x-attempts']).toBe('0');
         expect(r.headers['x-error-message']).toMatch(/\S/);
       }
