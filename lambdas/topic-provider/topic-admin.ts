@@ -1,4 +1,4 @@
-import { ConfigResourceTypes, type Admin, type ITopicConfig } from 'kafkajs';
+import { ConfigResourceTypes, ConfigSource, type Admin, type ITopicConfig } from 'kafkajs';
 
 /** The properties of a `Custom::KafkaTopic` resource as CloudFormation sends them (numbers may arrive as strings). */
 export interface TopicProperties {
@@ -118,7 +118,9 @@ export async function describeTopic(admin: Admin, name: string): Promise<{ parti
   const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name }] });
   const configs: Record<string, string> = {};
   for (const entry of described.resources[0]?.configEntries ?? []) {
-    if (!entry.isDefault && entry.configValue !== null) configs[entry.configName] = entry.configValue;
+    // Only the topic's own overrides: a broker-wide setting (min.insync.replicas on a small
+    // cluster, say) also shows as non-default, but is not the topic's to keep or replace.
+    if (entry.configSource === ConfigSource.TOPIC_CONFIG && entry.configValue !== null) configs[entry.configName] = entry.configValue;
   }
   return { partitions, configs };
 }

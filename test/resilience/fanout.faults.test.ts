@@ -39,6 +39,31 @@ describe('fan-out consumers survive crashes and poison records', () => {
     if (assemblyDir) fs.rmSync(assemblyDir, { recursive: true, force: true });
   }, 60_000);
 
+  test('GIVEN a poison record in front of good ones on its partition WHEN consumed THEN it is dead-lettered after its attempts and the good ones flow', async () => {
+    // GIVEN: the poison shares the key (so the partition) of the good posts after it
+    const run = Date.now().toString(36);
+    const key = `post-${run}-0`;
+    const poison = createEvent({ type: 'post.published', source: 'urn:test:faults', subject: key, data: { postId: key, title: 'no author' } });
+    await producer.send({ topic: POSTS_TOPIC, acks: -1, messages: [{ key, value: encodeEvent(poison) }] });
+    const posts = makePosts(run, 20, 2);
+    // WHEN
+    await producer.send({ topic: POSTS_TOPIC, acks: -1, messages: posts.map((p) => ({ key, value: encodeEvent(createEvent({ type: 'post.published', source: 'urn:test:faults', subject: key, data: p })) })) });
+
+    // THEN
+    const doc = localDocumentClient(services.dynamodbEndpoint);
+    const tables = postEffectTables(emulator!);
+    await waitFor(async () => (await fanoutEffects(doc, tables, run)).rewards === posts.length && (await fanoutEffects(doc, tables, run)).pinned === posts.length, { timeoutMs: 120_000, intervalMs: 1000, description: 'the good posts took effect' });
+    await emulator!.waitForIdle({ quietMs: 1500, timeoutMs: 60_000 });
+    expect(await fanoutEffects(doc, tables, run)).toEqual(expectedEffects(posts));
+    doc.destroy();
+    for (const fn of emulator!.functions.filter((f) => f.environment.DEAD_LETTER_TOPIC && f.environment.TOPIC_NAME === POSTS_TOPIC)) {
+      const dead = (await readTopic(services.kafkaBrokers, fn.environment.DEAD_LETTER_TOPIC)).filter((r) => r.event?.id === poison.id);
+      expect(dead).toHaveLength(1);
+      expect(dead[0].headers['x-attempts']).toBe('3');
+      expect(dead[0].headers['x-error-message']).toMatch(/authorId/);
+    }
+  }, 240_000);
+
   test('GIVEN batches in flight WHEN every function process dies (emulator stopped) and comes back THEN records are delivered again and each effect happens once', async () => {
     // GIVEN: enough posts that batches are still running when the crash comes
     const run = Date.now().toString(36);
@@ -78,29 +103,4 @@ describe('fan-out consumers survive crashes and poison records', () => {
     expect(before.rewards + deliveredAfter).toBeGreaterThan(posts.length);
     doc.destroy();
   }, 420_000);
-
-  test('GIVEN a poison record in front of good ones on its partition WHEN consumed THEN it is dead-lettered after its attempts and the good ones flow', async () => {
-    // GIVEN: the poison shares the key (so the partition) of the good posts after it
-    const run = Date.now().toString(36);
-    const key = `post-${run}-0`;
-    const poison = createEvent({ type: 'post.published', source: 'urn:test:faults', subject: key, data: { postId: key, title: 'no author' } });
-    await producer.send({ topic: POSTS_TOPIC, acks: -1, messages: [{ key, value: encodeEvent(poison) }] });
-    const posts = makePosts(run, 20, 2);
-    // WHEN
-    await producer.send({ topic: POSTS_TOPIC, acks: -1, messages: posts.map((p) => ({ key, value: encodeEvent(createEvent({ type: 'post.published', source: 'urn:test:faults', subject: key, data: p })) })) });
-
-    // THEN
-    const doc = localDocumentClient(services.dynamodbEndpoint);
-    const tables = postEffectTables(emulator!);
-    await waitFor(async () => (await fanoutEffects(doc, tables, run)).rewards === posts.length && (await fanoutEffects(doc, tables, run)).pinned === posts.length, { timeoutMs: 120_000, intervalMs: 1000, description: 'the good posts took effect' });
-    await emulator!.waitForIdle({ quietMs: 1500, timeoutMs: 60_000 });
-    expect(await fanoutEffects(doc, tables, run)).toEqual(expectedEffects(posts));
-    doc.destroy();
-    for (const fn of emulator!.functions.filter((f) => f.environment.DEAD_LETTER_TOPIC && f.environment.TOPIC_NAME === POSTS_TOPIC)) {
-      const dead = (await readTopic(services.kafkaBrokers, fn.environment.DEAD_LETTER_TOPIC)).filter((r) => r.event?.id === poison.id);
-      expect(dead).toHaveLength(1);
-      expect(dead[0].headers['x-attempts']).toBe('3');
-      expect(dead[0].headers['x-error-message']).toMatch(/authorId/);
-    }
-  }, 240_000);
 });
