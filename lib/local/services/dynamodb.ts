@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { JvmProcess, smallJvmFlags } from './jvm';
+import { smallJvmFlags } from './jvm';
+import { JvmService, type JvmServiceLaunch } from './jvm-service';
 import { makeDataDir } from './kafka';
 import { DEFAULT_LOG_DIR } from './paths';
 import { freePort, pollUntil } from './ports';
-import { writeOwner } from './stale';
 
 /** Credentials DynamoDB Local accepts (it checks their presence, not their value). */
 export const DUMMY_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
@@ -61,57 +61,17 @@ export interface StartDynamoDbOptions {
  * DynamoDB Local with one shared database (`-sharedDb`): every credential and region sees
  * the same tables, as one account does in the cloud.
  */
-export class LocalDynamoDb {
+export class LocalDynamoDb extends JvmService {
   /** `http://127.0.0.1:<port>` for clients. */
   readonly endpoint: string;
-  private jvm?: JvmProcess;
 
-  constructor(
-    readonly port: number,
-    readonly dataDir: string,
-    readonly logFile: string,
-    private readonly launchArgs: { javaBin: string; args: string[]; readyTimeoutMs: number; removeDataOnStop: boolean },
-  ) {
+  constructor(readonly port: number, dataDir: string, logFile: string, launch: JvmServiceLaunch) {
+    super('dynamodb', 'DynamoDB Local', dataDir, logFile, launch, 5_000);
     this.endpoint = `http://127.0.0.1:${port}`;
   }
 
-  /** Pid of the running JVM, undefined while stopped. */
-  get pid(): number | undefined {
-    return this.jvm?.isRunning ? this.jvm.pid : undefined;
-  }
-
-  /** Starts the JVM (when it is not running) and waits until ListTables answers. */
-  async start(): Promise<void> {
-    if (this.jvm?.isRunning) return;
-    const jvm = JvmProcess.start({
-      name: 'dynamodb', javaBin: this.launchArgs.javaBin, args: this.launchArgs.args, logFile: this.logFile, cwd: this.dataDir,
-    });
-    this.jvm = jvm;
-    writeOwner(this.dataDir, jvm.pid);
-    try {
-      await waitForDynamoDb(this.endpoint, this.launchArgs.readyTimeoutMs, () =>
-        jvm.isRunning ? undefined : `DynamoDB Local exited during start-up${jvm.error ? ` (${jvm.error.message})` : ''}. Log ${this.logFile}:\n${jvm.logTail()}`);
-    } catch (err) {
-      await jvm.kill();
-      throw err;
-    }
-  }
-
-  /** Kills DynamoDB Local at once (SIGKILL). */
-  async kill(): Promise<void> {
-    await this.jvm?.kill();
-  }
-
-  /** Kills and starts again on the same port and database file. */
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.start();
-  }
-
-  /** Shuts down (SIGTERM, SIGKILL after `graceMs`) and removes a data directory it created. */
-  async stop(graceMs = 5_000): Promise<void> {
-    await this.jvm?.stop(graceMs);
-    if (this.launchArgs.removeDataOnStop) fs.rmSync(this.dataDir, { recursive: true, force: true });
+  protected waitUntilReady(timeoutMs: number, abort: () => string | undefined): Promise<void> {
+    return waitForDynamoDb(this.endpoint, timeoutMs, abort);
   }
 }
 

@@ -4,10 +4,10 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { LocalServicesError } from './errors';
-import { JvmProcess, smallJvmFlags } from './jvm';
+import { smallJvmFlags } from './jvm';
+import { JvmService, type JvmServiceLaunch } from './jvm-service';
 import { DEFAULT_DATA_ROOT, DEFAULT_LOG_DIR } from './paths';
 import { freePort, pollUntil } from './ports';
-import { writeOwner } from './stale';
 
 export interface StartKafkaOptions {
   /** Directory holding the Kafka jars (from `ensureArtifacts()`). */
@@ -71,58 +71,23 @@ export interface StartKafkaOptions {
  * `kill()` + `start()` (or `restart()`) keep the ports and the data directory, so topics and
  * committed offsets survive, as they do when an MSK broker restarts.
  */
-export class LocalKafka {
+export class LocalKafka extends JvmService {
   /** `host:port` for clients. */
   readonly brokers: string;
-  private jvm?: JvmProcess;
 
   constructor(
     readonly port: number,
     readonly controllerPort: number,
-    readonly dataDir: string,
-    readonly logFile: string,
-    private readonly launchArgs: { javaBin: string; args: string[]; readyTimeoutMs: number; removeDataOnStop: boolean },
+    dataDir: string,
+    logFile: string,
+    launch: JvmServiceLaunch,
   ) {
+    super('kafka', 'Kafka', dataDir, logFile, launch, 10_000);
     this.brokers = `127.0.0.1:${port}`;
   }
 
-  /** Pid of the running JVM, undefined while stopped. */
-  get pid(): number | undefined {
-    return this.jvm?.isRunning ? this.jvm.pid : undefined;
-  }
-
-  /** Starts the JVM (when it is not running) and waits until the broker answers. */
-  async start(): Promise<void> {
-    if (this.jvm?.isRunning) return;
-    const jvm = JvmProcess.start({
-      name: 'kafka', javaBin: this.launchArgs.javaBin, args: this.launchArgs.args, logFile: this.logFile, cwd: this.dataDir,
-    });
-    this.jvm = jvm;
-    writeOwner(this.dataDir, jvm.pid);
-    try {
-      await waitForKafka(this.brokers, this.launchArgs.readyTimeoutMs, () =>
-        jvm.isRunning ? undefined : `Kafka exited during start-up${jvm.error ? ` (${jvm.error.message})` : ''}. Log ${this.logFile}:\n${jvm.logTail()}`);
-    } catch (err) {
-      await jvm.kill();
-      throw err;
-    }
-  }
-
-  /** Kills the broker at once (SIGKILL), as a crash would. */
-  async kill(): Promise<void> {
-    await this.jvm?.kill();
-  }
-
-  /** Kills the broker and starts it again on the same ports and data directory. */
-  async restart(): Promise<void> {
-    await this.kill();
-    await this.start();
-  }
-
-  /** Shuts the broker down (SIGTERM, SIGKILL after `graceMs`) and removes a data directory it created. */
-  async stop(graceMs = 10_000): Promise<void> {
-    await this.jvm?.stop(graceMs);
-    if (this.launchArgs.removeDataOnStop) fs.rmSync(this.dataDir, { recursive: true, force: true });
+  protected waitUntilReady(timeoutMs: number, abort: () => string | undefined): Promise<void> {
+    return waitForKafka(this.brokers, timeoutMs, abort);
   }
 }
 
