@@ -24,6 +24,11 @@ export interface Claim {
   leaseUntil: number;
   /** Whether the outcome event went out; a redelivery republishes it when not. */
   published: boolean;
+  /**
+   * Until when (epoch ms) the outcome is being published by whoever finished or took the claim
+   * last; before then a redelivery waits instead of publishing the outcome a second time.
+   */
+  publishUntil?: number;
 }
 
 export interface TaskStatusItem {
@@ -117,30 +122,72 @@ export class JoinStore {
     }
   }
 
-  /** Marks the claim finished (owner only) and, separately, that its outcome event was published. */
-  async finishClaim(chain: string, runId: string, task: string, generation: number, owner: string, state: ClaimState): Promise<void> {
+  /**
+   * Marks the claim finished (owner only) and holds the publishing of its outcome for
+   * `publishLeaseMs`; `markPublished` records, separately, that the outcome event went out.
+   */
+  async finishClaim(chain: string, runId: string, task: string, generation: number, owner: string, state: ClaimState, publishLeaseMs: number): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
-        UpdateExpression: 'SET #state = :state, finishedAt = :at',
+        UpdateExpression: 'SET #state = :state, finishedAt = :at, publishUntil = :until',
         ConditionExpression: '#owner = :owner',
         ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':state': state, ':owner': owner, ':at': new Date(this.now()).toISOString() },
+        ExpressionAttributeValues: { ':state': state, ':owner': owner, ':at': new Date(this.now()).toISOString(), ':until': this.now() + publishLeaseMs },
       }),
     );
   }
 
-  /** Gives a running claim up (owner only), so a redelivery can take it: used when the store or broker failed mid-start. */
+  /** The claim of `task` for `generation` (consistent read), if any. */
+  async readClaim(chain: string, runId: string, task: string, generation: number): Promise<Claim | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` }, ConsistentRead: true }),
+    );
+    return out.Item as Claim | undefined;
+  }
+
+  /**
+   * Takes over publishing a finished claim's outcome whose publisher's hold ran out (it died
+   * between the store write and the publish). Only one redelivery wins: the update is
+   * conditional on the hold it saw. Returns whether this one won.
+   */
+  async takePublish(chain: string, runId: string, task: string, generation: number, seen: Claim, publishLeaseMs: number): Promise<boolean> {
+    const now = this.now();
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
+          UpdateExpression: 'SET publishUntil = :until',
+          ConditionExpression:
+            seen.publishUntil === undefined
+              ? 'published = :false AND attribute_not_exists(publishUntil)'
+              : 'published = :false AND publishUntil = :seen AND publishUntil < :now',
+          ExpressionAttributeValues: { ':until': now + publishLeaseMs, ':false': false, ...(seen.publishUntil === undefined ? {} : { ':seen': seen.publishUntil, ':now': now }) },
+        }),
+      );
+      return true;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      throw err;
+    }
+  }
+
+  /**
+   * Gives a claim up (owner only) while its outcome is unpublished, so a redelivery can take it
+   * at once: a running claim is started again, a finished one has its outcome published. Used
+   * when the store or the broker failed mid-start.
+   */
   async releaseClaim(chain: string, runId: string, task: string, generation: number, owner: string): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
-        UpdateExpression: 'SET leaseUntil = :zero',
-        ConditionExpression: '#owner = :owner AND #state = :running',
-        ExpressionAttributeNames: { '#owner': 'owner', '#state': 'state' },
-        ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ':running': 'running' },
+        UpdateExpression: 'SET leaseUntil = :zero, publishUntil = :zero',
+        ConditionExpression: '#owner = :owner AND published = :false',
+        ExpressionAttributeNames: { '#owner': 'owner' },
+        ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ':false': false },
       }),
     );
   }

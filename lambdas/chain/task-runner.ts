@@ -11,7 +11,7 @@ import {
   type TaskRequestedData,
   type TaskSucceededData,
 } from './events';
-import type { JoinStore, TaskStatusItem } from './join-store';
+import type { Claim, JoinStore, TaskStatusItem } from './join-store';
 import { taskMetrics } from './metrics';
 
 /** What the task author's function receives. */
@@ -53,6 +53,12 @@ export interface RunnerLog {
 export type ChainPublish = (runId: string, events: CloudEvent[]) => Promise<void>;
 
 const MAX_RESULT_BYTES = 8 * 1024;
+/**
+ * How long whoever finished a claim holds the publishing of its outcome. A publish takes
+ * milliseconds; the hold only bounds how long a redelivery waits before it takes over from a
+ * publisher that died between the store write and the publish.
+ */
+const PUBLISH_HOLD_MS = 10_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function describe(error: unknown): { name: string; message: string } {
@@ -158,7 +164,7 @@ export class TaskRunner {
     const leaseMs = Number.isFinite(remaining) ? remaining + 5000 : this.config.defaultLeaseMs;
     const claim = await this.store.claim(chain, runId, task, generation, owner, leaseMs);
     if (!claim.claimed) {
-      await this.republishIfLost(runId, generation, cascade, claim.existing);
+      await this.republishIfLost(runId, generation, cascade, claim.existing, remainingMs);
       return;
     }
     try {
@@ -218,7 +224,7 @@ export class TaskRunner {
       if (result) {
         const finishedAt = new Date().toISOString();
         await this.store.putStatus(chain, runId, { task, state: 'succeeded', generation, attempt, startedAt, finishedAt, result });
-        await this.store.finishClaim(chain, runId, task, generation, owner, 'succeeded');
+        await this.store.finishClaim(chain, runId, task, generation, owner, 'succeeded', PUBLISH_HOLD_MS);
         await this.publish(runId, [taskSucceeded(attempted, { result, startedAt, finishedAt, ...(cascade ? { cascade } : {}) })]);
         await this.store.markPublished(chain, runId, task, generation);
         taskMetrics(chain, task, { TaskSucceeded: 1, TaskDuration: Date.now() - Date.parse(startedAt) });
@@ -236,7 +242,7 @@ export class TaskRunner {
     const finishedAt = new Date().toISOString();
     const error = describe(lastError);
     await this.store.putStatus(chain, runId, { task, state: 'failed', generation, attempt: attempts, startedAt, finishedAt, error: `${error.name}: ${error.message}` });
-    await this.store.finishClaim(chain, runId, task, generation, owner, 'failed');
+    await this.store.finishClaim(chain, runId, task, generation, owner, 'failed', PUBLISH_HOLD_MS);
     await this.publish(runId, [taskFailed({ ...base, attempt: attempts }, { error, attempts, startedAt, finishedAt })]);
     await this.store.markPublished(chain, runId, task, generation);
     taskMetrics(chain, task, { TaskFailed: 1 });
@@ -244,12 +250,27 @@ export class TaskRunner {
     this.log.error('task failed', { runId, generation, attempts, error });
   }
 
-  /** A claim finished but its outcome event never went out (crash in between): publish it now. */
-  private async republishIfLost(runId: string, generation: number, cascade: string[] | undefined, existing: { state: string; published: boolean }): Promise<void> {
+  /**
+   * A claim finished but its outcome event may not have gone out (crash in between): wait while
+   * its publisher still holds the publishing, then take it over and publish the outcome now.
+   */
+  private async republishIfLost(runId: string, generation: number, cascade: string[] | undefined, existing: Claim, remainingMs: () => number): Promise<void> {
     const { chain, task } = this.config;
-    if (existing.state === 'running' || existing.published) {
-      this.log.info('duplicate delivery: task already claimed for this run', { runId, generation, state: existing.state });
-      return;
+    let claim: Claim | undefined = existing;
+    for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+      if (!claim || claim.state === 'running' || claim.published) {
+        this.log.info('duplicate delivery: task already claimed for this run', { runId, generation, state: claim?.state });
+        return;
+      }
+      if ((claim.publishUntil ?? 0) <= Date.now()) {
+        if (await this.store.takePublish(chain, runId, task, generation, claim, PUBLISH_HOLD_MS)) break;
+      } else if (remainingMs() - delay < 5000) {
+        // Not dropped: the record is retried and finds the outcome published, or the hold run out.
+        throw new Error(`the outcome of task "${task}" for run ${runId} is still being published by another delivery`);
+      } else {
+        await sleep(delay);
+      }
+      claim = await this.store.readClaim(chain, runId, task, generation);
     }
     const status: TaskStatusItem | undefined = (await this.store.statuses(chain, runId, [task])).get(task);
     if (!status || status.generation !== generation) return;

@@ -32,9 +32,12 @@ describe('join store and task runner (DynamoDB Local)', () => {
   test('GIVEN 20 concurrent deliveries of run.requested WHEN handled THEN the root task runs once and succeeds once', async () => {
     const published: CloudEvent[] = [];
     let calls = 0;
-    const root = runner('a', [], async ({ runId }) => ({ uri: `mem://${runId}/a`, rows: ++calls }), published);
+    // A slow broker: the outcome is stored well before it is published, and the duplicates see it so.
+    const slowPublish = async (_r: string, e: CloudEvent[]) => void (await new Promise((r) => setTimeout(r, 100)), published.push(...e));
+    const root = new TaskRunner({ chain: 'c', task: 'a', dependsOn: [], maxAttempts: 2, retryBaseMs: 10, defaultLeaseMs: 60_000 }, async ({ runId }) => ({ uri: `mem://${runId}/a`, rows: ++calls }), store, slowPublish, quiet);
     const event = runRequested('c', 'r1', 'test');
-    await Promise.all(Array.from({ length: 20 }, () => root.handle(event)));
+    const deliveries = Array.from({ length: 20 }, (_, i) => new Promise((r) => setTimeout(r, i * 15)).then(() => root.handle(event)));
+    await Promise.all(deliveries);
     expect(calls).toBe(1);
     expect(published.filter((e) => e.type === 'task.succeeded')).toHaveLength(1);
   });
@@ -124,5 +127,37 @@ describe('join store and task runner (DynamoDB Local)', () => {
     await flaky.handle(event);
     expect(calls).toBe(1);
     expect(published.filter((e) => e.type === 'task.succeeded').map((e) => (e.data as { result: unknown }).result)).toEqual([{ uri: 'mem://a/1' }]);
+  });
+
+  /** A claim whose function stored the outcome and died before publishing it. */
+  const diedBeforePublishing = async (runId: string, holdMs: number) => {
+    await store.claim('c', runId, 'a', 0, 'dead-owner', 60_000);
+    await store.putStatus('c', runId, { task: 'a', state: 'succeeded', generation: 0, attempt: 1, startedAt: 's', finishedAt: 'f', result: { uri: `mem://${runId}/a` } });
+    await store.finishClaim('c', runId, 'a', 0, 'dead-owner', 'succeeded', holdMs);
+  };
+
+  test('GIVEN an outcome stored but never published, its hold run out, WHEN 5 redeliveries race THEN it is published once, without running the task', async () => {
+    // GIVEN
+    await diedBeforePublishing('r8', 0);
+    const published: CloudEvent[] = [];
+    let calls = 0;
+    const root = runner('a', [], async () => ({ uri: `mem://${++calls}` }), published);
+    // WHEN
+    await Promise.all(Array.from({ length: 5 }, () => root.handle(runRequested('c', 'r8', 'test'))));
+    // THEN
+    expect(calls).toBe(0);
+    expect(published.map((e) => [e.type, (e.data as { result: unknown }).result])).toEqual([['task.succeeded', { uri: 'mem://r8/a' }]]);
+    expect((await store.readClaim('c', 'r8', 'a', 0))?.published).toBe(true);
+  });
+
+  test('GIVEN an outcome whose publisher still holds it WHEN a redelivery has too little time to wait THEN it throws for a retry instead of dropping or duplicating it', async () => {
+    // GIVEN
+    await diedBeforePublishing('r9', 60_000);
+    const published: CloudEvent[] = [];
+    const root = runner('a', [], async () => ({ uri: 'mem://x' }), published);
+    // WHEN / THEN
+    await expect(root.handle(runRequested('c', 'r9', 'test'), () => 5_000)).rejects.toThrow(/outcome of task "a" for run r9 is still being published/);
+    expect(published).toEqual([]);
+    expect((await store.readClaim('c', 'r9', 'a', 0))?.published).toBe(false);
   });
 });
