@@ -66,6 +66,7 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   chain: (r) => [
     fig('chain', 'hop task.succeeded → next task start p50', r.hop?.chainMs?.p50, 'ms', 'bare kafkajs p50', r.hop?.bareKafkajsMs?.p50),
     fig('chain', 'hop p99', r.hop?.chainMs?.p99, 'ms', 'bare kafkajs p99', r.hop?.bareKafkajsMs?.p99),
+    fig('chain', 'hop p50', r.hop?.chainMs?.p50, 'ms', 'floor: bare kafkajs p50 + bare claim PutItem p50', r.hop?.floorP50Ms),
     fig('chain', '10-task chain makespan (median warm)', r.makespan?.median?.makespanMs, 'ms', 'ideal (critical path of sleeps)', r.makespan?.idealMs),
     fig('chain', 'synth of a 100-task chain', r.synth100?.synthMs, 'ms'),
   ],

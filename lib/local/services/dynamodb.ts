@@ -91,6 +91,8 @@ export async function startDynamoDb(options: StartDynamoDbOptions): Promise<Loca
     'software.amazon.dynamodb.services.local.main.ServerRunner',
     '-port', String(port),
     '-sharedDb',
+    // Telemetry would try to reach an AWS endpoint from a local, often offline, run.
+    '-disableTelemetry',
     ...storage,
   ];
   const dynamodb = new LocalDynamoDb(port, dataDir, logFile, {
