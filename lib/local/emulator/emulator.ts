@@ -99,6 +99,10 @@ export class Emulator extends EventEmitter {
     const first = loadAssembly(this.options.assemblyDir, local, { stacks: this.options.stacks });
     let port = this.options.httpPort;
     for (const api of first.apis) {
+      // Stacks may share an API's logical id (`new HttpApi(this, 'Api')` at each stack's root).
+      // Routes are matched by that id, so one server serves them all; a second one would replace
+      // the first in the map and leave it listening after stop().
+      if (this.servers.has(api.logicalId)) continue;
       const server = new HttpApiServer(api.logicalId, (fn, event) => this.invokeForRoute(fn, event));
       await server.listen(port ?? 0);
       port = undefined;

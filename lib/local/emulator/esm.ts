@@ -61,12 +61,39 @@ async function retrying<T>(op: () => Promise<T>, attempts = 20): Promise<T> {
   }
 }
 
+/** kafkajs has no background heartbeat: the runner sends one at this pace while a batch is in flight too. */
+const HEARTBEAT_INTERVAL_MS = 3000;
+const SESSION_TIMEOUT_MS = 30000;
+/** Pause before a consumer that kafkajs gave up on is replaced. */
+const RESTART_DELAY_MS = 1000;
+
+/** Group errors after which this member owns no partitions until it joins again. */
+const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
+
+/** The kafkajs protocol error behind `e` (kafkajs wraps it in retry errors, keeping it as `cause`). */
+function membershipError(e: unknown): Error {
+  let err = e as (Error & { type?: string; cause?: unknown }) | undefined;
+  for (let depth = 0; err && depth < 5; depth++) {
+    if (err.type !== undefined && MEMBERSHIP_ERRORS.has(err.type)) return err;
+    err = err.cause as typeof err;
+  }
+  return e as Error;
+}
+
+function membershipLost(e: unknown): boolean {
+  const err = membershipError(e) as { type?: string };
+  return err.type !== undefined && MEMBERSHIP_ERRORS.has(err.type);
+}
+
 /** Lambda's retry cap when retries are infinite and an on-failure destination is set. */
 const RETRIES_WITH_DESTINATION = 10;
 
 export class MappingRunner {
   private consumer?: Consumer;
   private running = false;
+  private partitions = 1;
+  private restartTimer?: NodeJS.Timeout;
+  private restarting?: Promise<void>;
   private batchesInFlight = 0;
   private readonly source: KafkaEventSource;
   private readonly maxRetries: number;
@@ -83,40 +110,85 @@ export class MappingRunner {
 
   /** Joins the consumer group and starts polling; resolves once partitions are assigned. */
   async start(): Promise<void> {
+    this.partitions = await this.partitionCount();
+    if (this.mapping.startingPosition === 'LATEST') await retrying(() => this.pinLatest());
+    this.running = true;
+    await this.connect(true);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.restartTimer);
+    await this.restarting;
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  /** Creates the mapping's consumer and starts it; with `awaitJoin`, resolves once partitions are assigned. */
+  private async connect(awaitJoin: boolean): Promise<void> {
     const m = this.mapping;
-    const partitions = await this.partitionCount();
-    if (m.startingPosition === 'LATEST') await retrying(() => this.pinLatest());
     const window = m.batchingWindow;
-    this.consumer = this.deps.kafka.consumer({
+    const consumer = this.deps.kafka.consumer({
       groupId: m.consumerGroupId,
       // Window 0: return as soon as one record is there; else let the broker gather a batch.
       maxWaitTimeInMs: window > 0 ? Math.round(window * 1000) : 100,
       minBytes: window > 0 ? 6 * 1024 * 1024 : 1,
       maxBytes: 10 * 1024 * 1024,
-      sessionTimeout: 30000,
-      heartbeatInterval: 3000,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
       rebalanceTimeout: 10000,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
     });
-    const joined = new Promise<void>((resolve) => {
-      const off = this.consumer!.on(this.consumer!.events.GROUP_JOIN, () => { off(); resolve(); });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload));
+    const joined = new Promise<void>((resolve, reject) => {
+      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => { offJoin(); offCrash(); resolve(); });
+      const offCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        offJoin(); offCrash(); reject(payload.error);
+      });
     });
-    await this.consumer.connect();
-    await this.consumer.subscribe({ topics: m.topics, fromBeginning: m.startingPosition !== 'LATEST' });
-    this.running = true;
-    await this.consumer.run({
+    if (!awaitJoin) joined.catch(() => undefined);
+    await consumer.connect();
+    await consumer.subscribe({ topics: m.topics, fromBeginning: m.startingPosition !== 'LATEST' });
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Math.max(1, partitions),
+      partitionsConsumedConcurrently: Math.max(1, this.partitions),
       eachBatch: (payload) => this.eachBatch(payload),
     });
-    await joined;
+    if (awaitJoin) await joined;
   }
 
-  async stop(): Promise<void> {
-    this.running = false;
-    await this.consumer?.disconnect().catch(() => undefined);
+  /**
+   * kafkajs restarts a consumer after a retriable error only; after any other it stays
+   * disconnected and the mapping would stop for good without a word. Lambda's poller never gives
+   * up on a mapping, so a new consumer takes over from the committed offsets.
+   */
+  private crashed(consumer: Consumer, crash: { error: Error; restart: boolean }): void {
+    if (!this.running || consumer !== this.consumer) return;
+    this.deps.log(`mapping ${this.id}: consumer crashed (${crash.error.name}: ${crash.error.message}); ${crash.restart ? 'kafkajs restarts it' : `a new consumer starts in ${RESTART_DELAY_MS} ms`}`);
+    if (!crash.restart) this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.restarting = this.restart();
+    }, RESTART_DELAY_MS);
+  }
+
+  private async restart(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.connect(false);
+      this.deps.log(`mapping ${this.id}: consumer restarted`);
+    } catch (e) {
+      this.deps.log(`mapping ${this.id}: restarting the consumer failed (${(e as Error).message}); trying again`);
+      await this.consumer?.disconnect().catch(() => undefined);
+      if (this.running) this.scheduleRestart();
+    }
   }
 
   /** True while a batch is being filtered, invoked, retried or sent to its destination. */
@@ -180,26 +252,59 @@ export class MappingRunner {
   }
 
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
-    const live = () => this.running && isRunning() && !isStale();
-    const size = this.mapping.batchSize;
-    const records = batch.messages.map((msg) => toEmulatedRecord(batch.topic, batch.partition, msg));
-    for (let i = 0; i < records.length; i += size) {
-      if (!live()) return;
-      const chunk = records.slice(i, i + size);
-      const done = await this.processChunk(chunk, live);
-      if (!done || !live()) return;
-      const last = chunk[chunk.length - 1];
-      resolveOffset(String(last.offset));
-      await this.commit(last.topic, last.partition, last.offset + 1);
-      await heartbeat();
+    // Set when the group no longer counts this member: nothing of the batch may be committed then.
+    let lost: Error | undefined;
+    const live = () => lost === undefined && this.running && isRunning() && !isStale();
+    // kafkajs heartbeats only between fetches, but an invocation may run up to the function's
+    // timeout (a redelivered record can wait most of a minute for the in-progress idempotency
+    // record of its killed first run). Without heartbeats meanwhile the coordinator evicts the
+    // member after the session timeout; Lambda's poller keeps its partitions while it waits.
+    const beat = setInterval(() => {
+      heartbeat().catch((e: unknown) => {
+        if (membershipLost(e)) lost ??= membershipError(e);
+      });
+    }, HEARTBEAT_INTERVAL_MS);
+    try {
+      const size = this.mapping.batchSize;
+      const records = batch.messages.map((msg) => toEmulatedRecord(batch.topic, batch.partition, msg));
+      for (let i = 0; i < records.length && live(); i += size) {
+        const chunk = records.slice(i, i + size);
+        const done = await this.processChunk(chunk, live, (e) => { lost ??= e; });
+        if (!done || !live()) break;
+        const last = chunk[chunk.length - 1];
+        const committed = await this.commit(last.topic, last.partition, last.offset + 1);
+        if (committed !== true) {
+          lost ??= committed;
+          break;
+        }
+        // Resolved only once committed: kafkajs fetches an unresolved batch again.
+        resolveOffset(String(last.offset));
+      }
+    } finally {
+      clearInterval(beat);
+    }
+    // Handed to kafkajs as the protocol error it knows, so that it rejoins the group at once and
+    // the uncommitted records are fetched again from the committed offset.
+    if (lost && this.running && isRunning()) throw lost;
+  }
+
+  /**
+   * Commits `next` for the partition: true when committed, the membership error when the group
+   * no longer counts this member. kafkajs wraps that error as non-retriable; thrown from eachBatch
+   * as it is, it would stop the consumer for good.
+   */
+  private async commit(topic: string, partition: number, next: number): Promise<true | Error> {
+    try {
+      await this.consumer!.commitOffsets([{ topic, partition, offset: String(next) }]);
+      return true;
+    } catch (e) {
+      if (!membershipLost(e)) throw e;
+      this.deps.log(`mapping ${this.id}: ${topic}-${partition} not committed at ${next} (${(e as Error).message}): the group no longer counts this consumer; the records are delivered again`);
+      return membershipError(e);
     }
   }
 
-  private async commit(topic: string, partition: number, next: number): Promise<void> {
-    await this.consumer!.commitOffsets([{ topic, partition, offset: String(next) }]);
-  }
-
-  private async processChunk(chunk: EmulatedRecord[], live: () => boolean): Promise<boolean> {
+  private async processChunk(chunk: EmulatedRecord[], live: () => boolean, onLost: (e: Error) => void): Promise<boolean> {
     const m = this.mapping;
     let selected = chunk;
     if (m.startingPosition === 'AT_TIMESTAMP' && m.startingPositionTimestamp !== undefined) {
@@ -207,11 +312,11 @@ export class MappingRunner {
     }
     if (m.filters.length > 0) selected = selected.filter((r) => matchesAny(m.filters, filterView(r, parsedValue(r))));
     if (selected.length === 0) return true; // filtered out: committed without an invocation
-    return this.deliver(selected, 0, live);
+    return this.deliver(selected, 0, live, onLost);
   }
 
   /** Delivers `records` until success or until they went to the destination; false when stopping. */
-  private async deliver(records: EmulatedRecord[], retries: number, live: () => boolean): Promise<boolean> {
+  private async deliver(records: EmulatedRecord[], retries: number, live: () => boolean, onLost: (e: Error) => void): Promise<boolean> {
     let batch = records;
     let used = retries;
     let attempts = 0;
@@ -223,22 +328,37 @@ export class MappingRunner {
         return true;
       }
       attempts++;
-      const res = await this.invoke(batch, used + 1);
+      let res: InvokeResult;
+      try {
+        res = await this.invoke(batch, used + 1);
+      } catch (e) {
+        // The host refuses invocations once stopped: the emulator is stopping, nothing to commit.
+        if (!live()) return false;
+        throw e;
+      }
       if (!live()) return false;
       if (res.outcome === 'succeeded') {
         const failedIndex = this.lowestFailure(batch, res.result);
         if (failedIndex === undefined) return true;
         if (failedIndex > 0) {
           const first = batch[failedIndex];
-          await this.commit(first.topic, first.partition, first.offset);
+          const committed = await this.commit(first.topic, first.partition, first.offset);
+          if (committed !== true) {
+            onLost(committed);
+            return false;
+          }
           batch = batch.slice(failedIndex);
         }
       } else if (this.mapping.bisectBatchOnFunctionError && batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
-        if (!(await this.deliver(batch.slice(0, half), used, live))) return false;
+        if (!(await this.deliver(batch.slice(0, half), used, live, onLost))) return false;
         const next = batch[half];
-        await this.commit(next.topic, next.partition, next.offset);
-        return this.deliver(batch.slice(half), used, live);
+        const committed = await this.commit(next.topic, next.partition, next.offset);
+        if (committed !== true) {
+          onLost(committed);
+          return false;
+        }
+        return this.deliver(batch.slice(half), used, live, onLost);
       }
       used++;
       if (used > this.maxRetries) {

@@ -100,7 +100,7 @@ interface Env {
 export class FunctionHost {
   private readonly idle: Env[] = [];
   private readonly all = new Set<Env>();
-  private readonly waiters: Array<(env: Env) => void> = [];
+  private readonly waiters: Array<{ resolve: (env: Env) => void; reject: (error: Error) => void }> = [];
   private readonly maxConcurrency: number;
   private stopped = false;
 
@@ -162,9 +162,12 @@ export class FunctionHost {
     return { outcome: 'succeeded', result: raw.result, requestId, start, end, coldStart };
   }
 
-  /** Terminates every execution environment. */
+  /** Terminates every execution environment; invocations still waiting for one reject. */
   async stop(): Promise<void> {
     this.stopped = true;
+    // A caller must never wait for ever: a mapping's batch awaiting an environment would hold its
+    // consumer, and so the consumer's disconnect, for good.
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new Error(`Function ${this.model.name} is stopped`));
     await Promise.all([...this.all].map((env) => {
       env.dead = true;
       env.pending?.settle({ ok: false, error: { errorType: 'Runtime.Stopped', errorMessage: 'emulator stopped' } });
@@ -178,17 +181,17 @@ export class FunctionHost {
     const env = this.idle.pop();
     if (env) return Promise.resolve(env);
     if (this.all.size < this.maxConcurrency) return Promise.resolve(this.spawn());
-    return new Promise((resolve) => this.waiters.push(resolve));
+    return new Promise((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   private release(env: Env): void {
     if (this.stopped) return;
     const next = this.waiters.shift();
     if (env.dead) {
-      if (next) next(this.spawn());
+      if (next) next.resolve(this.spawn());
       return;
     }
-    if (next) next(env);
+    if (next) next.resolve(env);
     else this.idle.push(env);
   }
 
