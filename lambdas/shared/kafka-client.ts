@@ -19,7 +19,8 @@ export class KafkaConfigError extends Error {
 
 /** kafkajs logs through the Powertools logger, WARN and above, so a function has one log format. */
 export const kafkaLogCreator: logCreator = () => ({ namespace, level, log }) => {
-  const { message, ...extra } = log;
+  // kafkajs stamps its own `timestamp`, a key the logger reserves (and warns about on every line).
+  const { message, timestamp: _stamped, ...extra } = log as typeof log & { timestamp?: string };
   const attributes = { kafkajs: namespace, ...extra };
   if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(message, attributes);
   else if (level === logLevel.WARN) logger.warn(message, attributes);

@@ -29,7 +29,7 @@ export function register(program: Command): void {
     .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
     .option('--no-synth', 'run the existing cloud assembly instead of synthesizing')
     .option('--stacks <names...>', 'only these stacks')
-    .option('--http-port <port>', 'port of the first HTTP API (default: a free port)')
+    .option('--http-port <port>', 'port of the first HTTP API in assembly order; the others get free ports (default: a free port)')
     .option('--report <file>', 'invocation report written on exit', path.join(LOCAL_DIR, 'report.json'))
     .action(async (options: RunOptions) => {
       const { Emulator } = loadEmulator('run');

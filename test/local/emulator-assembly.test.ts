@@ -115,3 +115,58 @@ describe('emulator assembly reader', () => {
     expect(model.tables).toHaveLength(1);
   });
 });
+
+describe('emulator assembly reader: HTTP APIs of several stacks', () => {
+  let dir: string;
+  const urls = { One: 'http://127.0.0.1:7001', Two: 'http://127.0.0.1:7002' };
+
+  beforeAll(() => {
+    // GIVEN two stacks whose APIs share a logical id and a route, and a third stack that adds a
+    // route to the first stack's API (an imported API id)
+    dir = synthToDir((app) => {
+      const one = new Stack(app, 'One');
+      const two = new Stack(app, 'Two');
+      const apis = [one, two].map((stack) => {
+        const api = new apigwv2.HttpApi(stack, 'Api');
+        api.addRoutes({ path: '/items/{id}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Items', recorderFunction(stack, 'Items')) });
+        recorderFunction(stack, 'Caller', { environment: { NOTIFY_URL: `${api.apiEndpoint}/items/x` } });
+        return api;
+      });
+      const extra = new Stack(app, 'Extra');
+      new apigwv2.HttpRoute(extra, 'LateRoute', {
+        httpApi: apis[0],
+        routeKey: apigwv2.HttpRouteKey.with('/late', apigwv2.HttpMethod.GET),
+        integration: new HttpLambdaIntegration('Late', recorderFunction(extra, 'LateFn')),
+      });
+    });
+  });
+
+  afterAll(() => dir && fs.rmSync(dir, { recursive: true, force: true }));
+
+  const load = () => {
+    const first = loadAssembly(dir, LOCAL);
+    const apiUrls = Object.fromEntries(first.apis.map((a) => [a.key, urls[a.stack as keyof typeof urls]]));
+    return loadAssembly(dir, { ...LOCAL, apiUrls });
+  };
+
+  test('each API is keyed by stack and logical id, and each route names its own stack\'s API', () => {
+    // WHEN
+    const model = load();
+    // THEN
+    const [a, b] = model.apis;
+    expect(a.logicalId).toBe(b.logicalId);
+    expect(model.apis.map((x) => x.key)).toEqual([`One/${a.logicalId}`, `Two/${a.logicalId}`]);
+    const routes = model.routes.map((r) => [r.stack, r.routeKey, r.api, model.functions.find((f) => f.name === r.functionName)?.stack]);
+    expect(routes).toEqual([
+      ['One', 'POST /items/{id}', `One/${a.logicalId}`, 'One'],
+      ['Two', 'POST /items/{id}', `Two/${a.logicalId}`, 'Two'],
+      ['Extra', 'GET /late', `One/${a.logicalId}`, 'Extra'],
+    ]);
+  });
+
+  test('ApiEndpoint resolves to the URL of its own stack\'s API', () => {
+    const model = load();
+    const notify = (stack: string) => model.functions.find((f) => f.stack === stack && f.logicalId.startsWith('Caller'))!.environment.NOTIFY_URL;
+    expect([notify('One'), notify('Two')]).toEqual([`${urls.One}/items/x`, `${urls.Two}/items/x`]);
+  });
+});

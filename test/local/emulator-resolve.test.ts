@@ -51,6 +51,40 @@ describe('intrinsic resolver', () => {
   });
 });
 
+describe('intrinsic resolver: HTTP APIs of several stacks with the same logical id', () => {
+  // GIVEN stacks A and B, each with an API `Api`; A exports its id; B has a nested stack that its parent passes the API to
+  const api = { Type: 'AWS::ApiGatewayV2::Api', Properties: { Name: 'Api' } };
+  const a = { name: 'A', region: 'us-east-1', template: { Resources: { Api: api }, Outputs: { Id: { Value: { Ref: 'Api' }, Export: { Name: 'A-api' } } } } };
+  const b = { name: 'B', region: 'us-east-1', template: { Resources: { Api: api } } };
+  const nested = { name: 'B-Nested', region: 'us-east-1', template: { Parameters: { ApiRef: { Type: 'String' } }, Resources: {} }, parent: { stack: b, parameters: { ApiRef: { Ref: 'Api' } } } };
+  const local = { kafkaBrokers: '127.0.0.1:9092', dynamodbEndpoint: 'http://127.0.0.1:8000' };
+  const byStack = new Resolver([a, b, nested], { ...local, apiUrls: { 'A/Api': 'http://127.0.0.1:1001', 'B/Api': 'http://127.0.0.1:1002' } });
+  const endpoint = { 'Fn::GetAtt': ['Api', 'ApiEndpoint'] };
+
+  test('ApiEndpoint resolves to the URL of the stack\'s own API', () => {
+    expect([byStack.resolve(a, endpoint), byStack.resolve(b, endpoint)]).toEqual(['http://127.0.0.1:1001', 'http://127.0.0.1:1002']);
+    expect(byStack.resolve(b, { 'Fn::Sub': '${Api.ApiEndpoint}/x' })).toBe('http://127.0.0.1:1002/x');
+  });
+
+  test('a URL given by bare logical id applies to the API of that id in any stack', () => {
+    const bare = new Resolver([a, b], { ...local, apiUrls: { Api: 'http://127.0.0.1:1000', 'B/Api': 'http://127.0.0.1:1002' } });
+    expect([bare.resolve(a, endpoint), bare.resolve(b, endpoint)]).toEqual(['http://127.0.0.1:1000', 'http://127.0.0.1:1002']);
+  });
+
+  test('resourceOf names the stack that declares the resource a reference designates', () => {
+    const of = (stack: typeof a | typeof b | typeof nested, v: unknown) => {
+      const found = byStack.resourceOf(stack, v);
+      return found && `${found.stack.name}/${found.logicalId}`;
+    };
+    expect(of(b, { Ref: 'Api' })).toBe('B/Api');
+    expect(of(b, { 'Fn::GetAtt': ['Api', 'ApiId'] })).toBe('B/Api');
+    expect(of(b, { 'Fn::ImportValue': 'A-api' })).toBe('A/Api');
+    expect(of(nested, { Ref: 'ApiRef' })).toBe('B/Api');
+    expect(of(b, { Ref: 'Missing' })).toBeUndefined();
+    expect(of(b, 'Api')).toBeUndefined();
+  });
+});
+
 describe('Kafka event builder', () => {
   const record = { topic: 't', partition: 2, offset: 7, timestamp: 1545084650987, key: null, value: Buffer.from('v'), headers: [['h', Buffer.from('x')]] as Array<[string, Buffer]> };
 

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import {
-  AssemblyModel, FunctionModel, LocalEndpoints, MappingModel, RouteModel, ScheduleModel, StackModel, TableModel, TopicModel,
+  apiKey, AssemblyModel, FunctionModel, LocalEndpoints, MappingModel, RouteModel, ScheduleModel, StackModel, TableModel, TopicModel,
 } from './model';
 import { Resolver, ResolverStack } from './resolve';
 
@@ -76,7 +76,7 @@ export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAs
           break;
         }
         case 'AWS::ApiGatewayV2::Api':
-          apis.push({ logicalId: id, stack: stack.name, name: String(resolver.resolve(stack, props.Name ?? id)) });
+          apis.push({ logicalId: id, stack: stack.name, key: apiKey(stack.name, id), name: String(resolver.resolve(stack, props.Name ?? id)) });
           break;
         case 'AWS::ApiGatewayV2::Route': {
           const route = readRoute(resolver, stack, props);
@@ -319,8 +319,10 @@ function readRoute(resolver: Resolver, stack: ResolverStack, rawProps: any): Rou
   const props = rawProps;
   const routeKey = String(resolver.resolve(stack, props.RouteKey));
   const target = props.Target !== undefined ? String(resolver.resolve(stack, props.Target)) : undefined;
-  const apiLogicalId = props.ApiId?.Ref ?? String(resolver.resolve(stack, props.ApiId));
+  // The API by stack and logical id: another stack's API (imported) keeps its own stack.
+  const api = resolver.resourceOf(stack, props.ApiId) ?? { stack, logicalId: String(resolver.resolve(stack, props.ApiId)) };
   if (!target) return undefined;
+  // The integration is the route's own stack's resource (`integrations/<Ref>`), never a namesake elsewhere.
   const integrationId = target.replace(/^integrations\//, '');
   const integration = stack.template.Resources?.[integrationId];
   if (!integration) return undefined;
@@ -328,7 +330,8 @@ function readRoute(resolver: Resolver, stack: ResolverStack, rawProps: any): Rou
   const m = /:function:([^/:]+)/.exec(uri);
   if (!m) return undefined;
   return {
-    apiLogicalId,
+    apiLogicalId: api.logicalId,
+    api: apiKey(api.stack.name, api.logicalId),
     stack: stack.name,
     routeKey,
     functionName: m[1],

@@ -1,7 +1,10 @@
 import { AssemblyModel } from './model';
 
-/** A human listing of what a cloud assembly runs locally (the `list` command, and `run` at start). */
-export function describeAssembly(model: AssemblyModel, urls: Record<string, string> = {}): string {
+/**
+ * A human listing of what a cloud assembly runs locally (the `list` command, and `run` at start).
+ * `urls`: base URL of each HTTP API by `<stack>/<logical id>` (`Emulator.httpUrls`), when running.
+ */
+export function describeAssembly(model: AssemblyModel, urls: Readonly<Record<string, string>> = {}): string {
   const lines: string[] = [];
   const section = (title: string, rows: string[]) => {
     lines.push(`${title} (${rows.length})`);
@@ -28,7 +31,10 @@ export function describeAssembly(model: AssemblyModel, urls: Record<string, stri
     if (!m.enabled) parts.push('(disabled)');
     return parts.join('  ');
   }));
-  section('Routes', model.routes.map((r) => `${r.routeKey} -> ${r.functionName}${urls[r.apiLogicalId] ? `  ${urls[r.apiLogicalId]}` : ''}`));
+  // APIs by stack and logical id: the stacks of one app often share an API's logical id.
+  const url = (key: string) => (Object.prototype.hasOwnProperty.call(urls, key) ? `  ${urls[key]}` : '');
+  section('HTTP APIs', model.apis.map((a) => `${a.key}  name=${a.name}${url(a.key)}`));
+  section('Routes', model.routes.map((r) => `${r.routeKey} -> ${r.functionName}  api=${r.api}${url(r.api)}`));
   section('Schedules', model.schedules.map((s) => `${s.name}  ${s.expression ?? ''}${s.timezone ? ` (${s.timezone})` : ''} -> ${s.functionName ?? '(not a function of the assembly)'}${s.enabled ? '' : '  (disabled)'}`));
   return lines.join('\n');
 }

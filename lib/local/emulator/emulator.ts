@@ -11,7 +11,7 @@ import { FunctionHost, InvokeResult } from './function-host';
 import { HttpApiServer } from './http';
 import { LocalQueues } from './local-queue';
 import { assemblySecrets, SecretsStandIn } from './secrets';
-import { AssemblyModel, FunctionModel, MappingModel, ScheduleModel, TableModel, TopicModel } from './model';
+import { AssemblyModel, FunctionModel, MappingModel, RouteModel, ScheduleModel, TableModel, TopicModel } from './model';
 
 export interface EmulatorOptions {
   /** The cloud assembly directory (`cdk.out`). */
@@ -20,7 +20,7 @@ export interface EmulatorOptions {
   readonly services: { readonly kafkaBrokers: string; readonly dynamodbEndpoint: string };
   /** Only these stacks. @default all stacks of the assembly */
   readonly stacks?: string[];
-  /** Port of the first HTTP API. @default a free port */
+  /** Port of the first HTTP API (in assembly order); the others get free ports. @default a free port */
   readonly httpPort?: number;
   /** Written by stop() when set. */
   readonly reportFile?: string;
@@ -34,6 +34,14 @@ export interface EmulatorOptions {
   readonly maxConcurrency?: number;
   /** First retry delay of a failed batch (doubles per retry, up to 2 s). @default 100 */
   readonly retryBackoffMs?: number;
+  /**
+   * Session timeout of the mappings' consumer group members (the broker accepts 6 s and more).
+   * Shorter makes a dead member's partitions move sooner; tests use it to outlast it quickly.
+   * @default 30000
+   */
+  readonly sessionTimeoutMs?: number;
+  /** Heartbeat interval of the mappings' consumers, also while a batch is in flight. @default 3000 */
+  readonly heartbeatIntervalMs?: number;
 }
 
 /**
@@ -88,9 +96,36 @@ export class Emulator extends EventEmitter {
     return this.servers.values().next().value?.url;
   }
 
-  /** Base URL of each HTTP API by logical id. */
-  get httpUrls(): Record<string, string> {
-    return Object.fromEntries([...this.servers].map(([id, s]) => [id, s.url]));
+  /**
+   * Base URL of each HTTP API by `<stack>/<logical id>` (`RouteModel.api`), each API on its own
+   * server. A bare logical id still works when one stack alone has an API of that id (not listed
+   * by `Object.keys`); when several do, reading it throws, naming the keys to use, instead of
+   * giving one of them.
+   */
+  get httpUrls(): Readonly<Record<string, string>> {
+    const urls: Record<string, string> = Object.fromEntries([...this.servers].map(([key, s]) => [key, s.url]));
+    const byLogicalId = new Map<string, string[]>();
+    for (const api of this.model?.apis ?? []) {
+      if (this.servers.has(api.key)) byLogicalId.set(api.logicalId, [...(byLogicalId.get(api.logicalId) ?? []), api.key]);
+    }
+    for (const [logicalId, keys] of byLogicalId) {
+      if (Object.prototype.hasOwnProperty.call(urls, logicalId)) continue;
+      const distinct = [...new Set(keys)];
+      Object.defineProperty(urls, logicalId, distinct.length === 1
+        ? { value: urls[distinct[0]], enumerable: false }
+        : {
+          enumerable: false,
+          get: () => {
+            throw new Error(`httpUrls['${logicalId}'] is ambiguous: stacks ${distinct.map((k) => k.split('/')[0]).join(', ')} each have an API '${logicalId}'; use ${distinct.map((k) => `httpUrls['${k}']`).join(' or ')} (RouteModel.api)`);
+          },
+        });
+    }
+    return urls;
+  }
+
+  /** Base URL of the HTTP API that serves `route` (undefined when that API is not emulated). */
+  httpUrlOf(route: Pick<RouteModel, 'api'>): string | undefined {
+    return this.servers.get(route.api)?.url;
   }
 
   private async boot(): Promise<void> {
@@ -99,16 +134,20 @@ export class Emulator extends EventEmitter {
     const first = loadAssembly(this.options.assemblyDir, local, { stacks: this.options.stacks });
     let port = this.options.httpPort;
     for (const api of first.apis) {
-      // Stacks may share an API's logical id (`new HttpApi(this, 'Api')` at each stack's root).
-      // Routes are matched by that id, so one server serves them all; a second one would replace
-      // the first in the map and leave it listening after stop().
-      if (this.servers.has(api.logicalId)) continue;
-      const server = new HttpApiServer(api.logicalId, (fn, event) => this.invokeForRoute(fn, event));
+      // Two stacks of one name (in different stages) would also share their tables' and
+      // mappings' names: their APIs share a server rather than leave one unreachable.
+      if (this.servers.has(api.key)) {
+        this.log(`[emulator] two stacks named ${api.stack} have an HTTP API ${api.logicalId}: one server serves both`);
+        continue;
+      }
+      const server = new HttpApiServer(api.key, (fn, event) => this.invokeForRoute(fn, event));
+      // Registered before it listens: stop() closes every server, even after a failed start.
+      this.servers.set(api.key, server);
       await server.listen(port ?? 0);
       port = undefined;
-      this.servers.set(api.logicalId, server);
     }
-    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.httpUrls }, { stacks: this.options.stacks });
+    const apiUrls = Object.fromEntries([...this.servers].map(([key, s]) => [key, s.url]));
+    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls }, { stacks: this.options.stacks });
     for (const server of this.servers.values()) server.setRoutes(this.model.routes);
     this.secrets = await SecretsStandIn.start(assemblySecrets(this.model.stacks, this.options.region));
     for (const fn of this.model.functions) fn.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = this.secrets.url;
@@ -131,11 +170,14 @@ export class Emulator extends EventEmitter {
         onInvocation: (r) => this.record(r),
         log: (line) => this.log(`[emulator] ${line}`),
         retryBackoffMs: this.options.retryBackoffMs,
+        sessionTimeoutMs: this.options.sessionTimeoutMs,
+        heartbeatIntervalMs: this.options.heartbeatIntervalMs,
       });
       this.runners.push(runner);
     }
     await Promise.all(this.runners.map((r) => r.start()));
-    this.log(`[emulator] ${this.model.functions.length} functions, ${this.runners.length} mappings, ${this.model.topics.length} topics, ${this.model.tables.length} tables${this.httpUrl ? `, HTTP API at ${this.httpUrl}` : ''}`);
+    const apis = [...this.servers].map(([key, s]) => `${key} at ${s.url}`);
+    this.log(`[emulator] ${this.model.functions.length} functions, ${this.runners.length} mappings, ${this.model.topics.length} topics, ${this.model.tables.length} tables${apis.length ? `, HTTP API${apis.length > 1 ? 's' : ''} ${apis.join(', ')}` : ''}`);
   }
 
   private async createTopics(): Promise<void> {

@@ -46,6 +46,14 @@ export interface MappingRunnerDeps {
   readonly log: (line: string) => void;
   /** First retry delay; doubles per retry up to 2 s. @default 100 */
   readonly retryBackoffMs?: number;
+  /**
+   * Consumer group session timeout: a member not heard from for this long is evicted. The broker
+   * accepts `group.min.session.timeout.ms` (6 s) to `group.max.session.timeout.ms` (30 min).
+   * @default 30000
+   */
+  readonly sessionTimeoutMs?: number;
+  /** How often the consumer heartbeats, between fetches and while a batch is in flight; below `sessionTimeoutMs`. @default 3000 */
+  readonly heartbeatIntervalMs?: number;
 }
 
 /** Retries group-coordinator errors of a group that was just created (the broker is still electing its coordinator). */
@@ -108,6 +116,10 @@ export class MappingRunner {
     return `${this.mapping.stack}/${this.mapping.logicalId}`;
   }
 
+  private get heartbeatIntervalMs(): number {
+    return this.deps.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
+  }
+
   /** Joins the consumer group and starts polling; resolves once partitions are assigned. */
   async start(): Promise<void> {
     this.partitions = await this.partitionCount();
@@ -133,8 +145,8 @@ export class MappingRunner {
       maxWaitTimeInMs: window > 0 ? Math.round(window * 1000) : 100,
       minBytes: window > 0 ? 6 * 1024 * 1024 : 1,
       maxBytes: 10 * 1024 * 1024,
-      sessionTimeout: SESSION_TIMEOUT_MS,
-      heartbeatInterval: HEARTBEAT_INTERVAL_MS,
+      sessionTimeout: this.deps.sessionTimeoutMs ?? SESSION_TIMEOUT_MS,
+      heartbeatInterval: this.heartbeatIntervalMs,
       rebalanceTimeout: 10000,
       allowAutoTopicCreation: false,
       retry: { retries: 10 },
@@ -263,7 +275,7 @@ export class MappingRunner {
       heartbeat().catch((e: unknown) => {
         if (membershipLost(e)) lost ??= membershipError(e);
       });
-    }, HEARTBEAT_INTERVAL_MS);
+    }, this.heartbeatIntervalMs);
     try {
       const size = this.mapping.batchSize;
       const records = batch.messages.map((msg) => toEmulatedRecord(batch.topic, batch.partition, msg));

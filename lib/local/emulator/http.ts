@@ -6,7 +6,8 @@ import { RouteModel } from './model';
 /**
  * An HTTP API (API Gateway v2) on a loopback port: routes matched as API Gateway matches them
  * (most specific path first, greedy `{proxy+}` last, `$default` as fallback), payload format
- * 2.0 events, and the function's result mapped back to a response.
+ * 2.0 events, and the function's result mapped back to a response. One server per API, named
+ * `<stack>/<logical id>`: the stacks of one app often share an API's logical id.
  */
 
 /** Largest request body API Gateway accepts. */
@@ -26,7 +27,8 @@ export class HttpApiServer {
   private readonly server: http.Server;
   private routes: CompiledRoute[] = [];
 
-  constructor(private readonly apiLogicalId: string, private readonly invoker: RouteInvoker) {
+  /** `api`: the API's `<stack>/<logical id>` (`RouteModel.api`). */
+  constructor(readonly api: string, private readonly invoker: RouteInvoker) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
@@ -45,7 +47,7 @@ export class HttpApiServer {
   }
 
   setRoutes(routes: RouteModel[]): void {
-    this.routes = routes.filter((r) => r.apiLogicalId === this.apiLogicalId).map((route) => {
+    this.routes = routes.filter((r) => r.api === this.api).map((route) => {
       if (route.routeKey === '$default') return { route, method: '$default', segments: [] };
       const [method, path] = route.routeKey.split(/\s+/, 2);
       return { route, method: method.toUpperCase(), segments: path.split('/').filter(Boolean) };

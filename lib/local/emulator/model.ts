@@ -79,7 +79,11 @@ export interface MappingModel {
 }
 
 export interface RouteModel {
+  /** Logical id of the route's API, in the stack `api` names (the route's own stack, unless imported). */
   readonly apiLogicalId: string;
+  /** `<stack>/<logical id>` of the route's API: the key of `Emulator.httpUrls`. */
+  readonly api: string;
+  /** The stack that declares the route. */
   readonly stack: string;
   /** `POST /callbacks/{provider}` or `$default`. */
   readonly routeKey: string;
@@ -115,7 +119,21 @@ export interface AssemblyModel {
   readonly mappings: MappingModel[];
   readonly routes: RouteModel[];
   readonly schedules: ScheduleModel[];
-  readonly apis: { logicalId: string; stack: string; name: string }[];
+  readonly apis: ApiModel[];
+}
+
+/** An HTTP API (`AWS::ApiGatewayV2::Api`). */
+export interface ApiModel {
+  readonly logicalId: string;
+  readonly stack: string;
+  /** `<stack>/<logical id>`: logical ids are unique only within a stack. */
+  readonly key: string;
+  readonly name: string;
+}
+
+/** The key of an HTTP API: stacks of one app often share logical ids (`new HttpApi(this, 'Api')`). */
+export function apiKey(stack: string, logicalId: string): string {
+  return `${stack}/${logicalId}`;
 }
 
 /** Values of the local services that references resolve to. */
@@ -123,7 +141,10 @@ export interface LocalEndpoints {
   readonly kafkaBrokers: string;
   readonly dynamodbEndpoint: string;
   readonly region?: string;
-  /** API logical id → local base URL, for `ApiEndpoint` attributes. */
+  /**
+   * Local base URL of each HTTP API by `<stack>/<logical id>`, for `ApiEndpoint` attributes. A bare
+   * logical id applies to the API of that id in any stack without a stack-qualified entry.
+   */
   readonly apiUrls?: Record<string, string>;
   /** More variables for every function (endpoints of local stand-ins). */
   readonly environment?: Record<string, string>;

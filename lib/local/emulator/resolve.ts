@@ -1,4 +1,4 @@
-import { LOCAL_ACCOUNT, LocalEndpoints } from './model';
+import { apiKey, LOCAL_ACCOUNT, LocalEndpoints } from './model';
 
 /**
  * Resolves CloudFormation intrinsic functions to local values: a table's `Ref` is its local
@@ -12,6 +12,8 @@ export interface ResolverStack {
   readonly name: string;
   readonly region: string;
   readonly template: any;
+  /** A nested stack's parent and the parameters the parent passes (unresolved). */
+  readonly parent?: { readonly stack: ResolverStack; readonly parameters: Record<string, unknown> };
 }
 
 /** Sentinel for `AWS::NoValue`: the property or list element is dropped. */
@@ -57,6 +59,30 @@ export class Resolver {
   resolveString(stack: ResolverStack, value: unknown): string {
     const v = this.resolve(stack, value);
     return typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v);
+  }
+
+  /**
+   * The resource a reference designates (`Ref`, `Fn::GetAtt`, an `Fn::ImportValue` of either, a
+   * nested stack's parameter its parent sets to either), with the stack that declares it; undefined
+   * for anything else. Logical ids are unique only within a stack: this says which stack.
+   */
+  resourceOf(stack: ResolverStack, value: unknown): { stack: ResolverStack; logicalId: string } | undefined {
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+    const v = value as Record<string, any>;
+    if (typeof v.Ref === 'string') {
+      if (this.typeOf(stack, v.Ref) !== undefined) return { stack, logicalId: v.Ref };
+      const passed = stack.parent?.parameters[v.Ref];
+      return passed !== undefined ? this.resourceOf(stack.parent!.stack, passed) : undefined;
+    }
+    if (v['Fn::GetAtt'] !== undefined) {
+      const [id] = Array.isArray(v['Fn::GetAtt']) ? v['Fn::GetAtt'] : String(v['Fn::GetAtt']).split('.');
+      return this.typeOf(stack, id) !== undefined ? { stack, logicalId: id } : undefined;
+    }
+    if (v['Fn::ImportValue'] !== undefined) {
+      const exp = this.exports.get(this.resolveString(stack, v['Fn::ImportValue']));
+      return exp ? this.resourceOf(exp.stack, exp.value) : undefined;
+    }
+    return undefined;
   }
 
   /** The type of a resource in a stack, or undefined. */
@@ -157,7 +183,12 @@ export class Resolver {
     if (attr === 'StreamArn') return `${this.arn(stack, logicalId)}/stream/local`;
     if (attr.endsWith('Arn')) return this.arn(stack, logicalId);
     if (attr.startsWith('BootstrapBroker')) return this.local.kafkaBrokers;
-    if (attr === 'ApiEndpoint') return this.local.apiUrls?.[logicalId] ?? `http://127.0.0.1/${logicalId}`;
+    if (attr === 'ApiEndpoint') {
+      // Per stack: the stacks of one app often share an API's logical id, each with its own server.
+      const urls = this.local.apiUrls ?? {};
+      const url = (key: string) => (Object.prototype.hasOwnProperty.call(urls, key) ? urls[key] : undefined);
+      return url(apiKey(stack.name, logicalId)) ?? url(logicalId) ?? `http://127.0.0.1/${stack.name}/${logicalId}`;
+    }
     if (attr === 'ApiId') return logicalId;
     if (attr === 'QueueUrl') return this.ref(stack, logicalId);
     if (attr === 'QueueName' || attr === 'TopicName' || attr === 'TableName' || attr === 'Name') {

@@ -43,7 +43,7 @@ export function provisionPaymentKeys(emulator: Emulator): PaymentKeys {
 /** Base URL of the HTTP API that serves `routeKey`. */
 export function apiUrlFor(emulator: Emulator, routeKey: string): string {
   const route = emulator.assembly.routes.find((r) => r.routeKey === routeKey);
-  const url = route && emulator.httpUrls[route.apiLogicalId];
+  const url = route && emulator.httpUrls[route.api];
   if (!url) throw new Error(`no HTTP API serves ${routeKey}`);
   return url.replace(/\/$/, '');
 }

@@ -42,7 +42,7 @@ export function postEffectTables(emulator: Pick<Emulator, 'tables'>, stackName?:
 /** Base URL of the HTTP API that serves `POST /posts` (the graph may hold other APIs). */
 export function postsUrl(emulator: Pick<Emulator, 'assembly' | 'httpUrls'>): string {
   const route = emulator.assembly.routes.find((r) => r.routeKey === 'POST /posts');
-  const url = route && emulator.httpUrls[route.apiLogicalId];
+  const url = route && emulator.httpUrls[route.api];
   if (!url) throw new Error('no HTTP API serves POST /posts: is the PostPublisher stack in the assembly?');
   return url;
 }
