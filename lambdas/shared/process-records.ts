@@ -34,6 +34,13 @@ export interface RecordHandlerOptions {
   isTransient?: (error: unknown) => boolean;
   /** Longest an invocation keeps retrying one record through transient errors, in ms. @default 60000 */
   maxTransientMs?: number;
+  /**
+   * Records of one partition in flight at once. Records with the same key always run one after
+   * the other, in offset order (Kafka's ordering promise is per key); 1 runs the partition
+   * strictly in offset order.
+   * @default env RECORD_CONCURRENCY, else 1
+   */
+  concurrency?: number;
 }
 
 const TRANSIENT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
@@ -52,6 +59,10 @@ export function isTransientError(error: unknown): boolean {
     if (typeof err.name === 'string' && TRANSIENT_NAMES.test(err.name)) return true;
     if (err.retriable === true || err.$retryable) return true;
     if ((err.$metadata?.httpStatusCode ?? 0) >= 500) return true;
+    // Two writers on one item at once (concurrent records, or a transaction in flight): try again.
+    if (err.name === 'TransactionConflictException') return true;
+    const reasons = (e as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
+    if (err.name === 'TransactionCanceledException' && reasons?.some((r) => r.Code === 'TransactionConflict')) return true;
     if (e instanceof Error && /\b(ECONNREFUSED|ECONNRESET|socket hang up)\b/.test(e.message)) return true;
   }
   return false;
@@ -106,7 +117,8 @@ function deadLetterHeaders(record: KafkaRecord, error: unknown, attempts: number
 
 /**
  * Wraps a per-event function into a Kafka event source mapping handler with partial batch
- * responses. Records of one partition run in order; partitions run concurrently. A record whose
+ * responses. Records of one partition run in order (per key, when `concurrency` > 1); partitions
+ * run concurrently. A record whose
  * value is not a CloudEvent is dead-lettered at once; a record whose function keeps failing is
  * dead-lettered after maxAttempts. Only when the dead-letter topic cannot take it (or time runs
  * out) is the record, with the later records of its partition, reported for the mapping to retry.
@@ -121,6 +133,7 @@ export function kafkaRecordHandler<T>(
   const reserveMs = options.reserveMs ?? 3000;
   const isTransient = options.isTransient ?? isTransientError;
   const maxTransientMs = options.maxTransientMs ?? 60_000;
+  const concurrency = positiveInteger(options.concurrency ?? process.env.RECORD_CONCURRENCY, 'concurrency (RECORD_CONCURRENCY)', 1);
 
   return async (event, lambdaContext) => {
     const deadLetterTopic = options.deadLetterTopic ?? process.env.DEAD_LETTER_TOPIC;
@@ -187,34 +200,70 @@ export function kafkaRecordHandler<T>(
       return deadLetter(record, lastError, maxAttempts);
     };
 
+    /** Runs one record of the list; true when it is done (processed or dead-lettered). */
+    const runRecord = async (group: string, list: unknown[], i: number): Promise<boolean> => {
+      let record: KafkaRecord;
+      let decodeError: Error | undefined;
+      try {
+        record = decodeKafkaRecord(list[i], `records[${JSON.stringify(group)}][${i}]`);
+      } catch (err) {
+        record = undecodableRecord(list[i]);
+        decodeError = err as Error;
+      }
+      return remaining() >= reserveMs && processRecord(record, decodeError);
+    };
+
+    /**
+     * Index of the first record of the partition that is not done (the mapping resumes there, in
+     * order), or undefined. Records start in offset order, at most `concurrency` at once, each
+     * after the previous record of its key.
+     */
+    const runPartition = async (group: string, list: unknown[]): Promise<number | undefined> => {
+      let failedAt = Infinity;
+      const lastOfKey = new Map<string, Promise<void>>();
+      const inFlight = new Set<Promise<void>>();
+      for (let i = 0; i < list.length && i < failedAt; i++) {
+        while (inFlight.size >= concurrency) await Promise.race(inFlight);
+        if (i > failedAt) break;
+        const key = laneOf(list[i]);
+        const run = (lastOfKey.get(key) ?? Promise.resolve())
+          .then(async () => {
+            // An earlier record failed: this one is delivered again after it anyway.
+            if (i > failedAt || !(await runRecord(group, list, i))) failedAt = Math.min(failedAt, i);
+          })
+          .catch((err: unknown) => {
+            logger.error('record failed unexpectedly; reporting it for the mapping to redeliver', { group, index: i, error: describe(err) });
+            failedAt = Math.min(failedAt, i);
+          });
+        lastOfKey.set(key, run);
+        const tracked: Promise<void> = run.finally(() => inFlight.delete(tracked));
+        inFlight.add(tracked);
+      }
+      await Promise.all(inFlight);
+      return failedAt === Infinity ? undefined : failedAt;
+    };
+
     const groups = rawRecordGroups(event);
     const failures = await Promise.all(
       groups.map(async ([group, list]) => {
-        for (let i = 0; i < list.length; i++) {
-          let record: KafkaRecord;
-          let decodeError: Error | undefined;
-          try {
-            record = decodeKafkaRecord(list[i], `records[${JSON.stringify(group)}][${i}]`);
-          } catch (err) {
-            record = undecodableRecord(list[i]);
-            decodeError = err as Error;
-          }
-          const done = remaining() >= reserveMs && (await processRecord(record, decodeError));
-          if (!done) {
-            // This record and every later one of the partition: the mapping resumes from here, in order.
-            return list.slice(i).map((raw) => {
-              const r = raw as { topic?: unknown; partition?: unknown; offset?: unknown };
-              return { itemIdentifier: itemIdentifier({ topic: String(r.topic), partition: Number(r.partition), offset: Number(r.offset) }) };
-            });
-          }
-        }
-        return [];
+        const failedAt = await runPartition(group, list);
+        // This record and every later one of the partition: the mapping resumes from here, in order.
+        return failedAt === undefined ? [] : list.slice(failedAt).map((raw) => {
+          const r = raw as { topic?: unknown; partition?: unknown; offset?: unknown };
+          return { itemIdentifier: itemIdentifier({ topic: String(r.topic), partition: Number(r.partition), offset: Number(r.offset) }) };
+        });
       }),
     );
     const batchItemFailures = failures.flat();
     if (batchItemFailures.length > 0) logger.warn('reporting batch item failures', { count: batchItemFailures.length });
     return { batchItemFailures };
   };
+}
+
+/** Records with the same key share a lane (run in order); keyless records share one lane too. */
+function laneOf(raw: unknown): string {
+  const key = (raw as { key?: unknown } | null)?.key;
+  return typeof key === 'string' ? `k:${key}` : '-';
 }
 
 function where(record: KafkaRecord) {

@@ -76,6 +76,15 @@ export interface KafkaConsumerProps {
    */
   readonly maxAttempts?: number;
   /**
+   * Records of one partition the function handles at once (1..100). Records with the same key
+   * always run one after the other in offset order, which is the order Kafka promises; 1 keeps
+   * the whole partition in offset order. Raise it for consumers whose effects do not depend on
+   * the order of different keys: a batch then takes about as long as its slowest key. The runtime
+   * reads it as RECORD_CONCURRENCY.
+   * @default 1
+   */
+  readonly recordConcurrency?: number;
+  /**
    * Where records go after `maxAttempts`.
    * @default DeadLetter.kafkaTopic() (a new `<topic>.<consumer>.dlt`)
    */
@@ -161,6 +170,10 @@ export class KafkaConsumer extends Construct {
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10001) {
       throw new Error(`maxAttempts must be an integer from 1 to 10001, got ${maxAttempts}`);
     }
+    const recordConcurrency = props.recordConcurrency ?? 1;
+    if (!Number.isInteger(recordConcurrency) || recordConcurrency < 1 || recordConcurrency > 100) {
+      throw new Error(`recordConcurrency must be an integer from 1 to 100, got ${recordConcurrency}`);
+    }
     const timeout = props.timeout ?? Duration.seconds(60);
     if (timeout.toSeconds() > 14 * 60) {
       throw new Error(`timeout must be at most 14 minutes for a Kafka event source mapping, got ${timeout.toSeconds()} s`);
@@ -197,6 +210,7 @@ export class KafkaConsumer extends Construct {
         TOPIC_NAME: topic.topicName,
         CONSUMER_GROUP_ID: this.consumerGroupId,
         MAX_ATTEMPTS: String(maxAttempts),
+        RECORD_CONCURRENCY: String(recordConcurrency),
         POWERTOOLS_SERVICE_NAME: this.consumerName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...deadLetter.environment,

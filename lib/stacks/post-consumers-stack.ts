@@ -82,7 +82,9 @@ export class PostConsumersStack extends Stack {
       topicName: props.topicName ?? POSTS_TOPIC,
       partitions: props.partitions,
     });
-    const common = { latency: props.latency, maxAttempts: props.maxAttempts, filters: [{ value: { type: ['post.published'] } }] };
+    // Posts are keyed by post id and every effect is idempotent by post: records of different
+    // posts need no order among themselves, so a batch runs ten posts at a time.
+    const common = { latency: props.latency, maxAttempts: props.maxAttempts, recordConcurrency: 10, filters: [{ value: { type: ['post.published'] } }] };
 
     this.recruitment = this.posts.addConsumer('recruitment', {
       ...common,
