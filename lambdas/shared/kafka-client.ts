@@ -17,12 +17,17 @@ export class KafkaConfigError extends Error {
   }
 }
 
+const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
+
 /** kafkajs logs through the Powertools logger, WARN and above, so a function has one log format. */
 export const kafkaLogCreator: logCreator = () => ({ namespace, level, log }) => {
   // kafkajs stamps its own `timestamp`, a key the logger reserves (and warns about on every line).
   const { message, timestamp: _stamped, ...extra } = log as typeof log & { timestamp?: string };
   const attributes = { kafkajs: namespace, ...extra };
-  if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(message, attributes);
+  // The producer's retries are bounded on purpose (a publish must fail within the function's
+  // timeout), which kafkajs warns about once per container: known and chosen, so debug only.
+  if (message === BOUNDED_RETRIES_WARNING) logger.debug(message, attributes);
+  else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(message, attributes);
   else if (level === logLevel.WARN) logger.warn(message, attributes);
   else if (level === logLevel.INFO) logger.info(message, attributes);
   else logger.debug(message, attributes);

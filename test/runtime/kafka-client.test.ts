@@ -1,7 +1,9 @@
 import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { kafkaConfig, resetKafka, resolveBrokers } from '../../lambdas/shared/kafka-client';
+import { logLevel } from 'kafkajs';
+import { kafkaConfig, kafkaLogCreator, resetKafka, resolveBrokers } from '../../lambdas/shared/kafka-client';
+import { logger } from '../../lambdas/shared/logger';
 
 // GetBootstrapBrokers and Secrets Manager are control-plane APIs that cannot run here.
 const kafkaMock = mockClient(KafkaClient);
@@ -54,5 +56,26 @@ describe('kafka client configuration', () => {
     [{ KAFKA_BOOTSTRAP_SERVERS: 'k:1', KAFKA_AUTH: 'scram-sha-512' }, /needs KAFKA_SECRET_ARN/],
   ])('GIVEN env %p WHEN resolved THEN a clear error', async (env, message) => {
     await expect(kafkaConfig(env)).rejects.toThrow(message);
+  });
+});
+
+describe('kafkaLogCreator', () => {
+  const entry = (message: string) => ({ namespace: 'Producer', level: logLevel.WARN, label: 'WARN', log: { message, timestamp: '2026-11-29T00:00:00.000Z', broker: 'b:9092' } });
+
+  test('GIVEN a kafkajs warning WHEN logged THEN it goes to the logger as a warning, without kafkajs\'s own timestamp', () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    kafkaLogCreator(logLevel.WARN)(entry('Connection timeout'));
+    expect(warn).toHaveBeenCalledWith('Connection timeout', { kafkajs: 'Producer', broker: 'b:9092' });
+    warn.mockRestore();
+  });
+
+  test('GIVEN the idempotent producer\'s bounded-retries warning WHEN logged THEN it is demoted to debug', () => {
+    const warn = jest.spyOn(logger, 'warn').mockImplementation(() => undefined);
+    const debug = jest.spyOn(logger, 'debug').mockImplementation(() => undefined);
+    kafkaLogCreator(logLevel.WARN)(entry('Limiting retries for the idempotent producer may invalidate EoS guarantees'));
+    expect(warn).not.toHaveBeenCalled();
+    expect(debug).toHaveBeenCalledTimes(1);
+    warn.mockRestore();
+    debug.mockRestore();
   });
 });
