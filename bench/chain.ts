@@ -18,8 +18,9 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, Stack } from 'aws-cdk-lib';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
+import { JoinStore } from '../lambdas/chain/join-store';
 import { decodeEvent, type CloudEvent } from '../lambdas/shared/cloudevents';
 import { ChainClient, ChainGraph, TaskChain, type TaskDeclaration } from '../lib/chain';
 import { KafkaCluster } from '../lib/cluster';
@@ -118,16 +119,11 @@ async function main(): Promise<void> {
   await clients.hop.requestRuns([`${id}-warm`]);
   await waitUntil('warm-up run', () => find(`${id}-warm`, 'task.succeeded', 'c'));
 
-  // The claim's own cost: the same conditional put on the same table, with nothing else around it.
+  // The claim's own cost: the runner's own claim call on the same table, with nothing else around it.
+  const probeStore = new JoinStore(db, joinTable(hop));
   const bareClaim = async (key: string): Promise<number> => {
     const t0 = now();
-    await db.send(new PutCommand({
-      TableName: joinTable(hop),
-      Item: { pk: `bench#${key}`, sk: 'claim#probe#0', state: 'running', owner: key, leaseUntil: 0, published: false },
-      ConditionExpression: 'attribute_not_exists(pk) OR (#state = :running AND leaseUntil < :now)',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':running': 'running', ':now': Date.now() },
-    }));
+    await probeStore.claim('bench', key, 'probe', 0, key, 60_000);
     return now() - t0;
   };
   const claims: number[] = [];

@@ -103,7 +103,7 @@ export class Emulator extends EventEmitter {
    * giving one of them.
    */
   get httpUrls(): Readonly<Record<string, string>> {
-    const urls: Record<string, string> = Object.fromEntries([...this.servers].map(([key, s]) => [key, s.url]));
+    const urls = this.serverUrls();
     const byLogicalId = new Map<string, string[]>();
     for (const api of this.model?.apis ?? []) {
       if (this.servers.has(api.key)) byLogicalId.set(api.logicalId, [...(byLogicalId.get(api.logicalId) ?? []), api.key]);
@@ -121,6 +121,11 @@ export class Emulator extends EventEmitter {
         });
     }
     return urls;
+  }
+
+  /** Base URL of each API's server by `<stack>/<logical id>`. */
+  private serverUrls(): Record<string, string> {
+    return Object.fromEntries([...this.servers].map(([key, s]) => [key, s.url]));
   }
 
   /** Base URL of the HTTP API that serves `route` (undefined when that API is not emulated). */
@@ -146,8 +151,7 @@ export class Emulator extends EventEmitter {
       await server.listen(port ?? 0);
       port = undefined;
     }
-    const apiUrls = Object.fromEntries([...this.servers].map(([key, s]) => [key, s.url]));
-    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls }, { stacks: this.options.stacks });
+    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.serverUrls() }, { stacks: this.options.stacks });
     for (const server of this.servers.values()) server.setRoutes(this.model.routes);
     this.secrets = await SecretsStandIn.start(assemblySecrets(this.model.stacks, this.options.region));
     for (const fn of this.model.functions) fn.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = this.secrets.url;
