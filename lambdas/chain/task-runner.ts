@@ -196,23 +196,24 @@ export class TaskRunner {
     const { chain, task, maxAttempts, retryBaseMs } = this.config;
     const base: ChainAttributes = { chain, runid: runId, task, generation, ...(generation > 0 ? { rerun: task } : {}) };
     const startedAt = new Date().toISOString();
-    this.log.info('task claimed', { runId, generation, inputs: Object.keys(inputs) });
     let lastError: unknown = precondition;
     let attempt = 0;
     for (attempt = 1; !precondition && attempt <= maxAttempts; attempt++) {
       const attempted = { ...base, attempt };
-      // Announced while the task already runs: the claim is the only store call before the start.
+      const controller = new AbortController();
+      const guard = Number.isFinite(remainingMs()) ? setTimeout(() => controller.abort(new Error('function time is running out')), Math.max(0, remainingMs() - 3000)) : undefined;
+      const t0 = Date.now();
+      // The task starts right after the claim; its status and task.started are written while it runs.
+      const running = this.attempt({ chain, task, runId, attempt, generation, inputs, signal: controller.signal });
       const announced = Promise.all([
         this.store.putStatus(chain, runId, { task, state: 'running', generation, attempt, startedAt }),
         this.publish(runId, [taskStarted(attempted, new Date().toISOString())]),
       ]);
       announced.catch(() => undefined);
-      const controller = new AbortController();
-      const guard = Number.isFinite(remainingMs()) ? setTimeout(() => controller.abort(new Error('function time is running out')), Math.max(0, remainingMs() - 3000)) : undefined;
-      const t0 = Date.now();
+      if (attempt === 1) this.log.info('task claimed', { runId, generation, inputs: Object.keys(inputs) });
       let result: ResultPointer | undefined;
       try {
-        result = checkResult(await this.fn({ chain, task, runId, attempt, generation, inputs, signal: controller.signal }));
+        result = checkResult(await running);
       } catch (err) {
         lastError = err;
         this.log.warn('task attempt failed', { runId, generation, attempt, maxAttempts, error: describe(err) });
@@ -248,6 +249,15 @@ export class TaskRunner {
     taskMetrics(chain, task, { TaskFailed: 1 });
     // The alarm's metric filter matches this line's message.
     this.log.error('task failed', { runId, generation, attempts, error });
+  }
+
+  /** One call of the task function; a function that throws before returning its promise rejects it too. */
+  private attempt(context: TaskContext): Promise<unknown> {
+    try {
+      return Promise.resolve(this.fn(context));
+    } catch (err) {
+      return Promise.reject(err);
+    }
   }
 
   /**

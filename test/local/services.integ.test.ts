@@ -6,7 +6,7 @@ import { CreateTableCommand, GetItemCommand, ListTablesCommand, PutItemCommand }
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
 import {
-  DEFAULT_DATA_ROOT, DUMMY_CREDENTIALS, LOCAL_REGION, LocalServices, LocalServicesError, REPO_ROOT, ensureArtifacts, isAlive, reapOrphans,
+  dataRoots, DUMMY_CREDENTIALS, LOCAL_REGION, LocalServices, LocalServicesError, REPO_ROOT, ensureArtifacts, isAlive, reapOrphans,
 } from '../../lib/local/services';
 import { uniqueName, waitFor } from '../support/services';
 
@@ -211,7 +211,7 @@ describe('LocalServices prerequisites and clean-up', () => {
       // THEN its JVM is gone too
       await waitFor(() => !isAlive(pids.dynamodb), { timeoutMs: 10_000, description: `JVM ${pids.dynamodb} to exit` });
       // AND the next start's orphan sweep removes the data directory the dead owner left
-      reapOrphans(DEFAULT_DATA_ROOT);
+      for (const root of dataRoots()) reapOrphans(root);
       expect(fs.existsSync(pids.dataDir)).toBe(false);
     } finally {
       fs.rmSync(script, { force: true });

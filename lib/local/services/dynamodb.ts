@@ -4,7 +4,7 @@ import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { smallJvmFlags } from './jvm';
 import { JvmService, type JvmServiceLaunch } from './jvm-service';
 import { makeDataDir } from './kafka';
-import { DEFAULT_LOG_DIR } from './paths';
+import { DEFAULT_DATA_ROOT, DEFAULT_LOG_DIR, memoryDataRoot } from './paths';
 import { freePort, pollUntil } from './ports';
 
 /** Credentials DynamoDB Local accepts (it checks their presence, not their value). */
@@ -32,7 +32,8 @@ export interface StartDynamoDbOptions {
   readonly inMemory?: boolean;
   /**
    * Directory for the database file.
-   * @default a new directory under `.local/data/`
+   * @default a new directory on a memory-backed file system (`memoryDataRoot()`) when there is
+   * one, else under `.local/data/`
    */
   readonly dataDir?: string;
   /**
@@ -79,7 +80,7 @@ export class LocalDynamoDb extends JvmService {
 export async function startDynamoDb(options: StartDynamoDbOptions): Promise<LocalDynamoDb> {
   const port = options.port ?? (await freePort());
   const ownDataDir = options.dataDir === undefined;
-  const dataDir = options.dataDir ?? makeDataDir('dynamodb');
+  const dataDir = options.dataDir ?? makeDataDir('dynamodb', memoryDataRoot() ?? DEFAULT_DATA_ROOT);
   fs.mkdirSync(dataDir, { recursive: true });
   const logFile = path.join(options.logDir ?? DEFAULT_LOG_DIR, `dynamodb-${port}.log`);
   const storage = options.inMemory ? ['-inMemory'] : ['-dbPath', dataDir];

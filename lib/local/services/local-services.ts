@@ -2,7 +2,7 @@ import { Artifacts, ensureArtifacts } from './artifacts';
 import { LocalDynamoDb, StartDynamoDbOptions, startDynamoDb, waitForDynamoDb } from './dynamodb';
 import { installSignalHandlers } from './jvm';
 import { LocalKafka, StartKafkaOptions, startKafka, waitForKafka } from './kafka';
-import { DEFAULT_DATA_ROOT } from './paths';
+import { dataRoots } from './paths';
 import { checkJava } from './prerequisites';
 import { reapOrphans } from './stale';
 
@@ -92,7 +92,7 @@ export class LocalServices {
         log,
         only: [...(startKafkaHere ? ['kafka' as const] : []), ...(startDynamoDbHere ? ['dynamodb' as const] : [])],
       });
-      for (const pid of reapOrphans(DEFAULT_DATA_ROOT)) log(`[local-services] killed orphaned JVM ${pid} left by an earlier run`);
+      for (const pid of dataRoots().flatMap((root) => reapOrphans(root))) log(`[local-services] killed orphaned JVM ${pid} left by an earlier run`);
       if (options.handleSignals ?? true) installSignalHandlers();
     }
 
