@@ -88,6 +88,19 @@ describe('join store and task runner (DynamoDB Local)', () => {
     expect((await store.statuses('c', 'r4', ['a'])).get('a')).toMatchObject({ state: 'failed', error: 'Error: boom' });
   });
 
+  test('GIVEN a task function that throws before returning a promise WHEN run THEN each attempt is announced and counts as failed', async () => {
+    // GIVEN a plain (non-async) function that throws at once
+    const published: CloudEvent[] = [];
+    const bad = runner('a', [], (() => {
+      throw new RangeError('no input');
+    }) as unknown as TaskFunction, published);
+    // WHEN the run starts
+    await bad.handle(runRequested('c', 'r4b', 'test'));
+    // THEN both attempts were announced and one task.failed carries the error
+    expect(published.filter((e) => e.type === 'task.started')).toHaveLength(2);
+    expect(published.filter((e) => e.type === 'task.failed').map((e) => e.data)).toEqual([expect.objectContaining({ attempts: 2, error: { name: 'RangeError', message: 'no input' } })]);
+  });
+
   test('GIVEN a task returning data instead of a pointer WHEN run THEN it fails with a clear error', async () => {
     const published: CloudEvent[] = [];
     const bad = runner('a', [], async () => ({ rows: [1, 2, 3] }) as never, published);

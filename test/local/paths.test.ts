@@ -21,5 +21,4 @@ describe('memoryDataRoot', () => {
   test('a missing directory gives none, so the data stays under .local/data', () => {
     expect(memoryDataRoot(path.join(os.tmpdir(), 'no-such-dir', String(process.pid)))).toBeUndefined();
   });
-
 });
