@@ -1,4 +1,4 @@
-import { spawnSync } from 'child_process';
+import { spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -192,16 +192,22 @@ describe('LocalServices prerequisites and clean-up', () => {
     await services.stop();
   });
 
-  test('a process that exits without stop() takes its JVM with it', async () => {
-    // GIVEN a Node process that starts DynamoDB Local and exits without stopping it
-    const script = path.join(os.tmpdir(), `${uniqueName('exit-hook')}.ts`);
+  /** Runs a Node script that starts DynamoDB Local, prints its pids and data directory, then does `then`. */
+  const ownerScript = (then: string): string => {
+    const script = path.join(os.tmpdir(), `${uniqueName('owner')}.ts`);
     fs.writeFileSync(script, [
       `import { LocalServices } from ${JSON.stringify(path.join(REPO_ROOT, 'lib/local/services'))};`,
-      'LocalServices.start({ env: {}, kafka: false, log: () => undefined }).then((s) => {',
+      'LocalServices.start({ env: {}, kafka: false, handleSignals: false, log: () => undefined }).then((s) => {',
       '  console.log(JSON.stringify({ ...s.pids, dataDir: s.dynamodb!.dataDir }));',
-      '  process.exit(0);',
+      `  ${then}`,
       '});',
     ].join('\n'));
+    return script;
+  };
+
+  test('a process that exits without stop() takes its JVM and its data directory with it', async () => {
+    // GIVEN a Node process that starts DynamoDB Local and exits without stopping it
+    const script = ownerScript('process.exit(0);');
     try {
       // WHEN it runs
       const out = spawnSync(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, encoding: 'utf8', timeout: 120_000 });
@@ -210,10 +216,37 @@ describe('LocalServices prerequisites and clean-up', () => {
 
       // THEN its JVM is gone too
       await waitFor(() => !isAlive(pids.dynamodb), { timeoutMs: 10_000, description: `JVM ${pids.dynamodb} to exit` });
-      // AND the next start's orphan sweep removes the data directory the dead owner left
-      for (const root of dataRoots()) reapOrphans(root);
+      // AND so is its data directory (which may be in memory), without waiting for a sweep
       expect(fs.existsSync(pids.dataDir)).toBe(false);
     } finally {
+      fs.rmSync(script, { force: true });
+    }
+  });
+
+  test('a SIGKILLed owner leaves its JVM, and the next start\'s sweep kills it and removes its data directory', async () => {
+    // GIVEN a Node process that started DynamoDB Local and is SIGKILLed (no exit hook runs)
+    const script = ownerScript('setInterval(() => undefined, 1000);');
+    const owner = spawn(process.execPath, ['--import', 'tsx', script], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      let stdout = '';
+      owner.stdout.on('data', (chunk: Buffer) => { stdout += chunk.toString(); });
+      await waitFor(() => stdout.includes('"dataDir"'), { timeoutMs: 120_000, description: 'DynamoDB Local to start in the owner' });
+      const pids = JSON.parse(stdout.trim().split('\n').pop()!) as { dynamodb: number; dataDir: string };
+      const exited = new Promise((resolve) => owner.once('exit', resolve));
+      owner.kill('SIGKILL');
+      await exited;
+      expect(isAlive(pids.dynamodb)).toBe(true);
+      expect(fs.existsSync(pids.dataDir)).toBe(true);
+
+      // WHEN the sweep of a next start runs over every data root
+      const killed = dataRoots().flatMap((root) => reapOrphans(root));
+
+      // THEN the orphaned JVM is killed and its data directory removed
+      expect(killed).toContain(pids.dynamodb);
+      await waitFor(() => !isAlive(pids.dynamodb), { timeoutMs: 10_000, description: `JVM ${pids.dynamodb} to exit` });
+      expect(fs.existsSync(pids.dataDir)).toBe(false);
+    } finally {
+      owner.kill('SIGKILL');
       fs.rmSync(script, { force: true });
     }
   });

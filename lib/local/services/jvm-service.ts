@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { JvmProcess } from './jvm';
+import { JvmProcess, cancelRemoveOnExit, removeOnExit } from './jvm';
 import { writeOwner } from './stale';
 
 /** How a local service's JVM is launched and looked after. */
@@ -45,6 +45,7 @@ export abstract class JvmService {
     });
     this.jvm = jvm;
     writeOwner(this.dataDir, jvm.pid);
+    if (this.launch.removeDataOnStop) removeOnExit(this.dataDir);
     try {
       await this.waitUntilReady(this.launch.readyTimeoutMs, () =>
         jvm.isRunning ? undefined : `${this.displayName} exited during start-up${jvm.error ? ` (${jvm.error.message})` : ''}. Log ${this.logFile}:\n${jvm.logTail()}`);
@@ -68,6 +69,9 @@ export abstract class JvmService {
   /** Shuts down (SIGTERM, SIGKILL after `graceMs`) and removes a data directory it created. */
   async stop(graceMs = this.defaultGraceMs): Promise<void> {
     await this.jvm?.stop(graceMs);
-    if (this.launch.removeDataOnStop) fs.rmSync(this.dataDir, { recursive: true, force: true });
+    if (this.launch.removeDataOnStop) {
+      fs.rmSync(this.dataDir, { recursive: true, force: true });
+      cancelRemoveOnExit(this.dataDir);
+    }
   }
 }

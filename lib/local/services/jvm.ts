@@ -122,6 +122,8 @@ export class JvmProcess {
 }
 
 const LIVE = new Set<JvmProcess>();
+/** Data directories to remove when this process exits without stopping their service. */
+const SCRATCH = new Set<string>();
 let exitHookInstalled = false;
 let signalHooksInstalled = false;
 
@@ -138,7 +140,22 @@ function installExitHook(): void {
         // already gone
       }
     }
+    // One of them may live in memory (/dev/shm): not left for the next start's sweep.
+    for (const dir of SCRATCH) fs.rmSync(dir, { recursive: true, force: true });
   });
+}
+
+/**
+ * Removes `dir` when this process exits (normally, by a handled signal or after an uncaught
+ * error) unless `cancelRemoveOnExit` was called first.
+ */
+export function removeOnExit(dir: string): void {
+  installExitHook();
+  SCRATCH.add(dir);
+}
+
+export function cancelRemoveOnExit(dir: string): void {
+  SCRATCH.delete(dir);
 }
 
 /** JVMs this process started that are still running. */
