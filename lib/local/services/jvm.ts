@@ -141,7 +141,13 @@ function installExitHook(): void {
       }
     }
     // One of them may live in memory (/dev/shm): not left for the next start's sweep.
-    for (const dir of SCRATCH) fs.rmSync(dir, { recursive: true, force: true });
+    for (const dir of SCRATCH) {
+      try {
+        fs.rmSync(dir, { recursive: true, force: true });
+      } catch {
+        // left for the next start's sweep
+      }
+    }
   });
 }
 
