@@ -128,9 +128,13 @@ export class Emulator extends EventEmitter {
     return Object.fromEntries([...this.servers].map(([key, s]) => [key, s.url]));
   }
 
-  /** Base URL of the HTTP API that serves `route` (undefined when that API is not emulated). */
-  httpUrlOf(route: Pick<RouteModel, 'api'>): string | undefined {
-    return this.servers.get(route.api)?.url;
+  /**
+   * Base URL of the HTTP API that serves `route`, or a route key such as `POST /posts` (the first
+   * route of that key in assembly order); undefined when no emulated API serves it.
+   */
+  httpUrlOf(route: Pick<RouteModel, 'api'> | string): string | undefined {
+    const model = typeof route === 'string' ? this.assembly.routes.find((r) => r.routeKey === route) : route;
+    return model && this.servers.get(model.api)?.url;
   }
 
   private async boot(): Promise<void> {

@@ -266,6 +266,7 @@ export class MappingRunner {
   private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     // Set when the group no longer counts this member: nothing of the batch may be committed then.
     let lost: Error | undefined;
+    const onLost = (e: Error) => { lost ??= e; };
     const live = () => lost === undefined && this.running && isRunning() && !isStale();
     // kafkajs heartbeats only between fetches, but an invocation may run up to the function's
     // timeout (a redelivered record can wait most of a minute for the in-progress idempotency
@@ -273,7 +274,7 @@ export class MappingRunner {
     // member after the session timeout; Lambda's poller keeps its partitions while it waits.
     const beat = setInterval(() => {
       heartbeat().catch((e: unknown) => {
-        if (membershipLost(e)) lost ??= membershipError(e);
+        if (membershipLost(e)) onLost(membershipError(e));
       });
     }, this.heartbeatIntervalMs);
     try {
@@ -281,14 +282,10 @@ export class MappingRunner {
       const records = batch.messages.map((msg) => toEmulatedRecord(batch.topic, batch.partition, msg));
       for (let i = 0; i < records.length && live(); i += size) {
         const chunk = records.slice(i, i + size);
-        const done = await this.processChunk(chunk, live, (e) => { lost ??= e; });
+        const done = await this.processChunk(chunk, live, onLost);
         if (!done || !live()) break;
         const last = chunk[chunk.length - 1];
-        const committed = await this.commit(last.topic, last.partition, last.offset + 1);
-        if (committed !== true) {
-          lost ??= committed;
-          break;
-        }
+        if (!(await this.commit(last.topic, last.partition, last.offset + 1, onLost))) break;
         // Resolved only once committed: kafkajs fetches an unresolved batch again.
         resolveOffset(String(last.offset));
       }
@@ -301,18 +298,19 @@ export class MappingRunner {
   }
 
   /**
-   * Commits `next` for the partition: true when committed, the membership error when the group
-   * no longer counts this member. kafkajs wraps that error as non-retriable; thrown from eachBatch
-   * as it is, it would stop the consumer for good.
+   * Commits `next` for the partition: true when committed; false, after handing the membership
+   * error to `onLost`, when the group no longer counts this member. kafkajs wraps that error as
+   * non-retriable; thrown from eachBatch as it is, it would stop the consumer for good.
    */
-  private async commit(topic: string, partition: number, next: number): Promise<true | Error> {
+  private async commit(topic: string, partition: number, next: number, onLost: (e: Error) => void): Promise<boolean> {
     try {
       await this.consumer!.commitOffsets([{ topic, partition, offset: String(next) }]);
       return true;
     } catch (e) {
       if (!membershipLost(e)) throw e;
       this.deps.log(`mapping ${this.id}: ${topic}-${partition} not committed at ${next} (${(e as Error).message}): the group no longer counts this consumer; the records are delivered again`);
-      return membershipError(e);
+      onLost(membershipError(e));
+      return false;
     }
   }
 
@@ -354,22 +352,14 @@ export class MappingRunner {
         if (failedIndex === undefined) return true;
         if (failedIndex > 0) {
           const first = batch[failedIndex];
-          const committed = await this.commit(first.topic, first.partition, first.offset);
-          if (committed !== true) {
-            onLost(committed);
-            return false;
-          }
+          if (!(await this.commit(first.topic, first.partition, first.offset, onLost))) return false;
           batch = batch.slice(failedIndex);
         }
       } else if (this.mapping.bisectBatchOnFunctionError && batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
         if (!(await this.deliver(batch.slice(0, half), used, live, onLost))) return false;
         const next = batch[half];
-        const committed = await this.commit(next.topic, next.partition, next.offset);
-        if (committed !== true) {
-          onLost(committed);
-          return false;
-        }
+        if (!(await this.commit(next.topic, next.partition, next.offset, onLost))) return false;
         return this.deliver(batch.slice(half), used, live, onLost);
       }
       used++;

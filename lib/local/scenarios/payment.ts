@@ -41,11 +41,10 @@ export function provisionPaymentKeys(emulator: Emulator): PaymentKeys {
 }
 
 /** Base URL of the HTTP API that serves `routeKey`. */
-export function apiUrlFor(emulator: Emulator, routeKey: string): string {
-  const route = emulator.assembly.routes.find((r) => r.routeKey === routeKey);
-  const url = route && emulator.httpUrls[route.api];
+export function apiUrlFor(emulator: Pick<Emulator, 'httpUrlOf'>, routeKey: string): string {
+  const url = emulator.httpUrlOf(routeKey);
   if (!url) throw new Error(`no HTTP API serves ${routeKey}`);
-  return url.replace(/\/$/, '');
+  return url;
 }
 
 export interface PaymentScenarioOptions {

@@ -40,9 +40,8 @@ export function postEffectTables(emulator: Pick<Emulator, 'tables'>, stackName?:
 }
 
 /** Base URL of the HTTP API that serves `POST /posts` (the graph may hold other APIs). */
-export function postsUrl(emulator: Pick<Emulator, 'assembly' | 'httpUrls'>): string {
-  const route = emulator.assembly.routes.find((r) => r.routeKey === 'POST /posts');
-  const url = route && emulator.httpUrls[route.api];
+export function postsUrl(emulator: Pick<Emulator, 'httpUrlOf'>): string {
+  const url = emulator.httpUrlOf('POST /posts');
   if (!url) throw new Error('no HTTP API serves POST /posts: is the PostPublisher stack in the assembly?');
   return url;
 }
