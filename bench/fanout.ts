@@ -21,10 +21,10 @@ import { LatencyProfile } from '../lib/consumer';
 import { Emulator } from '../lib/local/emulator';
 import { localDocumentClient, postEffectTables, PostEffectTables } from '../lib/local/scenarios/posts';
 import { LocalServices } from '../lib/local/services';
-import { PostConsumersStack } from '../lib/stacks/post-consumers-stack';
-import { PostPublisherStack } from '../lib/stacks/post-publisher-stack';
-import { encodeEvent } from '../lambdas/shared/cloudevents';
-import { postPublishedEvent } from '../lambdas/post-publisher/post';
+import { PostConsumersStack } from '../lib/examples/post-consumers-stack';
+import { PostPublisherStack } from '../lib/examples/post-publisher-stack';
+import { encodeEvent } from '../lambdas/runtime/cloudevents';
+import { postPublishedEvent } from '../lambdas/examples/post-publisher/post';
 import { runBenchmark, stats, writeResult } from './support/stats';
 
 const EVENTS = Number(process.env.EVENTS ?? 2000);

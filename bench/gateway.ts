@@ -17,12 +17,12 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { KafkaCluster } from '../lib/cluster';
-import { createFunction, PROJECT_ROOT } from '../lib/consumer/function-defaults';
+import { createFunction, PROJECT_ROOT } from '../lib/function/project-function';
 import { Emulator } from '../lib/local/emulator';
 import { apiUrlFor } from '../lib/local/scenarios/payment';
-import { CallbackGatewayStack } from '../lib/stacks/payment-stack';
-import { buildWechatPayNotification, WechatPayVerifier, type SignedNotification } from '../lambdas/shared/verifiers';
-import { DynamoDedupeStore } from '../lambdas/gateway/dedupe';
+import { CallbackGatewayStack } from '../lib/examples/payment-stack';
+import { buildWechatPayNotification, WechatPayVerifier, type SignedNotification } from '../lambdas/runtime/gateway/verifiers';
+import { DynamoDedupeStore } from '../lambdas/runtime/gateway/dedupe';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPairSync } from 'node:crypto';
@@ -69,7 +69,7 @@ async function main(): Promise<void> {
   const gw = new CallbackGatewayStack(app, `${id}Gateway`, { cluster, resultsTopicName: `${id}.results` });
   const bare = new Stack(app, `${id}Bare`);
   const fn = createFunction(bare, 'PublishOnly', {
-    entry: path.join(PROJECT_ROOT, 'lambdas', 'gateway', 'publish-only.ts'),
+    entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-only.ts'),
     environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results` },
   });
   const api = new apigwv2.HttpApi(bare, 'Api');

@@ -1,6 +1,6 @@
 #!/usr/bin/env -S npx tsx
 import { App } from 'aws-cdk-lib';
-import { appOptionsFromContext, buildApp } from '../lib/stacks/app';
+import { appOptionsFromContext, buildApp } from '../lib/examples/app';
 
 // Env-agnostic stacks: synth needs no credentials, lookups or Docker.
 const app = new App();

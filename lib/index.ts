@@ -5,4 +5,4 @@ export * from './consumer';
 export * from './chain';
 export * from './fanout';
 export * from './gateway';
-export * from './stacks';
+export * from './examples';

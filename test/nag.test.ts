@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { appOptionsFromContext, buildApp, describeFindings, nagFindings } from '../lib/stacks';
+import { appOptionsFromContext, buildApp, describeFindings, nagFindings } from '../lib/examples';
 
 const EXISTING = {
   clusterMode: 'existing',

@@ -1,8 +1,8 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Producer } from 'kafkajs';
-import { encodeEvent, type CloudEvent } from '../../lambdas/shared/cloudevents';
-import { chainTopicName, runRequested, taskRequested } from '../../lambdas/chain/events';
-import { JoinStore, type TaskStatusItem } from '../../lambdas/chain/join-store';
+import { encodeEvent, type CloudEvent } from '../../lambdas/runtime/cloudevents';
+import { chainTopicName, runRequested, taskRequested } from '../../lambdas/runtime/chain/events';
+import { JoinStore, type TaskStatusItem } from '../../lambdas/runtime/chain/join-store';
 import { validateRunId } from './declaration';
 import { ChainGraph, type TaskRunStatus } from './graph';
 

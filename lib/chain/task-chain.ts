@@ -6,14 +6,14 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
-import { ChainEnv } from '../../lambdas/chain/config';
-import { chainTopicName, taskFilters } from '../../lambdas/chain/events';
-import { JOIN_TABLE_KEYS } from '../../lambdas/chain/join-store';
-import { CHAIN_METRICS_NAMESPACE } from '../../lambdas/chain/metrics';
+import { ChainEnv } from '../../lambdas/runtime/chain/config';
+import { chainTopicName, taskFilters } from '../../lambdas/runtime/chain/events';
+import { JOIN_TABLE_KEYS } from '../../lambdas/runtime/chain/join-store';
+import { CHAIN_METRICS_NAMESPACE } from '../../lambdas/runtime/chain/metrics';
 import type { IKafkaCluster } from '../cluster';
 import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
-import { acknowledgeFunctionFindings } from '../consumer/acknowledge';
-import { createFunction, PROJECT_ROOT } from '../consumer/function-defaults';
+import { acknowledgeFunctionFindings } from '../function/acknowledge';
+import { createFunction, PROJECT_ROOT } from '../function/project-function';
 import { KafkaTopic } from '../topic';
 import type { ChainDeadline, ChainSchedule, TaskDeclaration } from './declaration';
 import { ChainGraph } from './graph';
@@ -263,7 +263,7 @@ export class TaskChain extends Construct {
 
   private chainFunction(id: string, folder: string, description: string, environment: Record<string, string>, cluster: IKafkaCluster): lambda.IFunction {
     const fn = createFunction(this, id, {
-      entry: path.join(PROJECT_ROOT, 'lambdas', 'chain', folder, 'index.ts'),
+      entry: path.join(PROJECT_ROOT, 'lambdas', 'functions', `chain-${folder}`, 'index.ts'),
       description: `${description} for chain ${this.chainName}`,
       timeout: Duration.seconds(60),
       vpc: cluster.vpc,

@@ -4,14 +4,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from 'commander';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { kafkaConfig } from '../../lambdas/shared/kafka-client';
-import { businessDate } from '../../lambdas/chain/config';
+import { kafkaConfig } from '../../lambdas/runtime/kafka-client';
+import { businessDate } from '../../lambdas/runtime/chain/config';
 import { ChainClient, dateRange, statusTable } from '../chain/client';
 import type { ChainDeclaration } from '../chain/declaration';
 import { ChainGraph, timelineText } from '../chain/graph';
 import { loadAssembly } from '../local/emulator';
 import { DUMMY_CREDENTIALS, LOCAL_REGION } from '../local/services';
-import { EXAMPLE_CHAINS } from '../stacks/chain-stacks';
+import { EXAMPLE_CHAINS } from '../examples/chain-stacks';
 import { readServicesState } from './endpoints';
 
 interface ConnectionOptions {

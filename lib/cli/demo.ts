@@ -4,7 +4,7 @@ import { Command } from 'commander';
 import { LOCAL_DIR, LocalServices } from '../local/services';
 import { synthesizeApp } from '../local/emulator/synth';
 import type { Emulator as EmulatorInstance } from '../local/emulator/emulator';
-import type { InvocationRecord } from '../local/emulator/esm';
+import type { InvocationRecord } from '../local/emulator/mapping-runner';
 import { runChainScenarios } from '../local/scenarios/chains';
 import { runPostScenario } from '../local/scenarios/posts';
 import { runPaymentScenario } from '../local/scenarios/payment';

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
-import { createEvent, encodeEvent } from '../../lambdas/shared/cloudevents';
+import { createEvent, encodeEvent } from '../../lambdas/runtime/cloudevents';
 import { existingKafkaBrokers } from './endpoints';
 
 interface PublishOptions {

@@ -6,7 +6,7 @@ import { servicesEnv } from './endpoints';
 import { loadEmulator } from './emulator-loader';
 import { synthesizeApp } from '../local/emulator/synth';
 import type { Emulator as EmulatorInstance } from '../local/emulator/emulator';
-import type { InvocationRecord } from '../local/emulator/esm';
+import type { InvocationRecord } from '../local/emulator/mapping-runner';
 
 interface RunOptions {
   assembly: string;

@@ -1,4 +1,4 @@
 export * from './dead-letter';
-export * from './function-defaults';
+export * from '../function/project-function';
 export * from './kafka-consumer';
 export * from './latency-profile';

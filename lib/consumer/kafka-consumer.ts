@@ -9,9 +9,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ClusterKind, IKafkaCluster } from '../cluster';
 import { KafkaTopic } from '../topic';
-import { acknowledgeFunctionFindings } from './acknowledge';
+import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { DeadLetter } from './dead-letter';
-import { createFunction } from './function-defaults';
+import { createFunction } from '../function/project-function';
 import { defaultBatchingWindow, LatencyProfile } from './latency-profile';
 
 /** CloudWatch namespace of the runtime's own metrics (EMF), e.g. `DeadLetteredRecords`. */

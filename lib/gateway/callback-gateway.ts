@@ -10,7 +10,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { IKafkaCluster } from '../cluster';
 import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';
-import { acknowledgeFunctionFindings } from '../consumer/acknowledge';
+import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { KafkaTopic } from '../topic';
 import { GatewayProvider } from './gateway-provider';
 
@@ -138,7 +138,7 @@ export class CallbackGateway extends Construct {
     });
 
     this.function = createFunction(this, 'Function', {
-      entry: lambdaEntry('gateway'),
+      entry: lambdaEntry('functions/gateway'),
       description: `Callback gateway: verifies provider callbacks and publishes results to ${this.resultsTopic.topicName}`,
       timeout: Duration.seconds(10),
       vpc: props.cluster.vpc,

@@ -5,8 +5,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ClusterKind, IKafkaCluster } from '../cluster';
-import { acknowledgeFunctionFindings } from '../consumer/acknowledge';
-import { createFunction, lambdaEntry } from '../consumer/function-defaults';
+import { acknowledgeFunctionFindings } from '../function/acknowledge';
+import { createFunction, lambdaEntry } from '../function/project-function';
 
 /** CloudFormation type of the topic custom resource (read by the emulator). */
 export const KAFKA_TOPIC_RESOURCE_TYPE = 'Custom::KafkaTopic';
@@ -33,7 +33,7 @@ export class KafkaTopicProvider extends Construct {
     super(scope, id);
     this.cluster = cluster;
     this.handler = createFunction(this, 'Handler', {
-      entry: lambdaEntry('topic-provider'),
+      entry: lambdaEntry('functions/topic-provider'),
       description: `Creates, updates and deletes Kafka topics of ${cluster.clusterName}`,
       timeout: Duration.minutes(2),
       vpc: cluster.vpc,

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import type { TaskDeclaration } from '../../lib/chain';
 
-export const SLEEP_TASK_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'chain-examples', 'sleep.ts');
+export const SLEEP_TASK_ENTRY = path.join(__dirname, '..', '..', 'lambdas', 'examples', 'chain-tasks', 'sleep.ts');
 
 /** `count` tasks in layers of `width`: each task of a layer depends on (up to) two tasks of the layer before. */
 export function layeredTasks(count: number, width = 10): TaskDeclaration[] {

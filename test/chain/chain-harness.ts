@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import { App, Stack } from 'aws-cdk-lib';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Consumer, Producer } from 'kafkajs';
-import { decodeEvent, type CloudEvent } from '../../lambdas/shared/cloudevents';
+import { decodeEvent, type CloudEvent } from '../../lambdas/runtime/cloudevents';
 import { ChainClient, ChainGraph, type ChainDeclaration } from '../../lib/chain';
 import { KafkaCluster } from '../../lib/cluster';
 import { LatencyProfile } from '../../lib/consumer';
 import { Emulator } from '../../lib/local/emulator';
-import { ExampleChainStack, FORK_JOIN_CHAIN, NIGHTLY_CHAIN } from '../../lib/stacks/chain-stacks';
+import { ExampleChainStack, FORK_JOIN_CHAIN, NIGHTLY_CHAIN } from '../../lib/examples/chain-stacks';
 import { documentClient, kafkaClient, serviceEndpoints, uniqueName, waitFor } from '../support/services';
 import { synthToDir } from '../support/synth';
 

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { ChainEventType } from '../../lambdas/chain/events';
+import { ChainEventType } from '../../lambdas/runtime/chain/events';
 import { waitFor } from '../support/services';
 import { runChainScenarios } from '../../lib/local/scenarios/chains';
 import { runEvents, startChainHarness, testRunId, type ChainHarness } from './chain-harness';

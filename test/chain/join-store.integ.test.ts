@@ -1,8 +1,8 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import type { CloudEvent } from '../../lambdas/shared/cloudevents';
-import { runRequested, taskSucceeded, taskRequested } from '../../lambdas/chain/events';
-import { JoinStore } from '../../lambdas/chain/join-store';
-import { TaskRunner, type TaskFunction } from '../../lambdas/chain/task-runner';
+import type { CloudEvent } from '../../lambdas/runtime/cloudevents';
+import { runRequested, taskSucceeded, taskRequested } from '../../lambdas/runtime/chain/events';
+import { JoinStore } from '../../lambdas/runtime/chain/join-store';
+import { TaskRunner, type TaskFunction } from '../../lambdas/runtime/chain/task-runner';
 import { documentClient, dynamoDbClient, uniqueName } from '../support/services';
 
 /**

@@ -2,8 +2,8 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KafkaCluster } from '../../lib/cluster';
 import { TaskChain } from '../../lib/chain';
-import { describeFindings, nagFindings } from '../../lib/stacks/nag';
-import { ForkJoinChainStack, NightlyChainStack } from '../../lib/stacks/chain-stacks';
+import { describeFindings, nagFindings } from '../../lib/examples/nag';
+import { ForkJoinChainStack, NightlyChainStack } from '../../lib/examples/chain-stacks';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 // Bundling runs esbuild per function: build the app once per suite.

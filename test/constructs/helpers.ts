@@ -2,7 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { ClusterKind, KafkaCluster, SelfManagedAuth } from '../../lib/cluster';
-import { lambdaEntry } from '../../lib/consumer/function-defaults';
+import { lambdaEntry } from '../../lib/function/project-function';
 
 /** An app that skips function bundling: construct tests assert shapes, not bundles. */
 export function testStack(id = 'TestStack'): Stack {
@@ -10,7 +10,7 @@ export function testStack(id = 'TestStack'): Stack {
   return new Stack(app, id);
 }
 
-export const AUDIT_ENTRY = lambdaEntry('audit-log');
+export const AUDIT_ENTRY = lambdaEntry('examples/audit-log');
 export const EXISTING_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/11111111-2222-3333-4444-555555555555-2';
 
 export function existingCluster(stack: Stack, attrs: { kind?: ClusterKind.PROVISIONED | ClusterKind.SERVERLESS; kafkaVersion?: string; brokerCount?: number } = {}) {

@@ -2,9 +2,9 @@ import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { Admin } from 'kafkajs';
-import { connectAdmin, handleTopicEvent } from '../../lambdas/topic-provider';
-import { describeTopic } from '../../lambdas/topic-provider/topic-admin';
-import { resetKafka } from '../../lambdas/shared/kafka-client';
+import { connectAdmin, handleTopicEvent } from '../../lambdas/functions/topic-provider';
+import { describeTopic } from '../../lambdas/functions/topic-provider/topic-admin';
+import { resetKafka } from '../../lambdas/runtime/kafka-client';
 import { serviceEndpoints, uniqueName } from '../support/services';
 
 const CLUSTER_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/local/11111111-2222-3333-4444-555555555555-1';

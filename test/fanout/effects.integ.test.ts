@@ -1,11 +1,11 @@
 import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { parsePost, postPublishedEvent } from '../../lambdas/post-publisher/post';
-import { pinnedUntil, pinPost, PromotionRejectedError } from '../../lambdas/post-real-estate/promotion';
-import { awardBeans, BEANS_PER_POST } from '../../lambdas/post-recruitment/reward';
-import { countPost } from '../../lambdas/post-second-hand/statistics';
-import { onceByEventId } from '../../lambdas/shared/idempotency';
+import { parsePost, postPublishedEvent } from '../../lambdas/examples/post-publisher/post';
+import { pinnedUntil, pinPost, PromotionRejectedError } from '../../lambdas/examples/post-real-estate/promotion';
+import { awardBeans, BEANS_PER_POST } from '../../lambdas/examples/post-recruitment/reward';
+import { countPost } from '../../lambdas/examples/post-second-hand/statistics';
+import { onceByEventId } from '../../lambdas/runtime/idempotency';
 
 // The consumers' effects against DynamoDB Local: each is safe to apply twice for one post.
 const endpoint = process.env.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:18000';

@@ -7,7 +7,7 @@ import { lambdaEntry, LatencyProfile } from '../../lib/consumer';
 import { FanoutTopic } from '../../lib/fanout';
 import { ENV } from './post-app';
 
-const entry = lambdaEntry('post-second-hand');
+const entry = lambdaEntry('examples/post-second-hand');
 
 function setup() {
   const app = new App();

@@ -3,8 +3,8 @@ import * as fs from 'fs';
 import { Kafka, logLevel } from 'kafkajs';
 import { Emulator } from '../../lib/local/emulator';
 import { localDocumentClient, postEffectTables, PostEffectTables, postsUrl, readPostEffects } from '../../lib/local/scenarios/posts';
-import { parsePost, postPublishedEvent } from '../../lambdas/post-publisher/post';
-import { encodeEvent } from '../../lambdas/shared/cloudevents';
+import { parsePost, postPublishedEvent } from '../../lambdas/examples/post-publisher/post';
+import { encodeEvent } from '../../lambdas/runtime/cloudevents';
 import { synthToDir } from '../support/synth';
 import { buildPostApp } from './post-app';
 

@@ -1,8 +1,8 @@
 import { App, Environment, Stack } from 'aws-cdk-lib';
 import { IKafkaCluster, KafkaCluster } from '../../lib/cluster';
 import { lambdaEntry } from '../../lib/consumer';
-import { PostConsumersStack, PostConsumersStackProps } from '../../lib/stacks/post-consumers-stack';
-import { PostPublisherStack } from '../../lib/stacks/post-publisher-stack';
+import { PostConsumersStack, PostConsumersStackProps } from '../../lib/examples/post-consumers-stack';
+import { PostPublisherStack } from '../../lib/examples/post-publisher-stack';
 
 export const ENV = { account: '111111111111', region: 'eu-west-1' };
 
@@ -31,7 +31,7 @@ export function buildPostApp(app: App, options: PostAppOptions = {}) {
   consumers.addStackDependency(publisher);
   if (options.fourthConsumer) {
     consumers.posts.addConsumer('analytics', {
-      entry: lambdaEntry('post-second-hand'),
+      entry: lambdaEntry('examples/post-second-hand'),
       environment: { USER_STATISTICS_TABLE: consumers.userStatisticsTable.tableName },
     });
     consumers.userStatisticsTable.grantReadWriteData(consumers.posts.consumers.analytics.function);

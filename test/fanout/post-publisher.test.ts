@@ -1,8 +1,8 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import { decodeEvent, encodeEvent } from '../../lambdas/shared/cloudevents';
-import { closeProducer } from '../../lambdas/shared/producer';
-import { handler } from '../../lambdas/post-publisher';
-import { InvalidPostError, parsePost, POST_PUBLISHED, postOf, postPublishedEvent, postPublishedEventId } from '../../lambdas/post-publisher/post';
+import { decodeEvent, encodeEvent } from '../../lambdas/runtime/cloudevents';
+import { closeProducer } from '../../lambdas/runtime/producer';
+import { handler } from '../../lambdas/examples/post-publisher';
+import { InvalidPostError, parsePost, POST_PUBLISHED, postOf, postPublishedEvent, postPublishedEventId } from '../../lambdas/examples/post-publisher/post';
 
 function request(body: unknown): APIGatewayProxyEventV2 {
   return {

@@ -1,5 +1,5 @@
 import { CreateTableCommand, DeleteTableCommand } from '@aws-sdk/client-dynamodb';
-import { DynamoDedupeStore } from '../../lambdas/gateway/dedupe';
+import { DynamoDedupeStore } from '../../lambdas/runtime/gateway/dedupe';
 import { documentClient, dynamoDbClient, uniqueName } from '../support/services';
 
 /** The dedupe markers on DynamoDB Local: claim, release, publish, abandoned lease. */

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KafkaCluster } from '../../lib/cluster';
 import { lambdaEntry } from '../../lib/consumer';
 import { CallbackGateway, GatewayProvider } from '../../lib/gateway';
-import { describeFindings, nagFindings } from '../../lib/stacks/nag';
+import { describeFindings, nagFindings } from '../../lib/examples/nag';
 
 /** Skip esbuild: these tests look at templates only. */
 const newApp = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
@@ -21,7 +21,7 @@ function build(options: { withCaller?: boolean } = {}) {
   let caller: Stack | undefined;
   if (options.withCaller) {
     caller = new Stack(app, 'Caller');
-    gateway.subscribe(caller, 'OrderResults', { entry: lambdaEntry('payment-result'), correlationPrefix: 'ORD-' });
+    gateway.subscribe(caller, 'OrderResults', { entry: lambdaEntry('examples/payment-result'), correlationPrefix: 'ORD-' });
   }
   return { app, stack, gateway, caller };
 }
@@ -123,13 +123,13 @@ describe('CallbackGateway', () => {
 
   test('GIVEN subscribe without a filter THEN it throws', () => {
     const { gateway: g, app } = build();
-    expect(() => g.subscribe(new Stack(app, 'X'), 'R', { entry: lambdaEntry('payment-result') })).toThrow(/needs correlationPrefix, types or filters/);
+    expect(() => g.subscribe(new Stack(app, 'X'), 'R', { entry: lambdaEntry('examples/payment-result') })).toThrow(/needs correlationPrefix, types or filters/);
   });
 });
 
 describe('PaymentStack', () => {
   test('GIVEN the gateway and payment stacks WHEN synthesized THEN nag is clean, results are filtered to ORD- and the order function gets the notify URL', () => {
-    const { paymentStacks } = require('../../lib/stacks/payment-stack') as typeof import('../../lib/stacks/payment-stack');
+    const { paymentStacks } = require('../../lib/examples/payment-stack') as typeof import('../../lib/examples/payment-stack');
     const app = newApp();
     const foundation = new Stack(app, 'Foundation');
     const cluster = new KafkaCluster(foundation, 'Cluster');

@@ -1,8 +1,8 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import type { CloudEvent } from '../../lambdas/shared/cloudevents';
-import { buildWechatPayNotification, signHmac } from '../../lambdas/shared/verifiers';
-import { handleCallback, type ClaimResult, type DedupeStore, type GatewayDeps } from '../../lambdas/gateway/handle-callback';
-import { verifierRegistry } from '../../lambdas/gateway/providers';
+import type { CloudEvent } from '../../lambdas/runtime/cloudevents';
+import { buildWechatPayNotification, signHmac } from '../../lambdas/runtime/gateway/verifiers';
+import { handleCallback, type ClaimResult, type DedupeStore, type GatewayDeps } from '../../lambdas/runtime/gateway/handle-callback';
+import { verifierRegistry } from '../../lambdas/runtime/gateway/providers';
 
 const now = new Date('2026-11-24T08:00:00Z');
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

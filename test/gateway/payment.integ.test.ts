@@ -5,8 +5,8 @@ import { Kafka } from 'kafkajs';
 import { KafkaCluster } from '../../lib/cluster';
 import { Emulator } from '../../lib/local/emulator';
 import { apiUrlFor, provisionPaymentKeys, runPaymentScenario, waitForOrder, type PaymentKeys } from '../../lib/local/scenarios/payment';
-import { CallbackGatewayStack, PaymentStack } from '../../lib/stacks/payment-stack';
-import { buildWechatPayNotification, signWechatPay } from '../../lambdas/shared/verifiers';
+import { CallbackGatewayStack, PaymentStack } from '../../lib/examples/payment-stack';
+import { buildWechatPayNotification, signWechatPay } from '../../lambdas/runtime/gateway/verifiers';
 import { kafkaClient, serviceEndpoints, uniqueName } from '../support/services';
 import { synthToDir } from '../support/synth';
 

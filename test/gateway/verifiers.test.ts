@@ -2,7 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import {
   buildWechatPayNotification, encryptResource, HmacVerifier, hmacHex, signHmac, signWechatPay,
   VerificationError, WechatPayVerifier,
-} from '../../lambdas/shared/verifiers';
+} from '../../lambdas/runtime/gateway/verifiers';
 
 const now = new Date('2026-11-24T08:00:00Z');
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });

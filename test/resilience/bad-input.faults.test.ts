@@ -1,12 +1,12 @@
 import * as fs from 'fs';
 import { App } from 'aws-cdk-lib';
 import type { Producer } from 'kafkajs';
-import { createEvent, encodeEvent } from '../../lambdas/shared/cloudevents';
+import { createEvent, encodeEvent } from '../../lambdas/runtime/cloudevents';
 import { Emulator } from '../../lib/local/emulator';
 import { postEffectTables, readPostEffects, localDocumentClient } from '../../lib/local/scenarios/posts';
 import type { LocalServices } from '../../lib/local/services';
-import { buildApp } from '../../lib/stacks/app';
-import { POSTS_TOPIC } from '../../lib/stacks/post-publisher-stack';
+import { buildApp } from '../../lib/examples/app';
+import { POSTS_TOPIC } from '../../lib/examples/post-publisher-stack';
 import { mskEvent } from '../runtime/msk-event-builder';
 import { kafkaClient, waitFor } from '../support/services';
 import { synthToDir } from '../support/synth';

@@ -1,4 +1,4 @@
-import { ChainEventType } from '../../lambdas/chain/events';
+import { ChainEventType } from '../../lambdas/runtime/chain/events';
 import type { LocalServices } from '../../lib/local/services';
 import { startChainHarness, testRunId, type ChainHarness } from '../chain/chain-harness';
 import { waitFor } from '../support/services';

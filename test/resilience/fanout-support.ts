@@ -1,10 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Producer } from 'kafkajs';
-import { postPublishedEvent, type PostPublished } from '../../lambdas/post-publisher/post';
-import { encodeEvent } from '../../lambdas/shared/cloudevents';
+import { postPublishedEvent, type PostPublished } from '../../lambdas/examples/post-publisher/post';
+import { encodeEvent } from '../../lambdas/runtime/cloudevents';
 import type { PostEffectTables } from '../../lib/local/scenarios/posts';
-import { POSTS_TOPIC } from '../../lib/stacks/post-publisher-stack';
+import { POSTS_TOPIC } from '../../lib/examples/post-publisher-stack';
 
 /** `count` posts by `authors` authors, ids unique to `run`. */
 export function makePosts(run: string, count: number, authors: number): PostPublished[] {

@@ -1,10 +1,10 @@
 import * as fs from 'fs';
 import type { Producer } from 'kafkajs';
-import { createEvent, encodeEvent } from '../../lambdas/shared/cloudevents';
+import { createEvent, encodeEvent } from '../../lambdas/runtime/cloudevents';
 import { Emulator } from '../../lib/local/emulator';
 import { localDocumentClient, postEffectTables } from '../../lib/local/scenarios/posts';
 import type { LocalServices } from '../../lib/local/services';
-import { POSTS_TOPIC } from '../../lib/stacks/post-publisher-stack';
+import { POSTS_TOPIC } from '../../lib/examples/post-publisher-stack';
 import { buildPostApp } from '../fanout/post-app';
 import { kafkaClient, waitFor } from '../support/services';
 import { synthToDir } from '../support/synth';

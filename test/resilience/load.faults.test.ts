@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { ChainEventType } from '../../lambdas/chain/events';
+import { ChainEventType } from '../../lambdas/runtime/chain/events';
 import { dateRange } from '../../lib/chain';
 import { Emulator } from '../../lib/local/emulator';
 import { localDocumentClient, postEffectTables } from '../../lib/local/scenarios/posts';

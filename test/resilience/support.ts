@@ -1,5 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { decodeEvent, type CloudEvent } from '../../lambdas/shared/cloudevents';
+import { decodeEvent, type CloudEvent } from '../../lambdas/runtime/cloudevents';
 import { LocalServices } from '../../lib/local/services';
 
 /**

@@ -1,4 +1,4 @@
-import { InvalidItemIdentifierError, itemIdentifier, parseItemIdentifier } from '../../lambdas/shared/batch-response';
+import { InvalidItemIdentifierError, itemIdentifier, parseItemIdentifier } from '../../lambdas/runtime/batch-response';
 
 describe('Kafka batch item identifiers', () => {
   test.each([

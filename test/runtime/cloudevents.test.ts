@@ -1,4 +1,4 @@
-import { createEvent, decodeEvent, encodeEvent, InvalidEventError } from '../../lambdas/shared/cloudevents';
+import { createEvent, decodeEvent, encodeEvent, InvalidEventError } from '../../lambdas/runtime/cloudevents';
 
 const valid = {
   specversion: '1.0',

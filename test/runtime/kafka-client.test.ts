@@ -2,8 +2,8 @@ import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { logLevel } from 'kafkajs';
-import { kafkaConfig, kafkaLogCreator, resetKafka, resolveBrokers } from '../../lambdas/shared/kafka-client';
-import { logger } from '../../lambdas/shared/logger';
+import { kafkaConfig, kafkaLogCreator, resetKafka, resolveBrokers } from '../../lambdas/runtime/kafka-client';
+import { logger } from '../../lambdas/runtime/logger';
 
 // GetBootstrapBrokers and Secrets Manager are control-plane APIs that cannot run here.
 const kafkaMock = mockClient(KafkaClient);

@@ -1,5 +1,5 @@
 import type { MSKEvent, SelfManagedKafkaEvent } from 'aws-lambda';
-import { decodeKafkaEvent, headerValue, MalformedKafkaEventError } from '../../lambdas/shared/kafka-event';
+import { decodeKafkaEvent, headerValue, MalformedKafkaEventError } from '../../lambdas/runtime/kafka-event';
 import mskFixture from '../fixtures/msk-event.json';
 import selfManagedFixture from '../fixtures/self-managed-kafka-event.json';
 import { mskEvent } from './msk-event-builder';

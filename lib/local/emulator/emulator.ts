@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { findFunction, loadAssembly } from './assembly';
-import { InvocationRecord, MappingRunner } from './esm';
+import { InvocationRecord, MappingRunner } from './mapping-runner';
 import { FunctionHost, InvokeResult } from './function-host';
 import { HttpApiServer } from './http';
 import { LocalQueues } from './local-queue';

@@ -5,7 +5,7 @@ export { matchesAny, matchesPattern } from './filter';
 export { buildKafkaEvent } from './event';
 export { FunctionHost } from './function-host';
 export type { InvokeResult } from './function-host';
-export type { InvocationRecord } from './esm';
+export type { InvocationRecord } from './mapping-runner';
 export { Emulator } from './emulator';
 export type { EmulatorOptions } from './emulator';
 export { synthesizeApp } from './synth';

@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ChainEnv } from '../../../lambdas/chain/config';
-import { JoinStore, type TaskStatusItem } from '../../../lambdas/chain/join-store';
+import { ChainEnv } from '../../../lambdas/runtime/chain/config';
+import { JoinStore, type TaskStatusItem } from '../../../lambdas/runtime/chain/join-store';
 import { ChainGraph } from '../../chain/graph';
 import type { Emulator } from '../emulator';
 import type { FunctionModel } from '../emulator/model';

@@ -3,7 +3,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Emulator } from '../emulator';
 
-/** Beans per post and pinned days, as the example consumers apply them (lambdas/post-*). */
+/** Beans per post and pinned days, as the example consumers apply them (lambdas/examples/post-*). */
 const BEANS_PER_POST = 58;
 const PINNED_DAYS_MS = 2 * 24 * 60 * 60 * 1000;
 

@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { getDocumentClient } from '../../runtime/dynamo';
+import type { ResultPointer } from '../../runtime/chain/events';
+
+/**
+ * Data helpers of the example tasks: they keep their data in one DynamoDB table (`pk`, `sk`)
+ * and pass `dynamodb://<table>/<pk>` pointers to each other.
+ */
+export function dataTable(): string {
+  const name = process.env.DATA_TABLE_NAME;
+  if (!name) throw new Error('DATA_TABLE_NAME is not set');
+  return name;
+}
+
+export function pointer(pk: string, rows: number): ResultPointer {
+  return { uri: `dynamodb://${dataTable()}/${encodeURIComponent(pk)}`, rows };
+}
+
+export function parsePointer(p: ResultPointer | undefined): { table: string; pk: string } {
+  const m = /^dynamodb:\/\/([^/]+)\/(.+)$/.exec(p?.uri ?? '');
+  if (!m) throw new Error(`expected a dynamodb://<table>/<key> pointer, got ${JSON.stringify(p)}`);
+  return { table: m[1], pk: decodeURIComponent(m[2]) };
+}
+
+export async function writeRows(pk: string, rows: Array<Record<string, unknown>>): Promise<void> {
+  const db = getDocumentClient();
+  const items = rows.map((row, i) => ({ pk, sk: `row#${String(i).padStart(5, '0')}`, ...row }));
+  for (let i = 0; i < items.length; i += 25) {
+    let pending: Record<string, unknown>[] = items.slice(i, i + 25).map((Item) => ({ PutRequest: { Item } }));
+    for (let round = 0; pending.length > 0; round++) {
+      if (round > 8) throw new Error(`could not write ${pending.length} rows to ${dataTable()}`);
+      const out = await db.send(new BatchWriteCommand({ RequestItems: { [dataTable()]: pending as never } }));
+      pending = (out.UnprocessedItems?.[dataTable()] as Record<string, unknown>[] | undefined) ?? [];
+    }
+  }
+}
+
+export async function readRows<T = Record<string, unknown>>(p: ResultPointer | undefined): Promise<T[]> {
+  const { table, pk } = parsePointer(p);
+  const rows: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await getDocumentClient().send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk }, ExclusiveStartKey: start, ConsistentRead: true }));
+    rows.push(...((out.Items ?? []) as T[]));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return rows;
+}
+
+export async function writeSummary(pk: string, summary: Record<string, unknown>): Promise<void> {
+  await getDocumentClient().send(new PutCommand({ TableName: dataTable(), Item: { pk, sk: 'summary', ...summary } }));
+}
+
+/** A deterministic pseudo-random sequence seeded by the run id: the same run always has the same data. */
+export function seededRandom(seed: string): () => number {
+  let state = createHash('sha256').update(seed).digest().readUInt32BE(0) || 1;
+  return () => {
+    // xorshift32
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 0x100000000;
+  };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Fault injection for tests and demos, on only when EXAMPLE_FAULT_INJECTION=true: a run id
+ * containing `fail-<task>` makes that task throw; `slow-<task>` makes it take EXAMPLE_SLOW_MS.
+ */
+export async function injectFaults(task: string, runId: string): Promise<void> {
+  if (process.env.EXAMPLE_FAULT_INJECTION !== 'true') return;
+  if (runId.includes(`slow-${task}`)) await sleep(Number(process.env.EXAMPLE_SLOW_MS ?? 3000));
+  if (runId.includes(`fail-${task}`)) throw new Error(`injected failure of ${task} for run ${runId}`);
+}

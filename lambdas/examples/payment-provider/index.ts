@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createEvent } from '../../runtime/cloudevents';
+import { publish } from '../../runtime/producer';
+
+/** What the provider will send back later (the notifier reads it from the provider's own topic). */
+export interface CallbackDue {
+  readonly notifyUrl: string;
+  /** ISO time the callback is sent at. */
+  readonly dueAt: string;
+  readonly transaction: Record<string, unknown>;
+}
+
+/**
+ * A simulated WeChat Pay `POST /v3/pay/transactions/jsapi`: accepts the payment at once
+ * (`{prepay_id}`) and schedules the result notification on its own topic, which the
+ * notifier sends to `notify_url` after CALLBACK_DELAY_MS. A `description` containing
+ * "simulate:fail" produces trade_state PAYERROR; "simulate:silent" sends no callback at all.
+ */
+export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
+  let input: { out_trade_no?: unknown; notify_url?: unknown; description?: unknown; amount?: { total?: unknown } };
+  try {
+    input = JSON.parse(event.body ?? '');
+  } catch {
+    return json(400, { code: 'PARAM_ERROR', message: 'body is not JSON' });
+  }
+  const { out_trade_no: outTradeNo, notify_url: notifyUrl } = input;
+  if (typeof outTradeNo !== 'string' || typeof notifyUrl !== 'string' || !/^https?:\/\//.test(notifyUrl) || !Number.isInteger(input.amount?.total)) {
+    return json(400, { code: 'PARAM_ERROR', message: 'out_trade_no, notify_url and amount.total are required' });
+  }
+  const description = typeof input.description === 'string' ? input.description : '';
+  const prepayId = `wx${Date.now()}${randomBytes(6).toString('hex')}`;
+  if (!description.includes('simulate:silent')) {
+    const failed = description.includes('simulate:fail');
+    const now = new Date();
+    const due: CallbackDue = {
+      notifyUrl,
+      dueAt: new Date(now.getTime() + Number(process.env.CALLBACK_DELAY_MS ?? 1000)).toISOString(),
+      transaction: {
+        mchid: '1900000001',
+        appid: 'wxsimulated',
+        out_trade_no: outTradeNo,
+        transaction_id: `42${Date.now()}${randomBytes(4).toString('hex')}`,
+        trade_type: 'JSAPI',
+        trade_state: failed ? 'PAYERROR' : 'SUCCESS',
+        trade_state_desc: failed ? 'payment failed (simulated)' : 'payment succeeded (simulated)',
+        success_time: failed ? undefined : now.toISOString(),
+        amount: { total: input.amount!.total, payer_total: input.amount!.total, currency: 'CNY', payer_currency: 'CNY' },
+      },
+    };
+    await publish(process.env.CALLBACK_TOPIC!, createEvent({
+      type: 'provider.callback.scheduled', source: 'simulated-provider', subject: outTradeNo, data: due,
+    }), { key: outTradeNo });
+  }
+  return json(200, { prepay_id: prepayId });
+}
+
+function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
+  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}

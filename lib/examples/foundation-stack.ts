@@ -1,0 +1,117 @@
+import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { Construct } from 'constructs';
+import { ClusterKind, IKafkaCluster, KafkaCluster } from '../cluster';
+import { KafkaConsumer } from '../consumer';
+import { lambdaEntry } from '../function/project-function';
+import { KafkaTopic } from '../topic';
+
+/** Topic the foundation's audit consumer reads. */
+export const AUDIT_TOPIC = 'events.audit';
+
+/** Where the cluster comes from. */
+export type ClusterMode = 'provisioned' | 'serverless' | 'existing';
+
+/** An existing MSK cluster and its network, given without lookups (offline synth). */
+export interface ExistingClusterContext {
+  /** The cluster ARN. */
+  readonly clusterArn: string;
+  /** VPC id of the brokers. */
+  readonly vpcId: string;
+  /** Availability zones of `privateSubnetIds`, same order. */
+  readonly availabilityZones: string[];
+  /** Subnets functions are placed in. */
+  readonly privateSubnetIds: string[];
+  /** Security group the brokers accept IAM clients (9098) from. */
+  readonly securityGroupId: string;
+  /**
+   * Provisioned or serverless.
+   * @default ClusterKind.PROVISIONED
+   */
+  readonly kind?: ClusterKind.PROVISIONED | ClusterKind.SERVERLESS;
+  /**
+   * Kafka version (3.6+ lets topics be `AWS::MSK::Topic`).
+   * @default - unknown: topics use the custom resource
+   */
+  readonly kafkaVersion?: string;
+  /**
+   * Broker count.
+   * @default 3
+   */
+  readonly brokerCount?: number;
+}
+
+/** Properties of the foundation stack. */
+export interface FoundationStackProps extends StackProps {
+  /**
+   * Where the cluster comes from.
+   * @default 'provisioned'
+   */
+  readonly clusterMode?: ClusterMode;
+  /** Required when `clusterMode` is 'existing'. */
+  readonly existing?: ExistingClusterContext;
+  /**
+   * What `cdk destroy` does to a new cluster and its broker logs. The example deletes them so
+   * that destroying it stops the charges; the construct's own default is RETAIN.
+   * @default RemovalPolicy.DESTROY
+   */
+  readonly clusterRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * The base every pattern builds on: the VPC and MSK cluster (or an imported one), the
+ * `events.audit` topic and one consumer that logs each event.
+ */
+export class FoundationStack extends Stack {
+  public readonly cluster: IKafkaCluster;
+  public readonly auditTopic: KafkaTopic;
+  public readonly auditLog: KafkaConsumer;
+
+  constructor(scope: Construct, id: string, props: FoundationStackProps = {}) {
+    super(scope, id, props);
+    const mode = props.clusterMode ?? 'provisioned';
+    if (mode === 'existing') {
+      const existing = props.existing;
+      if (!existing) {
+        throw new Error("clusterMode 'existing' needs the cluster and its network: context clusterArn, vpcId, availabilityZones, privateSubnetIds, securityGroupId");
+      }
+      if (existing.availabilityZones.length !== existing.privateSubnetIds.length || existing.privateSubnetIds.length === 0) {
+        throw new Error(`existing privateSubnetIds (${existing.privateSubnetIds.length}) and availabilityZones (${existing.availabilityZones.length}) must be non-empty lists of the same length`);
+      }
+      const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
+        vpcId: existing.vpcId,
+        availabilityZones: existing.availabilityZones,
+        privateSubnetIds: existing.privateSubnetIds,
+      });
+      Annotations.of(vpc).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
+        'Functions only attach to these subnets; nothing is added to their route tables');
+      this.cluster = KafkaCluster.fromClusterArn(this, 'Cluster', {
+        clusterArn: existing.clusterArn,
+        vpc,
+        vpcSubnets: { subnets: vpc.privateSubnets },
+        securityGroup: ec2.SecurityGroup.fromSecurityGroupId(this, 'ClientSecurityGroup', existing.securityGroupId),
+        kind: existing.kind,
+        kafkaVersion: existing.kafkaVersion,
+        brokerCount: existing.brokerCount,
+      });
+    } else if (mode === 'provisioned' || mode === 'serverless') {
+      this.cluster = new KafkaCluster(this, 'Cluster', {
+        kind: mode === 'serverless' ? ClusterKind.SERVERLESS : ClusterKind.PROVISIONED,
+        removalPolicy: props.clusterRemovalPolicy ?? RemovalPolicy.DESTROY,
+      });
+    } else {
+      throw new Error(`clusterMode must be 'provisioned', 'serverless' or 'existing', got '${mode}'`);
+    }
+
+    this.auditTopic = new KafkaTopic(this, 'AuditTopic', { cluster: this.cluster, topicName: AUDIT_TOPIC });
+    this.auditLog = new KafkaConsumer(this, 'AuditLog', {
+      cluster: this.cluster,
+      topic: this.auditTopic,
+      entry: lambdaEntry('examples/audit-log'),
+    });
+
+    if (this.cluster.clusterArn) new CfnOutput(this, 'ClusterArn', { value: this.cluster.clusterArn });
+    new CfnOutput(this, 'AuditTopicName', { value: this.auditTopic.topicName });
+    new CfnOutput(this, 'AuditLogFunction', { value: this.auditLog.function.functionName });
+  }
+}

@@ -1,0 +1,447 @@
+import { randomUUID } from 'crypto';
+import { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { parseItemIdentifier } from '../../../lambdas/runtime/batch-response';
+import { buildKafkaEvent, EmulatedRecord, eventIds, KafkaEventSource, parsedValue, toEmulatedRecord } from './event';
+import { FailureContext, kafkaDestinationRecord, queueDestinationRecord } from './failure-record';
+import { filterView, matchesAny } from './filter';
+import { FunctionHost, InvokeResult } from './function-host';
+import { LocalQueues } from './local-queue';
+import { MappingModel } from './model';
+
+/**
+ * One Kafka event source mapping: its own consumer group, batches per partition in order,
+ * filter criteria, offsets committed only once a batch succeeded or went to the on-failure
+ * destination, bounded retries, bisect and partial batch responses as Lambda does them.
+ */
+
+/** One function invocation, as the report lists it. */
+export interface InvocationRecord {
+  readonly functionName: string;
+  readonly logicalId: string;
+  /** `<stack>/<mapping logical id>` for mapping invocations; `http`, `schedule` or `direct` otherwise. */
+  readonly mapping?: string;
+  readonly trigger: 'mapping' | 'http' | 'schedule' | 'direct';
+  readonly eventIds: string[];
+  readonly recordCount: number;
+  /** `<topic>-<partition>@<first>..<last>` for mapping invocations. */
+  readonly records?: string;
+  readonly start: string;
+  readonly end: string;
+  readonly durationMs: number;
+  readonly coldStart: boolean;
+  readonly outcome: 'succeeded' | 'failed' | 'timed-out' | 'partial';
+  readonly error?: string;
+  /** Attempt number of this batch (1 = first delivery). */
+  readonly attempt?: number;
+}
+
+export interface MappingRunnerDeps {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+  readonly producer: Producer;
+  readonly host: FunctionHost;
+  readonly queues: LocalQueues;
+  readonly bootstrapServers: string;
+  readonly onInvocation: (record: InvocationRecord) => void;
+  readonly log: (line: string) => void;
+  /** First retry delay; doubles per retry up to 2 s. @default 100 */
+  readonly retryBackoffMs?: number;
+  /**
+   * Consumer group session timeout: a member not heard from for this long is evicted. The broker
+   * accepts `group.min.session.timeout.ms` (6 s) to `group.max.session.timeout.ms` (30 min).
+   * @default 30000
+   */
+  readonly sessionTimeoutMs?: number;
+  /** How often the consumer heartbeats, between fetches and while a batch is in flight; below `sessionTimeoutMs`. @default 3000 */
+  readonly heartbeatIntervalMs?: number;
+}
+
+/** Retries group-coordinator errors of a group that was just created (the broker is still electing its coordinator). */
+async function retrying<T>(op: () => Promise<T>, attempts = 20): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await op();
+    } catch (e) {
+      const retriable = (e as { retriable?: boolean }).retriable === true || /coordinator/i.test((e as Error).message);
+      if (!retriable || i >= attempts) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
+/** kafkajs has no background heartbeat: the runner sends one at this pace while a batch is in flight too. */
+const HEARTBEAT_INTERVAL_MS = 3000;
+const SESSION_TIMEOUT_MS = 30000;
+/** Pause before a consumer that kafkajs gave up on is replaced. */
+const RESTART_DELAY_MS = 1000;
+
+/** Group errors after which this member owns no partitions until it joins again. */
+const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
+
+/** The kafkajs protocol error behind `e` (kafkajs wraps it in retry errors, keeping it as `cause`). */
+function membershipError(e: unknown): Error {
+  let err = e as (Error & { type?: string; cause?: unknown }) | undefined;
+  for (let depth = 0; err && depth < 5; depth++) {
+    if (err.type !== undefined && MEMBERSHIP_ERRORS.has(err.type)) return err;
+    err = err.cause as typeof err;
+  }
+  return e as Error;
+}
+
+function membershipLost(e: unknown): boolean {
+  const err = membershipError(e) as { type?: string };
+  return err.type !== undefined && MEMBERSHIP_ERRORS.has(err.type);
+}
+
+/** Lambda's retry cap when retries are infinite and an on-failure destination is set. */
+const RETRIES_WITH_DESTINATION = 10;
+
+export class MappingRunner {
+  private consumer?: Consumer;
+  private running = false;
+  private partitions = 1;
+  private restartTimer?: NodeJS.Timeout;
+  private restarting?: Promise<void>;
+  private batchesInFlight = 0;
+  private readonly source: KafkaEventSource;
+  private readonly maxRetries: number;
+
+  constructor(public readonly mapping: MappingModel, private readonly deps: MappingRunnerDeps) {
+    this.source = { eventSource: mapping.eventSource, eventSourceArn: mapping.eventSourceArn, bootstrapServers: deps.bootstrapServers };
+    const configured = mapping.maximumRetryAttempts;
+    this.maxRetries = configured >= 0 ? configured : mapping.onFailure ? RETRIES_WITH_DESTINATION : Infinity;
+  }
+
+  get id(): string {
+    return `${this.mapping.stack}/${this.mapping.logicalId}`;
+  }
+
+  private get heartbeatIntervalMs(): number {
+    return this.deps.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
+  }
+
+  /** Joins the consumer group and starts polling; resolves once partitions are assigned. */
+  async start(): Promise<void> {
+    this.partitions = await this.partitionCount();
+    if (this.mapping.startingPosition === 'LATEST') await retrying(() => this.pinLatest());
+    this.running = true;
+    await this.connect(true);
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.restartTimer);
+    await this.restarting;
+    await this.consumer?.disconnect().catch(() => undefined);
+  }
+
+  /** Creates the mapping's consumer and starts it; with `awaitJoin`, resolves once partitions are assigned. */
+  private async connect(awaitJoin: boolean): Promise<void> {
+    const m = this.mapping;
+    const window = m.batchingWindow;
+    const consumer = this.deps.kafka.consumer({
+      groupId: m.consumerGroupId,
+      // Window 0: return as soon as one record is there; else let the broker gather a batch.
+      maxWaitTimeInMs: window > 0 ? Math.round(window * 1000) : 100,
+      minBytes: window > 0 ? 6 * 1024 * 1024 : 1,
+      maxBytes: 10 * 1024 * 1024,
+      sessionTimeout: this.deps.sessionTimeoutMs ?? SESSION_TIMEOUT_MS,
+      heartbeatInterval: this.heartbeatIntervalMs,
+      rebalanceTimeout: 10000,
+      allowAutoTopicCreation: false,
+      retry: { retries: 10 },
+    });
+    this.consumer = consumer;
+    consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload));
+    const joined = new Promise<void>((resolve, reject) => {
+      const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => { offJoin(); offCrash(); resolve(); });
+      const offCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        offJoin(); offCrash(); reject(payload.error);
+      });
+    });
+    if (!awaitJoin) joined.catch(() => undefined);
+    await consumer.connect();
+    await consumer.subscribe({ topics: m.topics, fromBeginning: m.startingPosition !== 'LATEST' });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: Math.max(1, this.partitions),
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+    if (awaitJoin) await joined;
+  }
+
+  /**
+   * kafkajs restarts a consumer after a retriable error only; after any other it stays
+   * disconnected and the mapping would stop for good without a word. Lambda's poller never gives
+   * up on a mapping, so a new consumer takes over from the committed offsets.
+   */
+  private crashed(consumer: Consumer, crash: { error: Error; restart: boolean }): void {
+    if (!this.running || consumer !== this.consumer) return;
+    this.deps.log(`mapping ${this.id}: consumer crashed (${crash.error.name}: ${crash.error.message}); ${crash.restart ? 'kafkajs restarts it' : `a new consumer starts in ${RESTART_DELAY_MS} ms`}`);
+    if (!crash.restart) this.scheduleRestart();
+  }
+
+  private scheduleRestart(): void {
+    clearTimeout(this.restartTimer);
+    this.restartTimer = setTimeout(() => {
+      this.restartTimer = undefined;
+      this.restarting = this.restart();
+    }, RESTART_DELAY_MS);
+  }
+
+  private async restart(): Promise<void> {
+    if (!this.running) return;
+    try {
+      await this.connect(false);
+      this.deps.log(`mapping ${this.id}: consumer restarted`);
+    } catch (e) {
+      this.deps.log(`mapping ${this.id}: restarting the consumer failed (${(e as Error).message}); trying again`);
+      await this.consumer?.disconnect().catch(() => undefined);
+      if (this.running) this.scheduleRestart();
+    }
+  }
+
+  /** True while a batch is being filtered, invoked, retried or sent to its destination. */
+  get busy(): boolean {
+    return this.batchesInFlight > 0;
+  }
+
+  /** Records of the mapping's topics not yet committed by its consumer group. */
+  async lag(): Promise<number> {
+    const { admin } = this.deps;
+    let lag = 0;
+    for (const topic of this.mapping.topics) {
+      const [ends, committed] = await Promise.all([
+        admin.fetchTopicOffsets(topic),
+        admin.fetchOffsets({ groupId: this.mapping.consumerGroupId, topics: [topic] }),
+      ]);
+      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+      for (const end of ends) {
+        const at = done.get(end.partition) ?? -1;
+        // No commit yet: everything from the low watermark on is still to be read.
+        lag += Number(end.high) - (at >= 0 ? at : Number(end.low));
+      }
+    }
+    return lag;
+  }
+
+  /** Marks the runner as stopping so that retry loops end without committing. */
+  halt(): void {
+    this.running = false;
+  }
+
+  private async partitionCount(): Promise<number> {
+    const meta = await this.deps.admin.fetchTopicMetadata({ topics: this.mapping.topics });
+    return meta.topics.reduce((n, t) => n + t.partitions.length, 0);
+  }
+
+  /**
+   * LATEST means "records produced after the mapping was created": commit the current end of
+   * each partition for a group that has no offsets yet, so that no record produced after start is missed.
+   */
+  private async pinLatest(): Promise<void> {
+    const { admin } = this.deps;
+    const committed = await admin.fetchOffsets({ groupId: this.mapping.consumerGroupId, topics: this.mapping.topics });
+    for (const t of committed) {
+      if (!t.partitions.some((p) => p.offset === '-1')) continue;
+      const ends = await admin.fetchTopicOffsets(t.topic);
+      const partitions = t.partitions
+        .filter((p) => p.offset === '-1')
+        .map((p) => ({ partition: p.partition, offset: ends.find((e) => e.partition === p.partition)?.high ?? '0' }));
+      await admin.setOffsets({ groupId: this.mapping.consumerGroupId, topic: t.topic, partitions });
+    }
+  }
+
+  private async eachBatch(payload: EachBatchPayload): Promise<void> {
+    this.batchesInFlight++;
+    try {
+      await this.processBatch(payload);
+    } finally {
+      this.batchesInFlight--;
+    }
+  }
+
+  private async processBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    // Set when the group no longer counts this member: nothing of the batch may be committed then.
+    let lost: Error | undefined;
+    const onLost = (e: Error) => { lost ??= e; };
+    const live = () => lost === undefined && this.running && isRunning() && !isStale();
+    // kafkajs heartbeats only between fetches, but an invocation may run up to the function's
+    // timeout (a redelivered record can wait most of a minute for the in-progress idempotency
+    // record of its killed first run). Without heartbeats meanwhile the coordinator evicts the
+    // member after the session timeout; Lambda's poller keeps its partitions while it waits.
+    const beat = setInterval(() => {
+      heartbeat().catch((e: unknown) => {
+        if (membershipLost(e)) onLost(membershipError(e));
+      });
+    }, this.heartbeatIntervalMs);
+    try {
+      const size = this.mapping.batchSize;
+      const records = batch.messages.map((msg) => toEmulatedRecord(batch.topic, batch.partition, msg));
+      for (let i = 0; i < records.length && live(); i += size) {
+        const chunk = records.slice(i, i + size);
+        const done = await this.processChunk(chunk, live, onLost);
+        if (!done || !live()) break;
+        const last = chunk[chunk.length - 1];
+        if (!(await this.commit(last.topic, last.partition, last.offset + 1, onLost))) break;
+        // Resolved only once committed: kafkajs fetches an unresolved batch again.
+        resolveOffset(String(last.offset));
+      }
+    } finally {
+      clearInterval(beat);
+    }
+    // Handed to kafkajs as the protocol error it knows, so that it rejoins the group at once and
+    // the uncommitted records are fetched again from the committed offset.
+    if (lost && this.running && isRunning()) throw lost;
+  }
+
+  /**
+   * Commits `next` for the partition: true when committed; false, after handing the membership
+   * error to `onLost`, when the group no longer counts this member. kafkajs wraps that error as
+   * non-retriable; thrown from eachBatch as it is, it would stop the consumer for good.
+   */
+  private async commit(topic: string, partition: number, next: number, onLost: (e: Error) => void): Promise<boolean> {
+    try {
+      await this.consumer!.commitOffsets([{ topic, partition, offset: String(next) }]);
+      return true;
+    } catch (e) {
+      if (!membershipLost(e)) throw e;
+      this.deps.log(`mapping ${this.id}: ${topic}-${partition} not committed at ${next} (${(e as Error).message}): the group no longer counts this consumer; the records are delivered again`);
+      onLost(membershipError(e));
+      return false;
+    }
+  }
+
+  private async processChunk(chunk: EmulatedRecord[], live: () => boolean, onLost: (e: Error) => void): Promise<boolean> {
+    const m = this.mapping;
+    let selected = chunk;
+    if (m.startingPosition === 'AT_TIMESTAMP' && m.startingPositionTimestamp !== undefined) {
+      selected = selected.filter((r) => r.timestamp >= m.startingPositionTimestamp! * 1000);
+    }
+    if (m.filters.length > 0) selected = selected.filter((r) => matchesAny(m.filters, filterView(r, parsedValue(r))));
+    if (selected.length === 0) return true; // filtered out: committed without an invocation
+    return this.deliver(selected, 0, live, onLost);
+  }
+
+  /** Delivers `records` until success or until they went to the destination; false when stopping. */
+  private async deliver(records: EmulatedRecord[], retries: number, live: () => boolean, onLost: (e: Error) => void): Promise<boolean> {
+    let batch = records;
+    let used = retries;
+    let attempts = 0;
+    for (;;) {
+      if (!live()) return false;
+      const maxAge = this.mapping.maximumRecordAgeInSeconds;
+      if (maxAge >= 0 && Date.now() - batch[0].timestamp > maxAge * 1000) {
+        await this.toDestination(batch, attempts, 'RecordAgeExceeded', undefined);
+        return true;
+      }
+      attempts++;
+      let res: InvokeResult;
+      try {
+        res = await this.invoke(batch, used + 1);
+      } catch (e) {
+        // The host refuses invocations once stopped: the emulator is stopping, nothing to commit.
+        if (!live()) return false;
+        throw e;
+      }
+      if (!live()) return false;
+      if (res.outcome === 'succeeded') {
+        const failedIndex = this.lowestFailure(batch, res.result);
+        if (failedIndex === undefined) return true;
+        if (failedIndex > 0) {
+          const first = batch[failedIndex];
+          if (!(await this.commit(first.topic, first.partition, first.offset, onLost))) return false;
+          batch = batch.slice(failedIndex);
+        }
+      } else if (this.mapping.bisectBatchOnFunctionError && batch.length > 1) {
+        const half = Math.ceil(batch.length / 2);
+        if (!(await this.deliver(batch.slice(0, half), used, live, onLost))) return false;
+        const next = batch[half];
+        if (!(await this.commit(next.topic, next.partition, next.offset, onLost))) return false;
+        return this.deliver(batch.slice(half), used, live, onLost);
+      }
+      used++;
+      if (used > this.maxRetries) {
+        await this.toDestination(batch, attempts, undefined, res);
+        return true;
+      }
+      const delay = Math.min(2000, (this.deps.retryBackoffMs ?? 100) * 2 ** Math.min(used - 1, 10));
+      await new Promise((r) => setTimeout(r, delay));
+    }
+  }
+
+  /**
+   * Index of the record at the lowest failed offset, or undefined when the batch succeeded.
+   * An identifier that names no record of the batch fails the whole batch, as on Lambda.
+   */
+  private lowestFailure(batch: EmulatedRecord[], result: unknown): number | undefined {
+    if (!this.mapping.reportBatchItemFailures || result === null || typeof result !== 'object') return undefined;
+    const failures = (result as { batchItemFailures?: unknown }).batchItemFailures;
+    if (!Array.isArray(failures) || failures.length === 0) return undefined;
+    let lowest = Infinity;
+    for (const f of failures) {
+      let index = -1;
+      try {
+        const id = parseItemIdentifier((f as { itemIdentifier?: unknown })?.itemIdentifier);
+        index = batch.findIndex((r) => r.offset === id.offset && r.partition === id.partition && (id.topic === undefined || id.topic === r.topic));
+      } catch {
+        index = -1;
+      }
+      if (index < 0) return 0;
+      lowest = Math.min(lowest, index);
+    }
+    return lowest;
+  }
+
+  private async invoke(batch: EmulatedRecord[], attempt: number): Promise<InvokeResult> {
+    const event = buildKafkaEvent(this.source, batch);
+    const res = await this.deps.host.invoke(event);
+    const partial = res.outcome === 'succeeded' && this.lowestFailure(batch, res.result) !== undefined;
+    const first = batch[0];
+    const last = batch[batch.length - 1];
+    this.deps.onInvocation({
+      functionName: this.deps.host.model.name,
+      logicalId: this.deps.host.model.logicalId,
+      mapping: this.id,
+      trigger: 'mapping',
+      eventIds: eventIds(batch),
+      recordCount: batch.length,
+      records: `${first.topic}-${first.partition}@${first.offset}..${last.offset}`,
+      start: new Date(res.start).toISOString(),
+      end: new Date(res.end).toISOString(),
+      durationMs: res.end - res.start,
+      coldStart: res.coldStart,
+      outcome: partial ? 'partial' : res.outcome,
+      error: res.error ? `${res.error.errorType}: ${res.error.errorMessage}` : undefined,
+      attempt,
+    });
+    return res;
+  }
+
+  private async toDestination(batch: EmulatedRecord[], attempts: number, condition: string | undefined, last: InvokeResult | undefined): Promise<void> {
+    const dest = this.mapping.onFailure;
+    const range = `${batch[0].topic}-${batch[0].partition}@${batch[0].offset}..${batch[batch.length - 1].offset}`;
+    const ctx = (cond: string): FailureContext => ({
+      requestId: last?.requestId ?? randomUUID(),
+      functionArn: this.deps.host.model.arn,
+      condition: condition ?? cond,
+      approximateInvokeCount: attempts,
+      functionError: last?.outcome === 'succeeded' ? undefined : 'Unhandled',
+      batchSize: batch.length,
+    });
+    if (dest?.kind === 'kafka') {
+      await this.deps.producer.send({
+        topic: dest.topic,
+        messages: batch.map((r) => ({ key: r.key, value: JSON.stringify(kafkaDestinationRecord(this.source, ctx('RetriesExhausted'), r)) })),
+      });
+      this.deps.log(`mapping ${this.id}: ${range} sent to dead-letter topic ${dest.topic} after ${attempts} attempt(s)`);
+    } else if (dest?.kind === 'sqs') {
+      this.deps.queues.send(dest.queue, queueDestinationRecord(this.source, ctx('RetryAttemptsExhausted'), batch));
+      this.deps.log(`mapping ${this.id}: ${range} sent to local queue ${dest.queue} after ${attempts} attempt(s)`);
+    } else {
+      this.deps.log(`mapping ${this.id}: ${range} discarded after ${attempts} attempt(s)${dest ? ` (destination ${dest.arn} not emulated)` : ''}`);
+    }
+  }
+}
