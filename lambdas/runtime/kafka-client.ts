@@ -11,8 +11,8 @@ const AUTH_MODES: readonly KafkaAuth[] = ['none', 'iam', 'scram-sha-512', 'tls']
 type Env = Record<string, string | undefined>;
 
 export class KafkaConfigError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'KafkaConfigError';
   }
 }
@@ -55,31 +55,62 @@ const BROKER_STRING_BY_AUTH = {
   none: 'BootstrapBrokerString',
 } as const;
 
+/**
+ * The fallback discovery must fail fast: in the default network (isolated subnets, no NAT, no MSK
+ * API endpoint) the MSK API is unreachable, and an SDK call without a connect timeout would hang
+ * until the function's own timeout.
+ */
+export const DISCOVERY_CONNECT_TIMEOUT_MS = 3000;
+const DISCOVERY_REQUEST_TIMEOUT_MS = 5000;
+
 // One discovery per container: brokers of a cluster change rarely and GetBootstrapBrokers is rate limited.
 const discovered = new Map<string, Promise<string[]>>();
 
-/** Brokers: KAFKA_BOOTSTRAP_SERVERS when set, else discovered from KAFKA_CLUSTER_ARN (cached). */
+/**
+ * Brokers: KAFKA_BOOTSTRAP_SERVERS, which the constructs set from a deploy-time lookup. Only when it
+ * is missing are they discovered from KAFKA_CLUSTER_ARN through the MSK API (cached per container),
+ * a fallback for functions built outside the constructs that fails within a few seconds when the
+ * function's subnets have no route to the MSK API.
+ */
 export async function resolveBrokers(env: Env = process.env, kafkaClient?: KafkaClient): Promise<string[]> {
   if (env.KAFKA_BOOTSTRAP_SERVERS) {
     return env.KAFKA_BOOTSTRAP_SERVERS.split(',').map((b) => b.trim()).filter(Boolean);
   }
   const arn = env.KAFKA_CLUSTER_ARN;
-  if (!arn) throw new KafkaConfigError('set KAFKA_BOOTSTRAP_SERVERS or KAFKA_CLUSTER_ARN to reach Kafka');
+  if (!arn) throw new KafkaConfigError('set KAFKA_BOOTSTRAP_SERVERS (IKafkaCluster.connectionEnvironment() does) or KAFKA_CLUSTER_ARN to reach Kafka');
   const field = BROKER_STRING_BY_AUTH[kafkaAuth(env)];
   const cacheKey = `${arn}|${field}`;
   let brokers = discovered.get(cacheKey);
   if (!brokers) {
-    const client = kafkaClient ?? new KafkaClient({ region: regionOf(env) });
-    brokers = client.send(new GetBootstrapBrokersCommand({ ClusterArn: arn })).then((out) => {
-      const list = out[field];
-      if (!list) throw new KafkaConfigError(`cluster ${arn} has no ${field}; is ${kafkaAuth(env)} authentication enabled on it?`);
-      return list.split(',').map((b) => b.trim());
+    const client = kafkaClient ?? new KafkaClient({
+      region: regionOf(env),
+      maxAttempts: 1,
+      // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
+      requestHandler: { connectionTimeout: DISCOVERY_CONNECT_TIMEOUT_MS, requestTimeout: DISCOVERY_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     });
+    brokers = client.send(new GetBootstrapBrokersCommand({ ClusterArn: arn })).then(
+      (out) => {
+        const list = out[field];
+        if (!list) throw new KafkaConfigError(`cluster ${arn} has no ${field}; is ${kafkaAuth(env)} authentication enabled on it?`);
+        return list.split(',').map((b) => b.trim());
+      },
+      (error: unknown) => {
+        throw new KafkaConfigError(
+          `KAFKA_BOOTSTRAP_SERVERS is not set, and discovering the brokers of ${arn} with the MSK API (GetBootstrapBrokers) failed: ${describeError(error)}. `
+          + 'Set KAFKA_BOOTSTRAP_SERVERS (the constructs do, from a deploy-time lookup), or give the function a route to the MSK API (a NAT gateway) and kafka:GetBootstrapBrokers',
+          { cause: error },
+        );
+      },
+    );
     // A failed lookup is not cached, so the next invocation tries again.
     brokers.catch(() => discovered.delete(cacheKey));
     discovered.set(cacheKey, brokers);
   }
   return brokers;
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? `${error.name}: ${error.message}` : String(error);
 }
 
 async function scramCredentials(env: Env, secrets?: SecretsManagerClient): Promise<{ username: string; password: string }> {

@@ -3,3 +3,4 @@ export * from './kafka-cluster';
 export * from './network';
 export * from './self-managed-auth';
 export { mskResourceArn } from './arns';
+export * from './bootstrap-brokers';

@@ -7,6 +7,7 @@ import { CfnCluster, CfnServerlessCluster } from 'aws-cdk-lib/aws-msk';
 import { Construct, IConstruct } from 'constructs';
 import { clusterNameFromArn, mskResourceArn } from './arns';
 import { ClusterKind, DEFAULT_KAFKA_VERSION, MSK_IAM_PORT, SERVERLESS_REPLICAS } from './cluster-kind';
+import { BootstrapBrokersLookup } from './bootstrap-brokers';
 import { KafkaVpc } from './network';
 import { SelfManagedAuth } from './self-managed-auth';
 
@@ -36,13 +37,16 @@ export interface IKafkaCluster extends IConstruct {
   readonly supportsTopicResource: boolean;
   /** Authentication for self-managed Kafka. */
   readonly selfManagedAuth?: SelfManagedAuth;
-  /** Environment the function runtime reads to connect (see docs/architecture.md). */
+  /**
+   * Environment the function runtime reads to connect (see docs/architecture.md). For MSK it holds
+   * the brokers looked up at deploy time, so that no function needs the MSK API at run time.
+   */
   connectionEnvironment(): Record<string, string>;
   /** ARN of a topic of this cluster, for IAM. */
   topicArn(topicName: string): string;
   /** ARN of a consumer group of this cluster, for IAM. */
   groupArn(groupId: string): string;
-  /** Lets the grantee discover brokers and connect. */
+  /** Lets the grantee connect to the brokers (brokers are given, never discovered: no MSK API rights). */
   grantConnect(grantee: iam.IGrantable): iam.Grant;
 }
 
@@ -185,9 +189,15 @@ abstract class MskClusterBase extends Construct implements IKafkaCluster {
   public abstract readonly kafkaVersion?: string;
   public abstract readonly supportsTopicResource: boolean;
   public abstract readonly serverless: boolean;
+  /** The deploy-time lookup of the cluster's SASL/IAM brokers. */
+  public abstract readonly brokerLookup: BootstrapBrokersLookup;
 
   public connectionEnvironment(): Record<string, string> {
-    return { KAFKA_CLUSTER_ARN: this.clusterArn, KAFKA_AUTH: 'iam' };
+    return {
+      KAFKA_CLUSTER_ARN: this.clusterArn,
+      KAFKA_BOOTSTRAP_SERVERS: this.brokerLookup.saslIamBrokers,
+      KAFKA_AUTH: 'iam',
+    };
   }
 
   public topicArn(topicName: string): string {
@@ -198,18 +208,13 @@ abstract class MskClusterBase extends Construct implements IKafkaCluster {
     return mskResourceArn(this.clusterArn, 'group', groupId);
   }
 
+  /**
+   * `kafka-cluster:Connect` only: a producer or admin client with IAM auth needs nothing else on the
+   * cluster, and brokers come from KAFKA_BOOTSTRAP_SERVERS, so no `kafka:*` control-plane action.
+   * @see https://docs.aws.amazon.com/msk/latest/developerguide/iam-access-control.html
+   */
   public grantConnect(grantee: iam.IGrantable): iam.Grant {
-    const grant = iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeCluster', 'kafka-cluster:DescribeClusterDynamicConfiguration'],
-      resourceArns: [this.clusterArn],
-    });
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kafka:DescribeCluster', 'kafka:DescribeClusterV2', 'kafka:GetBootstrapBrokers'],
-      resourceArns: [this.clusterArn],
-    });
-    return grant;
+    return iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:Connect'], resourceArns: [this.clusterArn] });
   }
 }
 
@@ -249,6 +254,7 @@ export class KafkaCluster extends MskClusterBase {
   public readonly serverless: boolean;
   /** The VPC this construct created, when no `vpc` was given. */
   public readonly network?: KafkaVpc;
+  public readonly brokerLookup: BootstrapBrokersLookup;
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps = {}) {
     super(scope, id);
@@ -265,7 +271,7 @@ export class KafkaCluster extends MskClusterBase {
       this.vpc = props.vpc;
       this.vpcSubnets = props.vpcSubnets ?? {};
     } else {
-      network = new KafkaVpc(this, 'Network', { natGateways: props.natGateways, kafkaApiEndpoint: serverless });
+      network = new KafkaVpc(this, 'Network', { natGateways: props.natGateways });
       this.vpc = network.vpc;
       this.vpcSubnets = network.subnets;
     }
@@ -313,6 +319,7 @@ export class KafkaCluster extends MskClusterBase {
       });
       this.serverlessCluster.applyRemovalPolicy(removalPolicy);
       this.clusterArn = this.serverlessCluster.attrArn;
+      this.brokerLookup = new BootstrapBrokersLookup(this, 'Brokers', { clusterArn: this.clusterArn });
       return;
     }
 
@@ -356,6 +363,7 @@ export class KafkaCluster extends MskClusterBase {
     });
     this.cfnCluster.applyRemovalPolicy(removalPolicy);
     this.clusterArn = this.cfnCluster.attrArn;
+    this.brokerLookup = new BootstrapBrokersLookup(this, 'Brokers', { clusterArn: this.clusterArn });
   }
 }
 
@@ -370,6 +378,7 @@ class ExistingKafkaCluster extends MskClusterBase {
   public readonly brokerCount: number;
   public readonly kafkaVersion?: string;
   public readonly supportsTopicResource: boolean;
+  public readonly brokerLookup: BootstrapBrokersLookup;
 
   constructor(scope: Construct, id: string, attrs: ExistingClusterAttributes) {
     super(scope, id);
@@ -386,6 +395,7 @@ class ExistingKafkaCluster extends MskClusterBase {
     }
     this.kafkaVersion = attrs.kafkaVersion;
     this.supportsTopicResource = !serverless && versionSupportsTopicResource(attrs.kafkaVersion);
+    this.brokerLookup = new BootstrapBrokersLookup(this, 'Brokers', { clusterArn: this.clusterArn });
   }
 }
 

@@ -12,12 +12,6 @@ export interface KafkaVpcProps {
    */
   readonly natGateways?: number;
   /**
-   * Also add an interface endpoint for the MSK control-plane API (kafka), which the topic
-   * custom resource needs to find brokers with GetBootstrapBrokers.
-   * @default false
-   */
-  readonly kafkaApiEndpoint?: boolean;
-  /**
    * Retention of the VPC flow logs.
    * @default logs.RetentionDays.ONE_MONTH
    */
@@ -27,7 +21,10 @@ export interface KafkaVpcProps {
 /**
  * A two-AZ VPC for brokers and functions: private subnets, interface endpoints for the
  * APIs Lambda's Kafka pollers and the functions call (Lambda, STS, Secrets Manager),
- * gateway endpoints for DynamoDB and S3, and flow logs.
+ * gateway endpoints for DynamoDB and S3, and flow logs. No MSK API endpoint: brokers are
+ * looked up at deploy time from outside the VPC (BootstrapBrokersLookup), so nothing in the VPC
+ * calls the MSK control plane.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html
  */
 export class KafkaVpc extends Construct {
   /** The VPC. */
@@ -71,7 +68,6 @@ export class KafkaVpc extends Construct {
       Sts: ec2.InterfaceVpcEndpointAwsService.STS,
       SecretsManager: ec2.InterfaceVpcEndpointAwsService.SECRETS_MANAGER,
     };
-    if (props.kafkaApiEndpoint) interfaces.Kafka = ec2.InterfaceVpcEndpointAwsService.KAFKA;
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: this.vpc,
       description: 'VPC interface endpoints: HTTPS from Kafka clients and pollers',

@@ -1,7 +1,7 @@
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
-import { ClusterKind, IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
-import { validateTopicName } from '../topic';
+import { IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
+import { grantTopicConsume, grantTopicProduce, validateTopicName } from '../topic';
 
 /** What an imported topic is built from: only names, so nothing is exported across stacks for it. */
 export interface ImportedTopicAttributes {
@@ -49,17 +49,11 @@ export class ImportedKafkaTopic extends Construct {
 
   /** Lets the grantee write records to the topic. */
   public grantProduce(grantee: iam.IGrantable): iam.Grant {
-    this.cluster.grantConnect(grantee);
-    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return iam.Grant.drop(grantee, 'self-managed Kafka authorizes with ACLs');
-    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:WriteDataIdempotently'], resourceArns: [this.cluster.clusterArn!] });
-    return iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], resourceArns: [this.topicArn] });
+    return grantTopicProduce(this.cluster, this.topicArn, grantee);
   }
 
   /** Lets the grantee read the topic as consumer group `groupId`. */
   public grantConsume(grantee: iam.IGrantable, groupId: string): iam.Grant {
-    this.cluster.grantConnect(grantee);
-    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return iam.Grant.drop(grantee, 'self-managed Kafka authorizes with ACLs');
-    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resourceArns: [this.cluster.groupArn(groupId)] });
-    return iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resourceArns: [this.topicArn] });
+    return grantTopicConsume(this.cluster, this.topicArn, grantee, groupId);
   }
 }

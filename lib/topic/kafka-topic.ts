@@ -2,7 +2,8 @@ import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnTopic } from 'aws-cdk-lib/aws-msk';
 import { Construct } from 'constructs';
-import { ClusterKind, IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
+import { IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
+import { grantTopicConsume, grantTopicProduce } from './grants';
 import { KAFKA_TOPIC_RESOURCE_TYPE, KafkaTopicProvider } from './topic-provider';
 import { validateTopicName, validateTopicSettings } from './validation';
 
@@ -94,29 +95,11 @@ export class KafkaTopic extends Construct {
 
   /** Lets the grantee write records to the topic. */
   public grantProduce(grantee: iam.IGrantable): iam.Grant {
-    this.cluster.grantConnect(grantee);
-    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return iam.Grant.drop(grantee, 'self-managed Kafka authorizes with ACLs');
-    iam.Grant.addToPrincipal({ grantee, actions: ['kafka-cluster:WriteDataIdempotently'], resourceArns: [this.cluster.clusterArn!] });
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'],
-      resourceArns: [this.topicArn],
-    });
+    return grantTopicProduce(this.cluster, this.topicArn, grantee);
   }
 
   /** Lets the grantee read the topic as consumer group `groupId`. */
   public grantConsume(grantee: iam.IGrantable, groupId: string): iam.Grant {
-    this.cluster.grantConnect(grantee);
-    if (this.cluster.kind === ClusterKind.SELF_MANAGED) return iam.Grant.drop(grantee, 'self-managed Kafka authorizes with ACLs');
-    iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'],
-      resourceArns: [this.cluster.groupArn(groupId)],
-    });
-    return iam.Grant.addToPrincipal({
-      grantee,
-      actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'],
-      resourceArns: [this.topicArn],
-    });
+    return grantTopicConsume(this.cluster, this.topicArn, grantee, groupId);
   }
 }

@@ -4,6 +4,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE, SASL_IAM_BROKERS_FIELD } from '../../lib/cluster';
 import { loadAssembly } from '../../lib/local/emulator';
 import { synthToDir } from '../support/synth';
 import { CLUSTER_ARN, kafkaMapping, kafkaTopic, recorderFunction } from './fixtures/emulator-app';
@@ -26,6 +27,9 @@ describe('emulator assembly reader', () => {
       new CfnOutput(shared, 'TableName', { value: table.tableName, exportName: 'SharedJoinsTable' });
       const cluster = new CfnResource(shared, 'Cluster', { type: 'AWS::MSK::Cluster', properties: { ClusterName: 'demo' } });
       new CfnOutput(shared, 'ClusterArn', { value: cluster.ref, exportName: 'SharedClusterArn' });
+      // The deploy-time broker lookup, read by another stack through a weak reference (no export).
+      const brokers = new CfnResource(shared, 'Brokers', { type: KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE, properties: { ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:lookup' } });
+      new CfnOutput(shared, 'BrokerList', { value: brokers.getAtt(SASL_IAM_BROKERS_FIELD).toString() });
 
       const stack = new Stack(app, 'Pipeline', { env: { region: 'eu-west-1', account: '123456789012' } });
       kafkaTopic(stack, 'PostsTopic', 'posts', 3, { 'retention.ms': '60000' });
@@ -36,6 +40,12 @@ describe('emulator assembly reader', () => {
           KAFKA_CLUSTER_ARN: Fn.importValue('SharedClusterArn'),
           TOPIC_ARN: msk.getAtt('Arn').toString(),
           IMPORTED: Fn.join('/', [Fn.importValue('SharedJoinsTable'), Stack.of(stack).region]),
+        },
+      });
+      recorderFunction(stack, 'Publisher', {
+        environment: {
+          KAFKA_CLUSTER_ARN: Fn.importValue('SharedClusterArn'),
+          KAFKA_BOOTSTRAP_SERVERS: Fn.getStackOutput('Shared', 'BrokerList'),
         },
       });
       kafkaMapping(stack, 'RewardMapping', fn, {
@@ -81,16 +91,27 @@ describe('emulator assembly reader', () => {
       TABLE_NAME: table.name,
       IMPORTED: `${table.name}/eu-west-1`,
       TOPIC_ARN: 'arn:aws:kafka:eu-west-1:000000000000:topic/local/local/results',
-      KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9999',
       KAFKA_AUTH: 'none',
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8888',
       AWS_REGION: 'eu-west-1',
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
     });
-    expect(fn.environment.KAFKA_CLUSTER_ARN).toBeUndefined();
     expect(fn.handler).toBe('index.handler');
     expect(fn.timeout).toBe(10);
     expect(require('fs').existsSync(require('path').join(fn.codeDir, 'index.js'))).toBe(true);
+  });
+
+  test('GIVEN a function with only a cluster ARN WHEN read THEN it gets no brokers and an MSK API that refuses connections, as in the default VPC', () => {
+    const fn = loadAssembly(dir, LOCAL).functions.find((f) => f.logicalId.startsWith('Reward'))!;
+    expect(fn.environment.KAFKA_CLUSTER_ARN).toBe('arn:aws:kafka:eu-west-1:000000000000:cluster/Cluster/local');
+    expect(fn.environment.KAFKA_BOOTSTRAP_SERVERS).toBeUndefined();
+    expect(fn.environment.AWS_ENDPOINT_URL_KAFKA).toBe('http://127.0.0.1:9');
+  });
+
+  test('GIVEN brokers from the deploy-time lookup, read through Fn::GetStackOutput WHEN read THEN they are the local broker', () => {
+    const fn = loadAssembly(dir, LOCAL).functions.find((f) => f.logicalId.startsWith('Publisher'))!;
+    expect(fn.environment).toMatchObject({ KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9999', KAFKA_AUTH: 'none' });
+    expect(fn.environment.AWS_ENDPOINT_URL_KAFKA).toBeUndefined();
   });
 
   test('reads the mapping settings', () => {

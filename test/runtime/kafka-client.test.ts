@@ -52,7 +52,7 @@ describe('kafka client configuration', () => {
 
   test.each([
     [{ KAFKA_BOOTSTRAP_SERVERS: 'k:1', KAFKA_AUTH: 'plain' }, /KAFKA_AUTH must be one of none, iam, scram-sha-512, tls; got "plain"/],
-    [{}, /set KAFKA_BOOTSTRAP_SERVERS or KAFKA_CLUSTER_ARN/],
+    [{}, /set KAFKA_BOOTSTRAP_SERVERS \(IKafkaCluster.connectionEnvironment\(\) does\) or KAFKA_CLUSTER_ARN/],
     [{ KAFKA_BOOTSTRAP_SERVERS: 'k:1', KAFKA_AUTH: 'scram-sha-512' }, /needs KAFKA_SECRET_ARN/],
   ])('GIVEN env %p WHEN resolved THEN a clear error', async (env, message) => {
     await expect(kafkaConfig(env)).rejects.toThrow(message);

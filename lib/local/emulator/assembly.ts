@@ -236,10 +236,8 @@ function readFunction(
   for (const [k, v] of Object.entries<unknown>(resolver.resolve(stack, props.Environment?.Variables ?? {}))) {
     environment[k] = typeof v === 'string' ? v : JSON.stringify(v);
   }
-  // Local mode: brokers are given, not discovered from a cluster ARN.
-  delete environment.KAFKA_CLUSTER_ARN;
   Object.assign(environment, {
-    KAFKA_BOOTSTRAP_SERVERS: local.kafkaBrokers,
+    ...localBrokers(environment, local),
     KAFKA_AUTH: 'none',
     AWS_ENDPOINT_URL_DYNAMODB: local.dynamodbEndpoint,
     AWS_REGION: region,
@@ -268,6 +266,24 @@ function readFunction(
     environment,
   };
 }
+
+/**
+ * Where a function finds Kafka locally. A template value of KAFKA_BOOTSTRAP_SERVERS (the broker
+ * lookup resolves to the local broker already; self-managed brokers are replaced by it) is the
+ * local broker. A function given only KAFKA_CLUSTER_ARN would call the MSK API at run time, which
+ * the default network cannot reach: locally its MSK API endpoint refuses connections, so the
+ * runtime's discovery fails as it would on AWS. A function given neither (a test fixture) gets the
+ * local broker.
+ */
+function localBrokers(environment: Record<string, string>, local: LocalEndpoints): Record<string, string> {
+  if (environment.KAFKA_BOOTSTRAP_SERVERS === undefined && environment.KAFKA_CLUSTER_ARN !== undefined) {
+    return { AWS_ENDPOINT_URL_KAFKA: UNREACHABLE_MSK_API };
+  }
+  return { KAFKA_BOOTSTRAP_SERVERS: local.kafkaBrokers };
+}
+
+/** A loopback port nothing listens on (the discard port): connections are refused at once. */
+const UNREACHABLE_MSK_API = 'http://127.0.0.1:9';
 
 /** Finds the function a resolved name or ARN designates. */
 export function findFunction(functions: FunctionModel[], nameOrArn: string): FunctionModel | undefined {

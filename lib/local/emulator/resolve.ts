@@ -1,3 +1,4 @@
+import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE } from '../../cluster/bootstrap-brokers';
 import { apiKey, LOCAL_ACCOUNT, LocalEndpoints } from './model';
 
 /**
@@ -21,8 +22,10 @@ export const NO_VALUE = Symbol('AWS::NoValue');
 
 export class Resolver {
   private readonly exports = new Map<string, { stack: ResolverStack; value: unknown }>();
+  private readonly stacksByName = new Map<string, ResolverStack>();
 
   constructor(stacks: ResolverStack[], private readonly local: LocalEndpoints) {
+    for (const stack of stacks) this.stacksByName.set(stack.name, stack);
     for (const stack of stacks) {
       for (const output of Object.values<any>(stack.template.Outputs ?? {})) {
         if (output?.Export?.Name === undefined) continue;
@@ -180,6 +183,8 @@ export class Resolver {
 
   private getAtt(stack: ResolverStack, logicalId: string, attr: string): unknown {
     const type = this.typeOf(stack, logicalId) ?? '';
+    // The deploy-time broker lookup: every broker string of the cluster is the local broker.
+    if (type === KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE) return this.local.kafkaBrokers;
     if (attr === 'StreamArn') return `${this.arn(stack, logicalId)}/stream/local`;
     if (attr.endsWith('Arn')) return this.arn(stack, logicalId);
     if (attr.startsWith('BootstrapBroker')) return this.local.kafkaBrokers;
@@ -241,6 +246,14 @@ export class Resolver {
         const exp = this.exports.get(name);
         if (exp === undefined) throw new Error(`Fn::ImportValue: no stack in the assembly exports '${name}' (stack ${stack.name})`);
         return this.resolve(exp.stack, exp.value);
+      }
+      case 'Fn::GetStackOutput': {
+        // A weak cross-stack reference: the output's value, read from the named stack of the assembly.
+        const { StackName, OutputName } = this.resolve(stack, arg) as { StackName: string; OutputName: string };
+        const producer = this.stacksByName.get(StackName);
+        const output = producer?.template.Outputs?.[OutputName];
+        if (!producer || output === undefined) throw new Error(`Fn::GetStackOutput: no output '${OutputName}' in a stack '${StackName}' of the assembly (stack ${stack.name})`);
+        return this.resolve(producer, output.Value);
       }
       case 'Fn::If': {
         const [cond, a, b] = arg;
