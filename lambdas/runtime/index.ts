@@ -7,3 +7,6 @@ export * from './record-handler';
 export * from './batch-response';
 export * from './idempotency';
 export * from './dynamo';
+export * from './consumer-env';
+export * from './metrics';
+export * from './dead-letter';

@@ -1,10 +1,11 @@
 import type { Context } from 'aws-lambda';
-import type { IHeaders } from 'kafkajs';
 import { itemIdentifier, type KafkaBatchResponse } from './batch-response';
 import { decodeEvent, type CloudEvent } from './cloudevents';
 import { decodeKafkaRecord, rawRecordGroups, type KafkaRecord, type LambdaKafkaEvent } from './kafka-event';
+import { ConsumerEnv } from './consumer-env';
 import { logger } from './logger';
-import { sendRaw } from './producer';
+import { deadLetterDestination, sendDeadLetter } from './dead-letter';
+import { emitDeadLettered } from './metrics';
 
 export interface RecordContext {
   record: KafkaRecord;
@@ -20,7 +21,7 @@ export interface RecordHandlerOptions {
   backoffMs?: number;
   /** Cap of one backoff, in ms. @default 5000 */
   maxBackoffMs?: number;
-  /** Topic that receives records that exhausted their attempts or are not CloudEvents. @default env DEAD_LETTER_TOPIC */
+  /** Topic that receives records that exhausted their attempts or are not CloudEvents. @default env DEAD_LETTER_TOPIC, else the queue of env DEAD_LETTER_QUEUE_URL */
   deadLetterTopic?: string;
   /** No new record is started with less than this much time left; the rest are reported failed. @default 3000 */
   reserveMs?: number;
@@ -34,6 +35,15 @@ export interface RecordHandlerOptions {
   isTransient?: (error: unknown) => boolean;
   /** Longest an invocation keeps retrying one record through transient errors, in ms. @default 60000 */
   maxTransientMs?: number;
+  /**
+   * Whether the mapping honours partial batch responses (`ReportBatchItemFailures`). When it does,
+   * records that could not be finished are returned as `batchItemFailures`; when it does not
+   * (on-demand pollers), Lambda would ignore them and commit the batch, so the handler throws
+   * BatchNotCompletedError instead and Lambda delivers the batch again.
+   * @default env REPORT_BATCH_ITEM_FAILURES === 'true' (set by KafkaConsumer); unset means it does not
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
+   */
+  reportBatchItemFailures?: boolean;
   /**
    * Records of one partition in flight at once. Records with the same key always run one after
    * the other, in offset order (Kafka's ordering promise is per key); 1 runs the partition
@@ -70,6 +80,21 @@ export function isTransientError(error: unknown): boolean {
 
 export type KafkaRecordHandler = (event: LambdaKafkaEvent, context?: Context) => Promise<KafkaBatchResponse>;
 
+/**
+ * Thrown when records of the batch are neither done nor dead-lettered and the mapping does not
+ * report item failures: failing the invocation is the only way to have Lambda deliver them again.
+ */
+export class BatchNotCompletedError extends Error {
+  /** `<topic>-<partition>@<offset>` of the first unfinished record of each partition. */
+  readonly unfinished: string[];
+
+  constructor(unfinished: string[], count: number) {
+    super(`${count} record(s) of the batch were neither processed nor dead-lettered (from ${unfinished.join(', ')}); failing the invocation so that Lambda delivers the batch again`);
+    this.name = 'BatchNotCompletedError';
+    this.unfinished = unfinished;
+  }
+}
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function positiveInteger(value: number | string | undefined, name: string, fallback: number): number {
@@ -95,61 +120,44 @@ function undecodableRecord(raw: unknown): KafkaRecord {
   };
 }
 
-function deadLetterHeaders(record: KafkaRecord, error: unknown, attempts: number): IHeaders {
-  const headers: IHeaders = {};
-  for (const header of record.headers) {
-    for (const [name, value] of Object.entries(header)) {
-      const existing = headers[name];
-      headers[name] = existing === undefined ? value : ([] as Array<Buffer | string>).concat(existing, value);
-    }
-  }
-  const err = error instanceof Error ? error : new Error(String(error));
-  return {
-    ...headers,
-    'x-error-message': err.message.slice(0, 2000),
-    'x-error-type': err.name,
-    'x-attempts': String(attempts),
-    'x-source-topic': record.topic,
-    'x-source-partition': String(record.partition),
-    'x-source-offset': String(record.offset),
-  };
-}
-
 /**
- * Wraps a per-event function into a Kafka event source mapping handler with partial batch
- * responses. Records of one partition run in order (per key, when `concurrency` > 1); partitions
+ * Wraps a per-event function into a Kafka event source mapping handler. Records of one partition run in order (per key, when `concurrency` > 1); partitions
  * run concurrently. A record whose
  * value is not a CloudEvent is dead-lettered at once; a record whose function keeps failing is
  * dead-lettered after maxAttempts. Only when the dead-letter topic cannot take it (or time runs
- * out) is the record, with the later records of its partition, reported for the mapping to retry.
+ * out) is the record, with the later records of its partition, reported for the mapping to retry:
+ * as `batchItemFailures` where the mapping honours them, else by failing the invocation.
  */
 export function kafkaRecordHandler<T>(
   fn: (event: CloudEvent<T>, ctx: RecordContext) => Promise<void>,
   options: RecordHandlerOptions = {},
 ): KafkaRecordHandler {
-  const maxAttempts = positiveInteger(options.maxAttempts ?? process.env.MAX_ATTEMPTS, 'maxAttempts (MAX_ATTEMPTS)', 3);
+  const maxAttempts = positiveInteger(options.maxAttempts ?? process.env[ConsumerEnv.MAX_ATTEMPTS], 'maxAttempts (MAX_ATTEMPTS)', 3);
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const reserveMs = options.reserveMs ?? 3000;
   const isTransient = options.isTransient ?? isTransientError;
   const maxTransientMs = options.maxTransientMs ?? 60_000;
-  const concurrency = positiveInteger(options.concurrency ?? process.env.RECORD_CONCURRENCY, 'concurrency (RECORD_CONCURRENCY)', 1);
+  const concurrency = positiveInteger(options.concurrency ?? process.env[ConsumerEnv.RECORD_CONCURRENCY], 'concurrency (RECORD_CONCURRENCY)', 1);
+  const reportsItemFailures = options.reportBatchItemFailures ?? process.env[ConsumerEnv.REPORT_BATCH_ITEM_FAILURES] === 'true';
 
   return async (event, lambdaContext) => {
-    const deadLetterTopic = options.deadLetterTopic ?? process.env.DEAD_LETTER_TOPIC;
+    const destination = deadLetterDestination(process.env, options.deadLetterTopic);
+    const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'unknown';
     const remaining = () => lambdaContext?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
 
     const deadLetter = async (record: KafkaRecord, error: unknown, attempts: number): Promise<boolean> => {
-      if (!deadLetterTopic) {
-        logger.error('no dead-letter topic configured (DEAD_LETTER_TOPIC); reporting the record as failed', { ...where(record) });
+      if (!destination) {
+        logger.error('no dead-letter destination configured (DEAD_LETTER_TOPIC or DEAD_LETTER_QUEUE_URL); the record is not done', { ...where(record) });
         return false;
       }
       try {
-        await sendRaw(deadLetterTopic, [{ key: record.key, value: record.value, headers: deadLetterHeaders(record, error, attempts) }]);
-        logger.warn('record sent to the dead-letter topic', { ...where(record), deadLetterTopic, attempts, error: describe(error) });
+        await sendDeadLetter(destination, record, error, attempts);
+        emitDeadLettered(service, 1);
+        logger.warn('record dead-lettered', { ...where(record), destination, attempts, error: describe(error) });
         return true;
       } catch (sendError) {
-        logger.error('could not write to the dead-letter topic; reporting the record as failed', { ...where(record), deadLetterTopic, error: describe(sendError) });
+        logger.error('could not write the dead letter; the record is not done', { ...where(record), destination, error: describe(sendError) });
         return false;
       }
     };
@@ -255,7 +263,13 @@ export function kafkaRecordHandler<T>(
       }),
     );
     const batchItemFailures = failures.flat();
-    if (batchItemFailures.length > 0) logger.warn('reporting batch item failures', { count: batchItemFailures.length });
+    if (batchItemFailures.length === 0) return { batchItemFailures };
+    if (!reportsItemFailures) {
+      const unfinished = failures.filter((f) => f.length > 0).map((f) => `${f[0].itemIdentifier.partition}@${f[0].itemIdentifier.offset}`);
+      logger.error('records not finished and the mapping does not report item failures; failing the invocation', { count: batchItemFailures.length, unfinished });
+      throw new BatchNotCompletedError(unfinished, batchItemFailures.length);
+    }
+    logger.warn('reporting batch item failures', { count: batchItemFailures.length });
     return { batchItemFailures };
   };
 }

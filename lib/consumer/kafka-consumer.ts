@@ -1,21 +1,21 @@
-import { Duration, Stack, Token } from 'aws-cdk-lib';
+import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import {
-  AuthenticationMethod, ManagedKafkaEventSource, SelfManagedKafkaEventSource,
-} from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { ClusterKind, IKafkaCluster } from '../cluster';
+import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
+import { RuntimeMetrics } from '../../lambdas/runtime/metrics';
+import { IKafkaCluster } from '../cluster';
 import { KafkaTopic } from '../topic';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { DeadLetter } from './dead-letter';
 import { createFunction } from '../function/project-function';
 import { defaultBatchingWindow, LatencyProfile } from './latency-profile';
+import { addKafkaMapping } from './mapping';
 
 /** CloudWatch namespace of the runtime's own metrics (EMF), e.g. `DeadLetteredRecords`. */
-export const METRICS_NAMESPACE = 'MskPipelines';
+export const METRICS_NAMESPACE = RuntimeMetrics.NAMESPACE;
 
 /** Provisioned pollers of a low-latency mapping. */
 export interface ProvisionedPollers {
@@ -44,9 +44,13 @@ export interface KafkaConsumerProps {
    */
   readonly consumerName?: string;
   /**
-   * Kafka consumer group id of the mapping. Lambda cannot change a mapping's group id:
-   * changing it replaces the mapping, and the new group starts from `startingPosition`.
+   * Kafka consumer group id of the mapping. Lambda cannot change a mapping's group id in place, so
+   * the id is part of the mapping's logical id: changing it creates a new mapping whose new group
+   * starts at `startingPosition` (records the old group had not read are read again from there or
+   * skipped, depending on it), then deletes the old mapping. The old group's committed offsets stay
+   * in the cluster until Kafka expires them (`offsets.retention.minutes`, 7 days by default).
    * @default `<stack name>-<consumer name>`, stable across deployments
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-configure.html
    */
   readonly consumerGroupId?: string;
   /**
@@ -85,7 +89,8 @@ export interface KafkaConsumerProps {
    */
   readonly recordConcurrency?: number;
   /**
-   * Where records go after `maxAttempts`.
+   * Where records go after `maxAttempts`. The runtime writes them there itself in both profiles; a
+   * low-latency mapping also names it as its on-failure destination.
    * @default DeadLetter.kafkaTopic() (a new `<topic>.<consumer>.dlt`)
    */
   readonly deadLetter?: DeadLetter;
@@ -124,6 +129,11 @@ export interface KafkaConsumerProps {
    * @default true
    */
   readonly alarms?: boolean;
+  /**
+   * What the alarms do when they fire (and when they clear), e.g. `new SnsAction(topic)`.
+   * @default - none: the alarms change state in CloudWatch and notify nobody
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
 }
 
 /**
@@ -132,13 +142,21 @@ export interface KafkaConsumerProps {
  * for its topic and group, a dead-letter destination and alarms.
  */
 export class KafkaConsumer extends Construct {
+  /** The consumer's function. */
   public readonly function: NodejsFunction;
+  /** The consumer's name (group id default, dead-letter topic name, metric dimension). */
   public readonly consumerName: string;
+  /** The mapping's consumer group id. */
   public readonly consumerGroupId: string;
+  /** The polling profile. */
   public readonly latency: LatencyProfile;
-  public readonly eventSource: ManagedKafkaEventSource | SelfManagedKafkaEventSource;
+  /** The event source mapping. */
+  public readonly mapping: lambda.EventSourceMapping;
+  /** The dead-letter topic, with `DeadLetter.kafkaTopic()`. */
   public readonly deadLetterTopic?: KafkaTopic;
+  /** The dead-letter queue, with `DeadLetter.sqs()`. */
   public readonly deadLetterQueue?: sqs.IQueue;
+  /** Offset lag, errors and dead-lettered records (empty with `alarms: false`). */
   public readonly alarms: cloudwatch.Alarm[] = [];
   private readonly topic: KafkaTopic;
 
@@ -207,10 +225,12 @@ export class KafkaConsumer extends Construct {
       environment: {
         ...props.environment,
         ...cluster.connectionEnvironment(),
-        TOPIC_NAME: topic.topicName,
-        CONSUMER_GROUP_ID: this.consumerGroupId,
-        MAX_ATTEMPTS: String(maxAttempts),
-        RECORD_CONCURRENCY: String(recordConcurrency),
+        [ConsumerEnv.TOPIC_NAME]: topic.topicName,
+        [ConsumerEnv.CONSUMER_GROUP_ID]: this.consumerGroupId,
+        [ConsumerEnv.MAX_ATTEMPTS]: String(maxAttempts),
+        [ConsumerEnv.RECORD_CONCURRENCY]: String(recordConcurrency),
+        // The runtime returns batchItemFailures only to a mapping that honours them; otherwise it throws.
+        [ConsumerEnv.REPORT_BATCH_ITEM_FAILURES]: String(lowLatency),
         POWERTOOLS_SERVICE_NAME: this.consumerName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
         ...deadLetter.environment,
@@ -222,45 +242,24 @@ export class KafkaConsumer extends Construct {
     for (const extra of props.produceTo ?? []) extra.grantProduce(this.function);
 
     const pollers = props.provisionedPollers ?? {};
-    const common = {
-      topic: topic.topicName,
+    this.mapping = addKafkaMapping(this.function, {
+      cluster,
+      topicName: topic.topicName,
       consumerGroupId: this.consumerGroupId,
       startingPosition: props.startingPosition ?? lambda.StartingPosition.TRIM_HORIZON,
       batchSize,
       maxBatchingWindow: window,
-      filters: props.filters?.map((pattern) => lambda.FilterCriteria.filter(pattern)),
+      filters: props.filters,
+      latency: this.latency,
       onFailure: deadLetter.onFailure,
-      ...(lowLatency ? {
-        provisionedPollerConfig: { minimumPollers: pollers.minimum ?? 1, maximumPollers: pollers.maximum ?? 2 },
-        retryAttempts: maxAttempts - 1,
-        bisectBatchOnError: true,
-        reportBatchItemFailures: true,
-      } : {}),
-    };
-    if (cluster.kind === ClusterKind.SELF_MANAGED) {
-      const auth = cluster.selfManagedAuth!;
-      this.eventSource = new SelfManagedKafkaEventSource({
-        ...common,
-        bootstrapServers: cluster.bootstrapServers!,
-        vpc: cluster.vpc,
-        vpcSubnets: cluster.vpcSubnets,
-        securityGroup: cluster.clientSecurityGroup,
-        authenticationMethod: auth.mechanism === 'tls' ? AuthenticationMethod.CLIENT_CERTIFICATE_TLS_AUTH : AuthenticationMethod.SASL_SCRAM_512_AUTH,
-        secret: auth.secret,
-        rootCACertificate: auth.rootCa,
-      });
-    } else {
-      this.eventSource = new ManagedKafkaEventSource({ ...common, clusterArn: cluster.clusterArn! });
-    }
-    this.function.addEventSource(this.eventSource);
+      maxAttempts,
+      provisionedPollers: { minimum: pollers.minimum ?? 1, maximum: pollers.maximum ?? 2 },
+    });
     // The topic (and a dead-letter topic) must exist before Lambda starts polling.
-    const mapping = this.function.node.children.find((c) => c instanceof lambda.EventSourceMapping);
-    if (mapping) {
-      mapping.node.addDependency(topic.resource);
-      if (this.deadLetterTopic) mapping.node.addDependency(this.deadLetterTopic.resource);
-    }
+    this.mapping.node.addDependency(topic.resource);
+    if (this.deadLetterTopic) this.mapping.node.addDependency(this.deadLetterTopic.resource);
 
-    if (props.alarms ?? true) this.createAlarms();
+    if (props.alarms ?? true) this.createAlarms(props.alarmAction);
     this.suppressNag();
   }
 
@@ -281,19 +280,19 @@ export class KafkaConsumer extends Construct {
     return this.function.metricErrors({ period: Duration.minutes(1), ...props });
   }
 
-  /** Records the runtime sent to the dead-letter destination (EMF metric of the runtime). */
+  /** Records the runtime sent to the dead-letter destination (the runtime's EMF metric, `emitDeadLettered`). */
   public metricDeadLettered(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return new cloudwatch.Metric({
-      namespace: METRICS_NAMESPACE,
-      metricName: 'DeadLetteredRecords',
-      dimensionsMap: { service: this.consumerName },
+      namespace: RuntimeMetrics.NAMESPACE,
+      metricName: RuntimeMetrics.DEAD_LETTERED_RECORDS,
+      dimensionsMap: { [RuntimeMetrics.SERVICE_DIMENSION]: this.consumerName },
       statistic: 'Sum',
       period: Duration.minutes(1),
       ...props,
     });
   }
 
-  private createAlarms(): void {
+  private createAlarms(action: cloudwatch.IAlarmAction | undefined): void {
     const name = (what: string) => `${this.consumerName} ${what}`;
     this.alarms.push(
       this.metricOffsetLag().createAlarm(this, 'OffsetLagAlarm', {
@@ -317,10 +316,22 @@ export class KafkaConsumer extends Construct {
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       }),
     );
+    if (action) {
+      for (const alarm of this.alarms) {
+        alarm.addAlarmAction(action);
+        alarm.addOkAction(action);
+      }
+    }
   }
 
   private suppressNag(): void {
-    acknowledgeFunctionFindings(this.function, 'its Kafka event source mapping (failed records go to its on-failure destination)');
+    acknowledgeFunctionFindings(this.function, 'its Kafka event source mapping (failed records are dead-lettered by the runtime)');
+    if (this.latency !== LatencyProfile.LOW_LATENCY) {
+      Validations.of(this.mapping).acknowledge({
+        id: 'Serverless-LambdaEventSourceMappingDestination',
+        reason: 'On-demand (economical) Kafka mappings have no documented on-failure destination; the function runtime dead-letters each record itself after its bounded attempts (DEAD_LETTER_TOPIC / DEAD_LETTER_QUEUE_URL)',
+      });
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { createEvent, encodeEvent } from '../../lambdas/runtime/cloudevents';
-import { isTransientError, kafkaRecordHandler } from '../../lambdas/runtime/record-handler';
+import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
+import { BatchNotCompletedError, isTransientError, kafkaRecordHandler } from '../../lambdas/runtime/record-handler';
 import { mskEvent } from './msk-event-builder';
 
 // These cases never reach Kafka: either no time is left or no dead-letter topic is configured.
@@ -12,7 +13,7 @@ describe('kafkaRecordHandler without Kafka', () => {
   test('GIVEN almost no time left WHEN invoked THEN nothing runs and every record is reported', async () => {
     // GIVEN
     const fn = jest.fn(async () => undefined);
-    const handler = kafkaRecordHandler(fn, { reserveMs: 1000 });
+    const handler = kafkaRecordHandler(fn, { reserveMs: 1000, reportBatchItemFailures: true });
     const context = { getRemainingTimeInMillis: () => 500 } as unknown as Context;
     // WHEN
     const result = await handler(mskEvent([
@@ -33,7 +34,7 @@ describe('kafkaRecordHandler without Kafka', () => {
     const handler = kafkaRecordHandler<{ n: number }>(async (event, ctx) => {
       seen.push(event.data.n * 10 + ctx.attempt);
       if (event.data.n === 2) throw new Error('boom');
-    }, { maxAttempts: 2, backoffMs: 1 });
+    }, { maxAttempts: 2, backoffMs: 1, reportBatchItemFailures: true });
     // WHEN
     const result = await handler(mskEvent([
       { topic: 't', partition: 0, offset: 1, value: value(1) },
@@ -47,6 +48,43 @@ describe('kafkaRecordHandler without Kafka', () => {
       { itemIdentifier: { partition: 't-0', offset: 2 } },
       { itemIdentifier: { partition: 't-0', offset: 3 } },
     ]);
+  });
+
+  describe('a mapping that does not report item failures (economical)', () => {
+    afterEach(() => delete process.env[ConsumerEnv.REPORT_BATCH_ITEM_FAILURES]);
+    const failingSecond = (options: Parameters<typeof kafkaRecordHandler>[1] = {}) => kafkaRecordHandler<{ n: number }>(async (event) => {
+      if (event.data.n === 2) throw new Error('boom');
+    }, { maxAttempts: 1, ...options });
+    const batch = () => mskEvent([
+      { topic: 't', partition: 0, offset: 1, value: value(1) },
+      { topic: 't', partition: 0, offset: 2, value: value(2) },
+      { topic: 't', partition: 0, offset: 3, value: value(3) },
+    ]);
+
+    test('GIVEN REPORT_BATCH_ITEM_FAILURES unset WHEN a record is neither done nor dead-lettered THEN the invocation fails, naming it', async () => {
+      // WHEN
+      const result = failingSecond()(batch());
+      // THEN
+      await expect(result).rejects.toThrow(BatchNotCompletedError);
+      await expect(failingSecond()(batch())).rejects.toThrow('2 record(s) of the batch were neither processed nor dead-lettered (from t-0@2)');
+    });
+
+    test('GIVEN REPORT_BATCH_ITEM_FAILURES=false WHEN a record is not done THEN the invocation fails', async () => {
+      process.env[ConsumerEnv.REPORT_BATCH_ITEM_FAILURES] = 'false';
+      await expect(failingSecond()(batch())).rejects.toThrow(BatchNotCompletedError);
+    });
+
+    test('GIVEN REPORT_BATCH_ITEM_FAILURES=true WHEN a record is not done THEN it and the later records are returned as item failures', async () => {
+      process.env[ConsumerEnv.REPORT_BATCH_ITEM_FAILURES] = 'true';
+      await expect(failingSecond()(batch())).resolves.toEqual({ batchItemFailures: [
+        { itemIdentifier: { partition: 't-0', offset: 2 } },
+        { itemIdentifier: { partition: 't-0', offset: 3 } },
+      ] });
+    });
+
+    test('GIVEN every record done WHEN the mapping does not report item failures THEN the invocation succeeds', async () => {
+      await expect(kafkaRecordHandler(async () => undefined)(batch())).resolves.toEqual({ batchItemFailures: [] });
+    });
   });
 
   test('GIVEN MAX_ATTEMPTS=0 WHEN the handler is built THEN it is rejected naming the setting', () => {
@@ -70,7 +108,7 @@ describe('kafkaRecordHandler without Kafka', () => {
         log.push(`end ${event.data.n}`);
         running--;
         if (event.data.n === failOn) throw new Error('boom');
-      }, { concurrency, maxAttempts: 1, backoffMs: 1 });
+      }, { concurrency, maxAttempts: 1, backoffMs: 1, reportBatchItemFailures: true });
       return { handler, log, peak: () => peak };
     };
     const order = (log: string[], key: 'a' | 'b') => log.filter((l) => l.startsWith('start') && Number(l.split(' ')[1]) % 2 === (key === 'a' ? 1 : 0));

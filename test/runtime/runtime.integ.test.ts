@@ -88,6 +88,8 @@ describe('kafkaRecordHandler', () => {
       if (e.data.n === 2) throw new TypeError('cannot award beans');
     }, { maxAttempts: 3, backoffMs: 5, deadLetterTopic });
     const failing = encodeEvent(event(2));
+    const stdout = jest.spyOn(process.stdout, 'write');
+    process.env.POWERTOOLS_SERVICE_NAME = 'recruitment';
     // WHEN
     const result = await handler(mskEvent([
       { topic: 'posts', partition: 0, offset: 10, key: 'p1', value: encodeEvent(event(1)) },
@@ -98,6 +100,16 @@ describe('kafkaRecordHandler', () => {
     ]));
     // THEN
     expect(result).toEqual({ batchItemFailures: [] });
+    // one EMF line per dead letter, in the namespace and dimension KafkaConsumer's alarm watches
+    const emf = stdout.mock.calls.map(([line]) => String(line)).filter((line) => line.includes('"CloudWatchMetrics"')).map((line) => JSON.parse(line));
+    stdout.mockRestore();
+    delete process.env.POWERTOOLS_SERVICE_NAME;
+    expect(emf).toHaveLength(2);
+    expect(emf[0]).toEqual({
+      _aws: { Timestamp: expect.any(Number), CloudWatchMetrics: [{ Namespace: 'MskPipelines', Dimensions: [['service']], Metrics: [{ Name: 'DeadLetteredRecords', Unit: 'Count' }] }] },
+      service: 'recruitment',
+      DeadLetteredRecords: 1,
+    });
     expect(calls.filter((c) => c.startsWith('2#'))).toEqual(['2#1', '2#2', '2#3']);
     expect(calls.filter((c) => !c.startsWith('2#')).sort()).toEqual(['1#1', '3#1', '5#1']);
     const dead = await readAll(deadLetterTopic, 2);
@@ -114,7 +126,7 @@ describe('kafkaRecordHandler', () => {
   test('GIVEN the dead-letter topic cannot be written WHEN a record fails THEN it and the later records of its partition are reported', async () => {
     const handler = kafkaRecordHandler(async (e) => {
       if ((e.data as { n: number }).n === 1) throw new Error('always');
-    }, { maxAttempts: 1, deadLetterTopic: `h2-no-such-dlt-${run}` });
+    }, { maxAttempts: 1, deadLetterTopic: `h2-no-such-dlt-${run}`, reportBatchItemFailures: true });
     const result = await handler(mskEvent([
       { topic: 'posts', partition: 0, offset: 1, value: encodeEvent(event(1)) },
       { topic: 'posts', partition: 0, offset: 2, value: encodeEvent(event(2)) },
