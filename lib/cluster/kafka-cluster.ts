@@ -1,4 +1,4 @@
-import { Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Annotations, Names, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -48,6 +48,17 @@ export interface IKafkaCluster extends IConstruct {
   groupArn(groupId: string): string;
   /** Lets the grantee connect to the brokers (brokers are given, never discovered: no MSK API rights). */
   grantConnect(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * Makes `service` reachable from the functions' subnets: an interface endpoint in a VPC this
+   * construct created; for a VPC given from outside, an info annotation saying the subnets need a
+   * route to it (an endpoint or a NAT).
+   */
+  addServiceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): void;
+}
+
+/** For a VPC this library did not create: say what it must provide. */
+function requireRouteTo(scope: IConstruct, id: string): void {
+  Annotations.of(scope).addInfo(`The functions' subnets must reach ${id} (an interface endpoint or a NAT gateway): the VPC was given, so no endpoint is added`);
 }
 
 /** Properties of a new MSK cluster. */
@@ -192,6 +203,10 @@ abstract class MskClusterBase extends Construct implements IKafkaCluster {
   /** The deploy-time lookup of the cluster's SASL/IAM brokers. */
   public abstract readonly brokerLookup: BootstrapBrokersLookup;
 
+  public addServiceEndpoint(id: string, _service: ec2.InterfaceVpcEndpointAwsService): void {
+    requireRouteTo(this, id);
+  }
+
   public connectionEnvironment(): Record<string, string> {
     return {
       KAFKA_CLUSTER_ARN: this.clusterArn,
@@ -255,6 +270,11 @@ export class KafkaCluster extends MskClusterBase {
   /** The VPC this construct created, when no `vpc` was given. */
   public readonly network?: KafkaVpc;
   public readonly brokerLookup: BootstrapBrokersLookup;
+
+  public override addServiceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): void {
+    if (this.network) this.network.addServiceEndpoint(id, service);
+    else super.addServiceEndpoint(id, service);
+  }
 
   constructor(scope: Construct, id: string, props: KafkaClusterProps = {}) {
     super(scope, id);
@@ -445,6 +465,10 @@ class SelfManagedKafkaCluster extends Construct implements IKafkaCluster {
 
   public groupArn(groupId: string): string {
     return `arn:${Stack.of(this).partition}:kafka:::group/${this.clusterName}/${groupId}`;
+  }
+
+  public addServiceEndpoint(id: string, _service: ec2.InterfaceVpcEndpointAwsService): void {
+    requireRouteTo(this, id);
   }
 
   public grantConnect(grantee: iam.IGrantable): iam.Grant {

@@ -73,15 +73,23 @@ export class KafkaVpc extends Construct {
       description: 'VPC interface endpoints: HTTPS from Kafka clients and pollers',
       allowAllOutbound: false,
     });
-    for (const [name, service] of Object.entries(interfaces)) {
-      this.vpc.addInterfaceEndpoint(name, {
-        service,
-        subnets: this.subnets,
-        privateDnsEnabled: true,
-        securityGroups: [this.endpointSecurityGroup],
-        open: false,
-      });
-    }
+    for (const [name, service] of Object.entries(interfaces)) this.addServiceEndpoint(name, service);
+  }
+
+  /**
+   * An interface endpoint (private DNS, the endpoint security group) for one more AWS service the
+   * functions or Lambda's pollers call, e.g. SQS for `DeadLetter.sqs()`; once per service.
+   */
+  public addServiceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): ec2.InterfaceVpcEndpoint {
+    const existing = this.vpc.node.tryFindChild(id);
+    if (existing instanceof ec2.InterfaceVpcEndpoint) return existing;
+    return this.vpc.addInterfaceEndpoint(id, {
+      service,
+      subnets: this.subnets,
+      privateDnsEnabled: true,
+      securityGroups: [this.endpointSecurityGroup],
+      open: false,
+    });
   }
 
   /** Lets `peer` call the interface endpoints. */

@@ -1,8 +1,10 @@
 import { Duration, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KafkaDlq, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
 import { KafkaTopic } from '../topic';
 
 /** What a dead letter resolves to for one consumer. */
@@ -30,7 +32,8 @@ export abstract class DeadLetter {
   }
 
   /**
-   * An SQS queue.
+   * An SQS queue: the runtime sends each dead letter as one message (the record Base64-encoded, the
+   * failure details as message attributes), and the cluster's VPC gets an SQS interface endpoint.
    * @param queue the queue; default: a new encrypted queue with 14 days' retention
    */
   public static sqs(queue?: sqs.IQueue): DeadLetter {
@@ -59,7 +62,7 @@ class KafkaTopicDeadLetter extends DeadLetter {
     }
     return {
       onFailure: new KafkaDlq(topic.topicName),
-      environment: { DEAD_LETTER_TOPIC: topic.topicName },
+      environment: { [ConsumerEnv.DEAD_LETTER_TOPIC]: topic.topicName },
       topic,
       grant: (fn) => { topic.grantProduce(fn); },
     };
@@ -69,7 +72,11 @@ class KafkaTopicDeadLetter extends DeadLetter {
 class SqsDeadLetter extends DeadLetter {
   constructor(private readonly queue?: sqs.IQueue) { super(); }
 
-  public _bind(scope: Construct, _source: KafkaTopic, _consumerName: string): BoundDeadLetter {
+  public _bind(scope: Construct, source: KafkaTopic, _consumerName: string): BoundDeadLetter {
+    // The runtime sends dead letters from the cluster's subnets, and a low-latency mapping's pollers
+    // (in the cluster's VPC) send its on-failure records: both need SQS reachable there.
+    // @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html
+    source.cluster.addServiceEndpoint('Sqs', ec2.InterfaceVpcEndpointAwsService.SQS);
     let queue = this.queue;
     if (!queue) {
       queue = new sqs.Queue(scope, 'DeadLetterQueue', {
@@ -82,7 +89,7 @@ class SqsDeadLetter extends DeadLetter {
     const q = queue;
     return {
       onFailure: new SqsDlq(q),
-      environment: { DEAD_LETTER_QUEUE_URL: q.queueUrl },
+      environment: { [ConsumerEnv.DEAD_LETTER_QUEUE_URL]: q.queueUrl },
       queue: q,
       grant: (fn) => { q.grantSendMessages(fn); },
     };

@@ -1,11 +1,13 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IKafkaCluster, KafkaCluster } from '../../lib/cluster';
 import { createFunction, DeadLetter, defaultFunctionProps, KafkaConsumer, KafkaConsumerProps, LatencyProfile } from '../../lib/consumer';
 import { KafkaTopic } from '../../lib/topic';
-import { AUDIT_ENTRY, existingCluster, selfManagedCluster, testStack } from './helpers';
+import { AUDIT_ENTRY, EXISTING_ARN, existingCluster, selfManagedCluster, testStack } from './helpers';
 
 function setup(cluster?: (s: Stack) => IKafkaCluster) {
   const stack = testStack('Orders');
@@ -21,14 +23,15 @@ function consumer(extra: Partial<KafkaConsumerProps> = {}, cluster?: (s: Stack) 
 }
 
 describe('KafkaConsumer defaults (economical)', () => {
-  test('GIVEN defaults THEN a mapping with explicit group id, Kafka dead-letter topic and no provisioned-only controls', () => {
+  test('GIVEN defaults THEN a mapping with explicit group id, no on-failure destination and no provisioned-only controls; the runtime dead-letters', () => {
     const { template, consumer: c } = consumer();
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['orders'],
       StartingPosition: 'TRIM_HORIZON',
       BatchSize: 100,
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'Orders-Billing' },
-      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.Billing.dlt' } },
+      // documented for provisioned pollers only (kafka-retry-configurations.html)
+      DestinationConfig: Match.absent(),
       MaximumBatchingWindowInSeconds: Match.absent(),
       ProvisionedPollerConfig: Match.absent(),
       MaximumRetryAttempts: Match.absent(),
@@ -54,9 +57,11 @@ describe('KafkaConsumer defaults (economical)', () => {
       VpcConfig: Match.objectLike({ SecurityGroupIds: [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterClientSecurityGroup'), 'GroupId'] }] }),
       Environment: { Variables: Match.objectLike({
         KAFKA_CLUSTER_ARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cluster'), 'Arn'] },
+        KAFKA_BOOTSTRAP_SERVERS: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ClusterBrokers'), 'BootstrapBrokerStringSaslIam'] },
         KAFKA_AUTH: 'iam',
         TOPIC_NAME: 'orders',
         DEAD_LETTER_TOPIC: 'orders.Billing.dlt',
+        REPORT_BATCH_ITEM_FAILURES: 'false',
         MAX_ATTEMPTS: '3',
         RECORD_CONCURRENCY: '1',
         POWERTOOLS_SERVICE_NAME: 'Billing',
@@ -67,18 +72,33 @@ describe('KafkaConsumer defaults (economical)', () => {
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
   });
 
-  test('GIVEN defaults THEN least privilege: read its topic, its group, write its dead-letter topic', () => {
-    const { template, consumer: c, topic, cluster } = consumer();
-    const policy = JSON.stringify(template.findResources('AWS::IAM::Policy'));
-    expect(policy).toContain('kafka-cluster:ReadData');
-    expect(policy).toContain('kafka-cluster:AlterGroup');
-    expect(policy).toContain('kafka-cluster:WriteData');
-    expect(policy).toContain('"/orders"]]');
-    expect(policy).toContain('"/Orders-Billing"]]');
-    expect(policy).toContain('"/orders.Billing.dlt"]]');
-    expect(policy).not.toContain('"/*"');
-    expect(c.function.node.tryFindChild('KafkaEventSource')).toBeUndefined();
-    expect(topic.cluster).toBe(cluster);
+  test('GIVEN defaults THEN least privilege: connect, read its topic as its group, write its dead-letter topic; no discovery, no SCRAM listing', () => {
+    // GIVEN a cluster with a literal ARN, so that every resource is a plain string
+    const { template, consumer: c, stack } = consumer({}, (s) => existingCluster(s, { kafkaVersion: '3.9.x' }));
+    const roleId = c.function.role!.node.defaultChild as any;
+    const [policy] = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: stack.resolve(roleId.logicalId) }] } })) as any[];
+    // THEN
+    const prefix = 'arn:aws:kafka:eu-west-1:123456789012:';
+    const uuid = 'orders/11111111-2222-3333-4444-555555555555-2';
+    expect(policy.Properties.PolicyDocument.Statement).toEqual([
+      { Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Effect: 'Allow', Resource: '*' },
+      { Action: 'kafka-cluster:Connect', Effect: 'Allow', Resource: EXISTING_ARN },
+      { Action: 'kafka-cluster:DescribeClusterDynamicConfiguration', Effect: 'Allow', Resource: EXISTING_ARN },
+      { Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Effect: 'Allow', Resource: `${prefix}group/${uuid}/Orders-Billing` },
+      { Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Effect: 'Allow', Resource: `${prefix}topic/${uuid}/orders` },
+      { Action: 'kafka-cluster:WriteDataIdempotently', Effect: 'Allow', Resource: EXISTING_ARN },
+      { Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Effect: 'Allow', Resource: `${prefix}topic/${uuid}/orders.Billing.dlt` },
+    ]);
+    expect(JSON.stringify(template.toJSON())).not.toMatch(/kafka:ListScramSecrets|kafka-cluster:DescribeCluster"|kafka:DescribeCluster"/);
+    // AWS's documented minimum for an MSK mapping's role (kafka:DescribeClusterV2, GetBootstrapBrokers, ENIs)
+    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.arrayWith([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaMSKExecutionRole']] }]) });
+  });
+
+  test('GIVEN consumer group ids WHEN one changes THEN the mapping gets a new logical id (Lambda cannot update a group id in place); the same id keeps it', () => {
+    const mappingIds = (groupId: string) => Object.keys(consumer({ consumerGroupId: groupId }).template.findResources('AWS::Lambda::EventSourceMapping'));
+    const [first] = mappingIds('billing.v1');
+    expect(mappingIds('billing.v1')).toEqual([first]);
+    expect(mappingIds('billing.v2')).not.toContain(first);
   });
 
   test('GIVEN defaults THEN the mapping waits for the topic and its dead-letter topic', () => {
@@ -97,6 +117,22 @@ describe('KafkaConsumer defaults (economical)', () => {
     expect(c.metricOffsetLag().metricName).toBe('OffsetLag');
     expect(c.metricErrors().metricName).toBe('Errors');
     expect(c.metricDeadLettered({ period: Duration.minutes(5) }).period.toMinutes()).toBe(5);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { AlarmActions: Match.absent() });
+  });
+
+  test('GIVEN an alarm action THEN every alarm notifies it when it fires and when it clears', () => {
+    // GIVEN
+    const env = setup();
+    const topic = new sns.Topic(env.stack, 'Alarms', { enforceSSL: true });
+    // WHEN
+    new KafkaConsumer(env.stack, 'Billing', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, alarmAction: new SnsAction(topic) });
+    // THEN
+    const alarms = Object.values(Template.fromStack(env.stack).findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms).toHaveLength(3);
+    for (const alarm of alarms) {
+      expect(alarm.Properties.AlarmActions).toEqual([{ Ref: env.stack.resolve((topic.node.defaultChild as sns.CfnTopic).logicalId) }]);
+      expect(alarm.Properties.OKActions).toEqual(alarm.Properties.AlarmActions);
+    }
   });
 });
 
@@ -111,7 +147,7 @@ describe('KafkaConsumer options', () => {
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: 'kafka://orders.Billing.dlt' } },
     });
-    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MAX_ATTEMPTS: '5' }) } });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ MAX_ATTEMPTS: '5', REPORT_BATCH_ITEM_FAILURES: 'true' }) } });
   });
 
   test('GIVEN LOW_LATENCY without pollers THEN 1..2 provisioned pollers', () => {
@@ -138,17 +174,20 @@ describe('KafkaConsumer options', () => {
       BatchSize: 500,
       MaximumBatchingWindowInSeconds: 2,
       FilterCriteria: { Filters: [{ Pattern: '{"value":{"type":["order.created"]}}' }] },
-      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.billing-v2.dlt' } },
     });
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DEAD_LETTER_TOPIC: 'orders.billing-v2.dlt' }) } });
     template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 300, MemorySize: 1024, Environment: { Variables: Match.objectLike({ FEATURE: 'on', POWERTOOLS_SERVICE_NAME: 'billing-v2' }) } });
     expect(c.consumerName).toBe('billing-v2');
   });
 
-  test('GIVEN DeadLetter.sqs() THEN a new encrypted queue is the destination and its URL is in the environment', () => {
+  test('GIVEN DeadLetter.sqs() THEN a new encrypted queue whose URL the runtime gets, send rights, and an SQS endpoint in the cluster VPC', () => {
     const { template, consumer: c } = consumer({ deadLetter: DeadLetter.sqs() });
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 1209600 });
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^BillingDeadLetterQueue'), 'Arn'] } } },
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: Match.absent() });
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Interface',
+      PrivateDnsEnabled: true,
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.sqs']] },
     });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp('^BillingDeadLetterQueue') } }) } });
     expect(JSON.stringify(template.findResources('AWS::IAM::Policy'))).toContain('sqs:SendMessage');
@@ -157,12 +196,13 @@ describe('KafkaConsumer options', () => {
     template.resourcePropertiesCountIs('AWS::MSK::Topic', { TopicName: 'orders.Billing.dlt' }, 0);
   });
 
-  test('GIVEN DeadLetter.sqs(queue) and a shared dead-letter topic THEN they are used as given', () => {
+  test('GIVEN low-latency consumers with DeadLetter.sqs(queue) and a shared dead-letter topic THEN they are the mappings\' destinations as given', () => {
     const env = setup();
     const queue = new sqs.Queue(env.stack, 'Q', { enforceSSL: true });
-    new KafkaConsumer(env.stack, 'A', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, deadLetter: DeadLetter.sqs(queue) });
+    const latency = LatencyProfile.LOW_LATENCY;
+    new KafkaConsumer(env.stack, 'A', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, deadLetter: DeadLetter.sqs(queue), latency });
     const dlt = new KafkaTopic(env.stack, 'Dlt', { cluster: env.cluster, topicName: 'orders.dlt', replicationFactor: 2 });
-    const b = new KafkaConsumer(env.stack, 'B', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, deadLetter: DeadLetter.kafkaTopic(dlt) });
+    const b = new KafkaConsumer(env.stack, 'B', { cluster: env.cluster, topic: env.topic, entry: AUDIT_ENTRY, deadLetter: DeadLetter.kafkaTopic(dlt), latency });
     const t = Template.fromStack(env.stack);
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Q'), 'Arn'] } } } });
     t.hasResourceProperties('AWS::Lambda::EventSourceMapping', { DestinationConfig: { OnFailure: { Destination: 'kafka://orders.dlt' } } });
@@ -190,8 +230,13 @@ describe('KafkaConsumer options', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       SelfManagedEventSource: { Endpoints: { KafkaBootstrapServers: ['b-1.example.com:9096', 'b-2.example.com:9096'] } },
       SelfManagedKafkaEventSourceConfig: { ConsumerGroupId: 'Orders-Billing' },
-      SourceAccessConfigurations: Match.arrayWith([{ Type: 'SASL_SCRAM_512_AUTH', URI: Match.stringLikeRegexp('AmazonMSK_kafka') }]),
-      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.Billing.dlt' } },
+      SourceAccessConfigurations: [
+        { Type: 'SASL_SCRAM_512_AUTH', URI: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:AmazonMSK_kafka-AbCdEf' },
+        { Type: 'VPC_SUBNET', URI: 'subnet:subnet-0a1b2c3d4e5f60733' },
+        { Type: 'VPC_SUBNET', URI: 'subnet:subnet-0a1b2c3d4e5f60744' },
+        { Type: 'VPC_SECURITY_GROUP', URI: { 'Fn::Join': ['', ['security_group:', { 'Fn::GetAtt': [Match.stringLikeRegexp('^SelfManagedClientSecurityGroup'), 'GroupId'] }]] } },
+      ],
+      DestinationConfig: Match.absent(),
     });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ KAFKA_AUTH: 'scram-sha-512', KAFKA_BOOTSTRAP_SERVERS: 'b-1.example.com:9096,b-2.example.com:9096' }) } });
   });
