@@ -18,6 +18,13 @@ import { KafkaTopic } from '../topic';
 import type { ChainDeadline, ChainSchedule, TaskDeclaration } from './declaration';
 import { ChainGraph } from './graph';
 
+/**
+ * The DynamoDB actions the join store (`lambdas/runtime/chain/join-store.ts`) calls: tasks get
+ * these on the join table, not `grantReadWriteData` (no Scan, DeleteItem or BatchWriteItem).
+ * test/chain/dynamodb-actions.test.ts keeps the list in step with the store's code.
+ */
+export const JOIN_STORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+
 /** Properties of a task chain. */
 export interface TaskChainProps {
   /** The cluster the chain's topic lives in. */
@@ -78,6 +85,12 @@ export interface TaskChainProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * What every alarm of the chain (task failed, deadline missed, and each task consumer's) does when
+   * it fires and when it clears, e.g. `new SnsAction(topic)`.
+   * @default - none: the alarms change state and notify nobody
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
 }
 
 /**
@@ -168,6 +181,7 @@ export class TaskChain extends Construct {
         timeout: Duration.seconds(task.timeoutSeconds ?? 300),
         deadLetter: DeadLetter.kafkaTopic(this.deadLetterTopic),
         produceTo: [this.topic],
+        alarmAction: props.alarmAction,
         environment: {
           ...props.environment,
           ...task.environment,
@@ -179,7 +193,7 @@ export class TaskChain extends Construct {
           [ChainEnv.TASK_RETRY_BASE_MS]: String((props.retryBackoff ?? Duration.seconds(1)).toMilliseconds()),
         },
       });
-      this.joinTable.grantReadWriteData(consumer.function);
+      this.joinTable.grant(consumer.function, ...JOIN_STORE_ACTIONS);
       this.tasks[task.name] = consumer;
     });
 
@@ -228,6 +242,13 @@ export class TaskChain extends Construct {
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
+    }
+
+    if (props.alarmAction) {
+      for (const alarm of [this.taskFailedAlarm, this.deadlineAlarm]) {
+        alarm?.addAlarmAction(props.alarmAction);
+        alarm?.addOkAction(props.alarmAction);
+      }
     }
 
     new CfnOutput(this, 'TopicName', { value: this.topic.topicName, description: `Topic of chain ${this.chainName}` });

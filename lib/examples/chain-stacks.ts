@@ -35,6 +35,12 @@ export const FORK_JOIN_CHAIN: ChainDeclaration = {
 /** The example chains by name (the command line looks chains up here). */
 export const EXAMPLE_CHAINS: Record<string, ChainDeclaration> = { [NIGHTLY_CHAIN.name]: NIGHTLY_CHAIN, [FORK_JOIN_CHAIN.name]: FORK_JOIN_CHAIN };
 
+/**
+ * The DynamoDB actions the example tasks (`lambdas/examples/chain-tasks/`) call on the data table;
+ * test/chain/dynamodb-actions.test.ts keeps the list in step with their code.
+ */
+export const EXAMPLE_TASK_DATA_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem', 'dynamodb:Query'];
+
 /** Properties of an example chain stack. */
 export interface ChainStackProps extends StackProps {
   /** The cluster the chain's topic lives in. */
@@ -91,7 +97,7 @@ export class ExampleChainStack extends Stack {
         ...(props.faultInjection ? { EXAMPLE_FAULT_INJECTION: 'true', EXAMPLE_SLOW_MS: '3000' } : {}),
       },
     });
-    for (const consumer of Object.values(this.chain.tasks)) this.dataTable.grantReadWriteData(consumer.function);
+    for (const consumer of Object.values(this.chain.tasks)) this.dataTable.grant(consumer.function, ...EXAMPLE_TASK_DATA_ACTIONS);
   }
 }
 

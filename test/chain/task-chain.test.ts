@@ -1,9 +1,12 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KafkaCluster } from '../../lib/cluster';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { TaskChain } from '../../lib/chain';
+import { JOIN_STORE_ACTIONS } from '../../lib/chain/task-chain';
 import { describeFindings, nagFindings } from '../../lib/examples/nag';
-import { ForkJoinChainStack, NightlyChainStack } from '../../lib/examples/chain-stacks';
+import { ForkJoinChainStack, NIGHTLY_CHAIN, NightlyChainStack } from '../../lib/examples/chain-stacks';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 // Bundling runs esbuild per function: build the app once per suite.
@@ -15,6 +18,28 @@ const nightlyTemplate = Template.fromStack(nightly);
 const forkJoinTemplate = Template.fromStack(forkJoin);
 
 describe('TaskChain', () => {
+  test('GIVEN a task function THEN it may call only the join store\'s DynamoDB actions on the join table', () => {
+    const policies = Object.values(forkJoinTemplate.findResources('AWS::IAM::Policy')) as any[];
+    const joinTableStatements = policies.flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st: any) => JSON.stringify(st.Resource).includes('ChainJoinTable'));
+    const taskStatements = joinTableStatements.filter((st: any) => JSON.stringify(st.Action).includes('PutItem'));
+    expect(taskStatements.length).toBeGreaterThan(0);
+    for (const st of taskStatements) expect(st.Action).toEqual(JOIN_STORE_ACTIONS);
+    expect(JSON.stringify(joinTableStatements)).not.toMatch(/dynamodb:(Scan|DeleteItem|BatchWriteItem)/);
+  });
+
+  test('GIVEN an alarm action THEN the chain\'s alarms and its tasks\' alarms notify it', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Alarmed');
+    const cluster = new KafkaCluster(stack, 'Cluster');
+    const topic = new sns.Topic(stack, 'Alarms', { enforceSSL: true });
+    new TaskChain(stack, 'Chain', { cluster, chainName: 'nightly', tasks: NIGHTLY_CHAIN.tasks, deadline: NIGHTLY_CHAIN.deadline, alarmAction: new SnsAction(topic) });
+    const alarms = Object.values(Template.fromStack(stack).findResources('AWS::CloudWatch::Alarm')) as any[];
+    expect(alarms).toHaveLength(2 + 3 * 3);
+    const topicRef = { Ref: stack.resolve((topic.node.defaultChild as sns.CfnTopic).logicalId) };
+    for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([topicRef]);
+  });
+
   test('GIVEN the fork/join chain THEN each task mapping filters only the events that concern it, with a stable group id', () => {
     forkJoinTemplate.resourceCountIs('AWS::Lambda::EventSourceMapping', 4);
     forkJoinTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -26,7 +51,10 @@ describe('TaskChain', () => {
           { Pattern: JSON.stringify({ value: { type: ['task.requested'], chain: ['forkjoin'], task: ['extract'] } }) },
         ],
       },
-      DestinationConfig: { OnFailure: { Destination: 'kafka://chain.forkjoin.events.dlt' } },
+      DestinationConfig: Match.absent(),
+    });
+    forkJoinTemplate.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TASK_NAME: 'extract', DEAD_LETTER_TOPIC: 'chain.forkjoin.events.dlt', REPORT_BATCH_ITEM_FAILURES: 'false' }) },
     });
     forkJoinTemplate.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'ForkJoin.chain.forkjoin.report' },
