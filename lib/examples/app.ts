@@ -20,19 +20,43 @@ export interface AppOptions {
    * @default true
    */
   readonly nag?: boolean;
+  /**
+   * E-mail subscribed to the alarm topic (context `alarmEmail`).
+   * @default - none
+   */
+  readonly alarmEmail?: string;
+  /**
+   * Open POST /posts and POST /orders to unauthenticated callers, for a demo (context `openWriteRoutes=true`).
+   * @default false: IAM authorization
+   */
+  readonly openWriteRoutes?: boolean;
+  /**
+   * Deploy the simulated payment provider, a local-mode fixture (context `simulatedProvider=true`;
+   * the local demo synthesizes with it on).
+   * @default false
+   */
+  readonly simulatedProvider?: boolean;
+  /**
+   * A real payment provider's order API for the payment example (context `paymentProviderUrl`).
+   * @default - none: without it or the simulated provider, only the gateway stack is deployed
+   */
+  readonly paymentProviderUrl?: string;
 }
 
 /** A pattern stack added on top of the foundation. */
-export type PatternStackFactory = (app: App, foundation: FoundationStack) => Stack | Stack[] | void;
+export type PatternStackFactory = (app: App, foundation: FoundationStack, options: AppOptions) => Stack | Stack[] | void;
 
 /**
  * The pattern stacks of the example app. Add one line per pattern:
  * `(app, f) => new MyStack(app, 'MskPipelines-My', { cluster: f.cluster })`.
  */
 export const PATTERN_STACKS: PatternStackFactory[] = [
-  (app, f) => [new NightlyChainStack(app, 'MskPipelines-NightlyChain', { cluster: f.cluster }), new ForkJoinChainStack(app, 'MskPipelines-ForkJoinChain', { cluster: f.cluster })],
-  (app, f) => postFanoutStacks(app, f.cluster),
-  (app, f) => paymentStacks(app, f.cluster),
+  (app, f) => [
+    new NightlyChainStack(app, 'MskPipelines-NightlyChain', { cluster: f.cluster, alarmAction: f.alarmAction }),
+    new ForkJoinChainStack(app, 'MskPipelines-ForkJoinChain', { cluster: f.cluster, alarmAction: f.alarmAction }),
+  ],
+  (app, f, o) => postFanoutStacks(app, f.cluster, { openRoute: o.openWriteRoutes, alarmAction: f.alarmAction }),
+  (app, f, o) => paymentStacks(app, f.cluster, { simulatedProvider: o.simulatedProvider, providerUrl: o.paymentProviderUrl, openRoutes: o.openWriteRoutes, alarmAction: f.alarmAction }),
 ];
 
 /** The stacks of the example app. */
@@ -46,11 +70,12 @@ export function buildApp(app: App, options: AppOptions = {}): BuiltApp {
   const foundation = new FoundationStack(app, 'MskPipelines-Foundation', {
     clusterMode: options.clusterMode,
     existing: options.existing,
-    description: 'MSK event pipelines: VPC, Kafka cluster, audit topic and consumer',
+    alarmEmail: options.alarmEmail,
+    description: 'MSK event pipelines: VPC, Kafka cluster, audit topic and consumer, alarm topic',
   });
   const stacks: Stack[] = [foundation];
   for (const factory of PATTERN_STACKS) {
-    const made = factory(app, foundation);
+    const made = factory(app, foundation, options);
     if (made) stacks.push(...(Array.isArray(made) ? made : [made]));
   }
   if (options.nag ?? true) applyNag(app);
@@ -61,7 +86,8 @@ const list = (value: unknown): string[] | undefined =>
   value === undefined ? undefined : Array.isArray(value) ? value.map(String) : String(value).split(',').map((s) => s.trim()).filter(Boolean);
 
 /**
- * Reads the app options from cdk context: `clusterMode` (provisioned | serverless | existing) and,
+ * Reads the app options from cdk context: `alarmEmail`, `openWriteRoutes`, `simulatedProvider` (true | false),
+ * `paymentProviderUrl`, `clusterMode` (provisioned | serverless | existing) and,
  * for 'existing', `clusterArn`, `vpcId`, `availabilityZones`, `privateSubnetIds`, `securityGroupId`
  * (lists comma-separated), optional `clusterKind` (provisioned | serverless), `kafkaVersion`, `brokerCount`.
  */
@@ -71,13 +97,21 @@ export function appOptionsFromContext(app: App): AppOptions {
     return v === undefined || v === null || v === '' ? undefined : String(v);
   };
   const clusterMode = (ctx('clusterMode') ?? 'provisioned') as ClusterMode;
-  if (clusterMode !== 'existing') return { clusterMode };
+  const flag = (key: string) => ctx(key) === 'true';
+  const common = {
+    alarmEmail: ctx('alarmEmail'),
+    openWriteRoutes: flag('openWriteRoutes'),
+    simulatedProvider: flag('simulatedProvider'),
+    paymentProviderUrl: ctx('paymentProviderUrl'),
+  };
+  if (clusterMode !== 'existing') return { clusterMode, ...common };
   const missing = ['clusterArn', 'vpcId', 'availabilityZones', 'privateSubnetIds', 'securityGroupId'].filter((k) => !ctx(k));
   if (missing.length > 0) {
     throw new Error(`clusterMode=existing needs context ${missing.join(', ')} (e.g. -c ${missing[0]}=...)`);
   }
   return {
     clusterMode,
+    ...common,
     existing: {
       clusterArn: ctx('clusterArn')!,
       vpcId: ctx('vpcId')!,

@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Duration, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { ChainDeclaration, TaskChain } from '../chain';
@@ -61,6 +62,11 @@ export interface ChainStackProps extends StackProps {
    */
   readonly retryBackoffMs?: number;
   /**
+   * What the chain's alarms do when they fire and clear.
+   * @default - none
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
    * The chain to deploy (the stack's example by default); tests pass variants.
    * @default - the stack's example declaration
    */
@@ -90,6 +96,7 @@ export class ExampleChainStack extends Stack {
       schedule: chain.schedule,
       deadline: chain.deadline,
       latency: props.latency,
+      alarmAction: props.alarmAction,
       removalPolicy: RemovalPolicy.DESTROY,
       retryBackoff: props.retryBackoffMs === undefined ? undefined : Duration.millis(props.retryBackoffMs),
       environment: {

@@ -1,5 +1,9 @@
-import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { ClusterKind, IKafkaCluster, KafkaCluster } from '../cluster';
 import { KafkaConsumer } from '../consumer';
@@ -56,6 +60,11 @@ export interface FoundationStackProps extends StackProps {
    * @default RemovalPolicy.DESTROY
    */
   readonly clusterRemovalPolicy?: RemovalPolicy;
+  /**
+   * E-mail address subscribed to the alarm topic (the address confirms the subscription by mail).
+   * @default - no subscription: subscribe to the `AlarmTopicArn` output yourself
+   */
+  readonly alarmEmail?: string;
 }
 
 /**
@@ -66,6 +75,10 @@ export class FoundationStack extends Stack {
   public readonly cluster: IKafkaCluster;
   public readonly auditTopic: KafkaTopic;
   public readonly auditLog: KafkaConsumer;
+  /** The one topic every alarm of the example app notifies. */
+  public readonly alarmTopic: sns.Topic;
+  /** `alarmTopic` as an alarm action, for the pattern stacks. */
+  public readonly alarmAction: cloudwatch.IAlarmAction;
 
   constructor(scope: Construct, id: string, props: FoundationStackProps = {}) {
     super(scope, id, props);
@@ -103,15 +116,25 @@ export class FoundationStack extends Stack {
       throw new Error(`clusterMode must be 'provisioned', 'serverless' or 'existing', got '${mode}'`);
     }
 
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'MSK event pipelines alarms', enforceSSL: true });
+    // CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, and a CMK
+    // for alarm texts (no secrets in them) costs more than it protects.
+    // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    Validations.of(this.alarmTopic).acknowledge({ id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry no secrets; CloudWatch cannot publish to a topic under the AWS managed SNS key' });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    this.alarmAction = new SnsAction(this.alarmTopic);
+
     this.auditTopic = new KafkaTopic(this, 'AuditTopic', { cluster: this.cluster, topicName: AUDIT_TOPIC });
     this.auditLog = new KafkaConsumer(this, 'AuditLog', {
       cluster: this.cluster,
       topic: this.auditTopic,
       entry: lambdaEntry('examples/audit-log'),
+      alarmAction: this.alarmAction,
     });
 
     if (this.cluster.clusterArn) new CfnOutput(this, 'ClusterArn', { value: this.cluster.clusterArn });
     new CfnOutput(this, 'AuditTopicName', { value: this.auditTopic.topicName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.alarmTopic.topicArn });
     new CfnOutput(this, 'AuditLogFunction', { value: this.auditLog.function.functionName });
   }
 }

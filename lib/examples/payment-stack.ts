@@ -1,7 +1,8 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -9,6 +10,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { httpApiAccessLogFormat } from '../http';
 import { IKafkaCluster } from '../cluster';
 import { createFunction, KafkaConsumer, lambdaEntry } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
@@ -75,6 +77,28 @@ export interface PaymentStackProps extends StackProps {
    * @default 'simulated-provider.callbacks'
    */
   readonly callbackTopicName?: string;
+  /**
+   * Deploy the simulated WeChat Pay (a local-mode fixture): its route (IAM-authorized, invoked by
+   * the order function only), its function, its callback topic, its notifier (which needs a NAT to
+   * reach the gateway's public URL) and its key secret, filled by `bin/provision-payment-keys.ts`.
+   * @default false
+   */
+  readonly simulatedProvider?: boolean;
+  /**
+   * The payment provider's order API, when `simulatedProvider` is false.
+   * @default - the simulated provider's route; required without it
+   */
+  readonly providerUrl?: string;
+  /**
+   * Open `POST /orders` to unauthenticated callers (a demo only).
+   * @default false: IAM authorization, callers sign with SigV4
+   */
+  readonly openRoutes?: boolean;
+  /**
+   * What the stack's alarms do when they fire and clear.
+   * @default - none
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
 }
 
 /**
@@ -88,9 +112,14 @@ export class PaymentStack extends Stack {
   public readonly orders: dynamodb.Table;
   public readonly api: apigwv2.HttpApi;
   public readonly orderFunction: NodejsFunction;
-  public readonly providerFunction: NodejsFunction;
-  public readonly providerNotifier: KafkaConsumer;
-  public readonly providerKeys: secretsmanager.Secret;
+  /** `POST /orders`. */
+  public readonly ordersRoute: apigwv2.HttpRoute;
+  /** The simulated provider's function (with `simulatedProvider`). */
+  public readonly providerFunction?: NodejsFunction;
+  /** The simulated provider's notifier (with `simulatedProvider`). */
+  public readonly providerNotifier?: KafkaConsumer;
+  /** The simulated provider's keys, filled by bin/provision-payment-keys.ts (with `simulatedProvider`). */
+  public readonly providerKeys?: secretsmanager.Secret;
   public readonly results: KafkaConsumer;
   public readonly overdueChecker: NodejsFunction;
 
@@ -118,49 +147,27 @@ export class PaymentStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 20, burstLimit: 40 },
-      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: AccessLogFormat.jsonWithStandardFields() },
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: httpApiAccessLogFormat() },
     });
 
-    // The simulated provider: accepts at once, publishes the callback it owes to its own topic,
-    // and a notifier sends the signed notification when it is due.
-    const callbacks = new KafkaTopic(this, 'ProviderCallbacks', { cluster, topicName: props.callbackTopicName ?? 'simulated-provider.callbacks', partitions: 1 });
-    this.providerFunction = createFunction(this, 'SimulatedProvider', {
-      entry: lambdaEntry('examples/payment-provider'),
-      description: 'Simulated WeChat Pay: accepts a payment and schedules its callback',
-      timeout: Duration.seconds(10),
-      vpc: cluster.vpc,
-      vpcSubnets: cluster.vpcSubnets,
-      securityGroups: [cluster.clientSecurityGroup],
-      environment: {
-        ...cluster.connectionEnvironment(),
-        CALLBACK_TOPIC: callbacks.topicName,
-        CALLBACK_DELAY_MS: String((props.callbackDelay ?? Duration.seconds(1)).toMilliseconds()),
-        POWERTOOLS_SERVICE_NAME: 'simulated-provider',
-      },
-    });
-    callbacks.grantProduce(this.providerFunction);
-    acknowledgeFunctionFindings(this.providerFunction, 'the HTTP API');
-
-    this.providerKeys = new secretsmanager.Secret(this, 'SimulatedProviderKeys', {
-      description: 'Simulated provider: platform private key (PEM), its serial and the API v3 key; the gateway secret holds the public half',
-      generateSecretString: {
-        secretStringTemplate: JSON.stringify({ serial: 'SIMULATED', privateKey: '' }),
-        generateStringKey: 'apiV3Key',
-        passwordLength: 32,
-        excludePunctuation: true,
-      },
-    });
-    Validations.of(this.providerKeys).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'A simulation key pair, regenerated per run by the local demo' });
-    this.providerNotifier = new KafkaConsumer(this, 'SimulatedProviderNotifier', {
-      cluster,
-      topic: callbacks,
-      entry: lambdaEntry('examples/payment-provider-notifier'),
-      consumerName: 'simulated-provider-notifier',
-      batchSize: 10,
-      timeout: Duration.seconds(30),
-      environment: { PROVIDER_SECRET_ARN: this.providerKeys.secretArn },
-    });
-    this.providerKeys.grantRead(this.providerNotifier.function);
+    const notifyUrl = gateway.notifyUrl(WECHAT_PAY_PROVIDER);
+    let providerUrl = props.providerUrl;
+    let providerRoute: apigwv2.HttpRoute | undefined;
+    if (props.simulatedProvider) {
+      const simulated = this.simulatedProvider(cluster, notifyUrl, props);
+      this.providerFunction = simulated.fn;
+      this.providerNotifier = simulated.notifier;
+      this.providerKeys = simulated.keys;
+      [providerRoute] = this.api.addRoutes({
+        path: SIMULATED_PROVIDER_PATH,
+        methods: [apigwv2.HttpMethod.POST],
+        integration: new HttpLambdaIntegration('Provider', simulated.fn),
+        authorizer: new HttpIamAuthorizer(),
+      });
+      providerUrl = `${this.api.apiEndpoint}${SIMULATED_PROVIDER_PATH}`;
+    } else if (!providerUrl) {
+      throw new Error('providerUrl must name the payment provider\'s order API when simulatedProvider is false, got undefined');
+    }
 
     // The caller: outside the VPC, it reaches the provider's public endpoint and DynamoDB directly.
     this.orderFunction = createFunction(this, 'OrderFunction', {
@@ -169,19 +176,25 @@ export class PaymentStack extends Stack {
       timeout: Duration.seconds(10),
       environment: {
         ORDERS_TABLE: this.orders.tableName,
-        PROVIDER_URL: `${this.api.apiEndpoint}${SIMULATED_PROVIDER_PATH}`,
-        NOTIFY_URL: gateway.notifyUrl(WECHAT_PAY_PROVIDER),
+        PROVIDER_URL: providerUrl,
+        NOTIFY_URL: notifyUrl,
         PAYMENT_DEADLINE_SECONDS: String(deadline.toSeconds()),
         POWERTOOLS_SERVICE_NAME: 'payment-order',
       },
     });
-    this.orders.grantReadWriteData(this.orderFunction);
+    this.orders.grant(this.orderFunction, 'dynamodb:PutItem');
+    providerRoute?.grantInvoke(this.orderFunction);
     acknowledgeFunctionFindings(this.orderFunction, 'the HTTP API (POST /orders), which returns its errors to the caller');
 
-    const [orderRoute] = this.api.addRoutes({ path: '/orders', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Orders', this.orderFunction) });
-    const [providerRoute] = this.api.addRoutes({ path: SIMULATED_PROVIDER_PATH, methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Provider', this.providerFunction) });
-    for (const route of [orderRoute, providerRoute]) {
-      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'Example routes; put a JWT or IAM authorizer in front before production use' });
+    const [orderRoute] = this.api.addRoutes({
+      path: '/orders',
+      methods: [apigwv2.HttpMethod.POST],
+      integration: new HttpLambdaIntegration('Orders', this.orderFunction),
+      authorizer: props.openRoutes ? undefined : new HttpIamAuthorizer(),
+    });
+    this.ordersRoute = orderRoute;
+    if (props.openRoutes) {
+      Validations.of(orderRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'Opened on purpose for a demo (context openWriteRoutes=true); IAM authorization is the default' });
     }
 
     this.results = gateway.subscribe(this, 'PaymentResults', {
@@ -189,8 +202,9 @@ export class PaymentStack extends Stack {
       consumerName: 'payment-results',
       correlationPrefix: 'ORD-',
       environment: { ORDERS_TABLE: this.orders.tableName },
+      alarmAction: props.alarmAction,
     });
-    this.orders.grantReadWriteData(this.results.function);
+    this.orders.grant(this.results.function, 'dynamodb:UpdateItem');
 
     this.overdueChecker = createFunction(this, 'OverdueChecker', {
       entry: lambdaEntry('examples/payment-overdue'),
@@ -198,7 +212,7 @@ export class PaymentStack extends Stack {
       timeout: Duration.seconds(60),
       environment: { ORDERS_TABLE: this.orders.tableName, POWERTOOLS_SERVICE_NAME: 'payment-overdue' },
     });
-    this.orders.grantReadWriteData(this.overdueChecker);
+    this.orders.grant(this.overdueChecker, 'dynamodb:Query', 'dynamodb:UpdateItem');
     acknowledgeFunctionFindings(this.overdueChecker, 'EventBridge Scheduler (which retries and drops after maxEventAge)');
     new scheduler.Schedule(this, 'OverdueSchedule', {
       description: 'Flags overdue payments',
@@ -212,24 +226,87 @@ export class PaymentStack extends Stack {
     });
     Validations.of(this).acknowledge({
       id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.orders.node.defaultChild as any)}.Arn>/index/*]`,
-      reason: 'grantReadWriteData includes the table\'s indexes (the overdue checker queries byStatus)',
+      reason: 'The overdue checker queries the byStatus index; table grants cover the table\'s indexes',
     });
 
     new CfnOutput(this, 'OrdersUrl', { value: `${this.api.apiEndpoint}/orders` });
     new CfnOutput(this, 'OrdersTable', { value: this.orders.tableName });
   }
+
+  /**
+   * The simulated provider: accepts at once, publishes the callback it owes to its own topic, and a
+   * notifier sends the signed notification to the gateway's notify URL (and nowhere else) when due.
+   */
+  private simulatedProvider(cluster: IKafkaCluster, notifyUrl: string, props: PaymentStackProps) {
+    const callbacks = new KafkaTopic(this, 'ProviderCallbacks', { cluster, topicName: props.callbackTopicName ?? 'simulated-provider.callbacks', partitions: 1 });
+    const fn = createFunction(this, 'SimulatedProvider', {
+      entry: lambdaEntry('examples/payment-provider'),
+      description: 'Simulated WeChat Pay: accepts a payment and schedules its callback to the gateway',
+      timeout: Duration.seconds(10),
+      vpc: cluster.vpc,
+      vpcSubnets: cluster.vpcSubnets,
+      securityGroups: [cluster.clientSecurityGroup],
+      environment: {
+        ...cluster.connectionEnvironment(),
+        CALLBACK_TOPIC: callbacks.topicName,
+        CALLBACK_DELAY_MS: String((props.callbackDelay ?? Duration.seconds(1)).toMilliseconds()),
+        NOTIFY_URL: notifyUrl,
+        POWERTOOLS_SERVICE_NAME: 'simulated-provider',
+      },
+    });
+    callbacks.grantProduce(fn);
+    acknowledgeFunctionFindings(fn, 'the HTTP API');
+
+    // No secret value in the template: bin/provision-payment-keys.ts writes the key pair after deploy.
+    const keys = new secretsmanager.Secret(this, 'SimulatedProviderKeys', {
+      description: 'Simulated provider: platform private key (PEM), its serial and the API v3 key, written by bin/provision-payment-keys.ts; the gateway secret holds the public half',
+    });
+    Validations.of(keys).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'A simulation key pair, replaced by bin/provision-payment-keys.ts (and per run by the local demo)' });
+    const notifier = new KafkaConsumer(this, 'SimulatedProviderNotifier', {
+      cluster,
+      topic: callbacks,
+      entry: lambdaEntry('examples/payment-provider-notifier'),
+      consumerName: 'simulated-provider-notifier',
+      batchSize: 10,
+      timeout: Duration.seconds(30),
+      environment: { PROVIDER_SECRET_ARN: keys.secretArn },
+      alarmAction: props.alarmAction,
+    });
+    keys.grantRead(notifier.function);
+    return { fn, notifier, keys };
+  }
 }
 
-/** The gateway stack and the payment example on top of it, as the example app adds them. */
-export function paymentStacks(scope: Construct, cluster: IKafkaCluster): [CallbackGatewayStack, PaymentStack] {
+/** Options of the payment example in the example app. */
+export interface PaymentExampleOptions {
+  /** Deploy the simulated provider (context `simulatedProvider`). @default false */
+  readonly simulatedProvider?: boolean;
+  /** A real provider's order API (context `paymentProviderUrl`). @default - none */
+  readonly providerUrl?: string;
+  /** Open POST /orders for a demo (context `openWriteRoutes`). @default false */
+  readonly openRoutes?: boolean;
+  /** Alarm action of the stacks' alarms. @default - none */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+}
+
+/**
+ * The gateway stack and, when it has a provider to call (the simulated one or `providerUrl`), the
+ * payment example on top of it, as the example app adds them.
+ */
+export function paymentStacks(scope: Construct, cluster: IKafkaCluster, options: PaymentExampleOptions = {}): CallbackGatewayStack[] | [CallbackGatewayStack, PaymentStack] {
   const gatewayStack = new CallbackGatewayStack(scope, 'MskPipelines-Gateway', {
     cluster,
     description: 'MSK event pipelines: callback gateway (HTTP API → verifier → payments.results)',
   });
+  if (!options.simulatedProvider && !options.providerUrl) return [gatewayStack];
   const payment = new PaymentStack(scope, 'MskPipelines-Payment', {
     cluster,
     gateway: gatewayStack.gateway,
-    description: 'MSK event pipelines: payment example (orders, simulated provider, result consumer, overdue checker)',
+    simulatedProvider: options.simulatedProvider,
+    providerUrl: options.providerUrl,
+    openRoutes: options.openRoutes,
+    alarmAction: options.alarmAction,
+    description: `MSK event pipelines: payment example (orders, ${options.simulatedProvider ? 'simulated provider, ' : ''}result consumer, overdue checker)`,
   });
   return [gatewayStack, payment];
 }

@@ -1,4 +1,5 @@
 import { RemovalPolicy, Stack, StackProps } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { IKafkaCluster } from '../cluster';
@@ -41,6 +42,11 @@ export interface PostConsumersStackProps extends StackProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * What the consumers' alarms do when they fire and clear.
+   * @default - none
+   */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
 }
 
 /**
@@ -84,7 +90,7 @@ export class PostConsumersStack extends Stack {
     });
     // Posts are keyed by post id and every effect is idempotent by post: records of different
     // posts need no order among themselves, so a batch runs ten posts at a time.
-    const common = { latency: props.latency, maxAttempts: props.maxAttempts, recordConcurrency: 10, filters: [{ value: { type: ['post.published'] } }] };
+    const common = { latency: props.latency, maxAttempts: props.maxAttempts, recordConcurrency: 10, filters: [{ value: { type: ['post.published'] } }], alarmAction: props.alarmAction };
 
     this.recruitment = this.posts.addConsumer('recruitment', {
       ...common,
@@ -113,10 +119,21 @@ export class PostConsumersStack extends Stack {
   }
 }
 
+/** Options of the fan-out example in the example app. */
+export interface PostFanoutOptions {
+  /** Prefix of the stack names. @default 'MskPipelines-' */
+  readonly prefix?: string;
+  /** Open POST /posts for a demo. @default false */
+  readonly openRoute?: boolean;
+  /** Alarm action of the consumers' alarms. @default - none */
+  readonly alarmAction?: cloudwatch.IAlarmAction;
+}
+
 /** The fan-out example's two stacks on a cluster: the publisher first, then the consumers (deployment order only). */
-export function postFanoutStacks(scope: Construct, cluster: IKafkaCluster, prefix = 'MskPipelines-'): [PostPublisherStack, PostConsumersStack] {
-  const publisher = new PostPublisherStack(scope, `${prefix}PostPublisher`, { cluster, description: 'Fan-out example: POST /posts publishes post.published' });
-  const consumers = new PostConsumersStack(scope, `${prefix}PostConsumers`, { cluster, description: 'Fan-out example: three independent consumers of post.published' });
+export function postFanoutStacks(scope: Construct, cluster: IKafkaCluster, options: PostFanoutOptions = {}): [PostPublisherStack, PostConsumersStack] {
+  const prefix = options.prefix ?? 'MskPipelines-';
+  const publisher = new PostPublisherStack(scope, `${prefix}PostPublisher`, { cluster, openRoute: options.openRoute, description: 'Fan-out example: POST /posts publishes post.published' });
+  const consumers = new PostConsumersStack(scope, `${prefix}PostConsumers`, { cluster, alarmAction: options.alarmAction, description: 'Fan-out example: three independent consumers of post.published' });
   consumers.addStackDependency(publisher);
   return [publisher, consumers];
 }

@@ -1,10 +1,11 @@
 import { CfnOutput, RemovalPolicy, Stack, StackProps, Validations } from 'aws-cdk-lib';
-import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { httpApiAccessLogFormat } from '../http';
 import { IKafkaCluster } from '../cluster';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { defaultFunctionProps, lambdaEntry } from '../function/project-function';
@@ -29,9 +30,14 @@ export interface PostPublisherStackProps extends StackProps {
   readonly partitions?: number;
   /**
    * Authorizer in front of `POST /posts`.
-   * @default - none: the example route is open (add a JWT or IAM authorizer before production)
+   * @default - IAM authorization (callers sign with SigV4 and need execute-api:Invoke on the route)
    */
   readonly authorizer?: apigwv2.IHttpRouteAuthorizer;
+  /**
+   * Open `POST /posts` to unauthenticated callers (a demo only; context `openWriteRoutes`).
+   * @default false
+   */
+  readonly openRoute?: boolean;
 }
 
 /**
@@ -42,6 +48,8 @@ export class PostPublisherStack extends Stack {
   public readonly fanout: FanoutTopic;
   public readonly publisher: NodejsFunction;
   public readonly api: apigwv2.HttpApi;
+  /** `POST /posts`: grant callers `postsRoute.grantInvoke(role)`. */
+  public readonly postsRoute: apigwv2.HttpRoute;
 
   constructor(scope: Construct, id: string, props: PostPublisherStackProps) {
     super(scope, id, props);
@@ -69,16 +77,17 @@ export class PostPublisherStack extends Stack {
       stageName: '$default',
       autoDeploy: true,
       throttle: { rateLimit: 100, burstLimit: 200 },
-      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: AccessLogFormat.jsonWithStandardFields() },
+      accessLogSettings: { destination: new apigwv2.LogGroupLogDestination(accessLogs), format: httpApiAccessLogFormat() },
     });
     const [route] = this.api.addRoutes({
       path: '/posts',
       methods: [apigwv2.HttpMethod.POST],
       integration: new HttpLambdaIntegration('PublishPost', this.publisher),
-      authorizer: props.authorizer,
+      authorizer: props.openRoute ? undefined : props.authorizer ?? new HttpIamAuthorizer(),
     });
-    if (!props.authorizer) {
-      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'Example route; the stack takes an authorizer prop for production use' });
+    this.postsRoute = route;
+    if (props.openRoute) {
+      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'Opened on purpose for a demo (context openWriteRoutes=true); IAM authorization is the default' });
     }
     new CfnOutput(this, 'PostsUrl', { value: `${this.api.apiEndpoint}/posts` });
     new CfnOutput(this, 'TopicName', { value: this.fanout.topicName });

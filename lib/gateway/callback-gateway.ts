@@ -1,5 +1,4 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,7 +7,9 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { SIGNATURE_VERIFIED, SIGNATURE_VERIFIED_METADATA } from '../checks/rules';
 import { IKafkaCluster } from '../cluster';
+import { httpApiAccessLogFormat } from '../http';
 import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { KafkaTopic } from '../topic';
@@ -174,18 +175,7 @@ export class CallbackGateway extends Construct {
       throttle: throttling,
       accessLogSettings: {
         destination: new apigwv2.LogGroupLogDestination(this.accessLogs),
-        format: apigw.AccessLogFormat.custom(JSON.stringify({
-          requestId: '$context.requestId',
-          ip: '$context.identity.sourceIp',
-          requestTime: '$context.requestTime',
-          httpMethod: '$context.httpMethod',
-          routeKey: '$context.routeKey',
-          path: '$context.path',
-          status: '$context.status',
-          responseLength: '$context.responseLength',
-          integrationLatency: '$context.integrationLatency',
-          integrationError: '$context.integrationErrorMessage',
-        })),
+        format: httpApiAccessLogFormat(),
       },
     });
     const integration = new HttpLambdaIntegration('Integration', this.function);
@@ -254,6 +244,8 @@ export class CallbackGateway extends Construct {
     acknowledgeFunctionFindings(this.function, 'API Gateway (the provider retries on a 5xx answer)');
     for (const route of this.api.node.children) {
       if (!(route instanceof apigwv2.HttpRoute)) continue;
+      // The template checks (lib/checks) accept an open write route only with this mark.
+      (route.node.defaultChild as apigwv2.CfnRoute).addMetadata(SIGNATURE_VERIFIED_METADATA, SIGNATURE_VERIFIED);
       Validations.of(route).acknowledge({
         id: 'AwsSolutions-APIG4',
         reason: 'Providers cannot send IAM/JWT credentials; each callback is authenticated by its provider signature in the gateway function',

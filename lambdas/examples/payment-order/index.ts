@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { getDocumentClient } from '../../runtime/dynamo';
 import { logger } from '../../runtime/logger';
+import { signedFetch } from '../../runtime/signed-fetch';
 import { createOrder, newOrderNumber, type Order } from './orders';
 
 /**
@@ -35,7 +36,8 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   // The provider accepts at once and calls the notify URL later; if this call fails the order
   // stays PENDING and the overdue checker flags it for a status query at its deadline.
   try {
-    const response = await fetch(env('PROVIDER_URL'), {
+    // The simulated provider's route takes IAM authorization: the call is signed with the function's role.
+    const response = await signedFetch(env('PROVIDER_URL'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({

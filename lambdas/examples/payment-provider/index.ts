@@ -14,7 +14,9 @@ export interface CallbackDue {
 /**
  * A simulated WeChat Pay `POST /v3/pay/transactions/jsapi`: accepts the payment at once
  * (`{prepay_id}`) and schedules the result notification on its own topic, which the
- * notifier sends to `notify_url` after CALLBACK_DELAY_MS. A `description` containing
+ * notifier sends after CALLBACK_DELAY_MS to the gateway's notify URL (NOTIFY_URL). The request's
+ * `notify_url` must be that URL: a simulator that posted signed requests to any caller-given URL
+ * would be an open relay. A `description` containing
  * "simulate:fail" produces trade_state PAYERROR; "simulate:silent" sends no callback at all.
  */
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
@@ -25,8 +27,13 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     return json(400, { code: 'PARAM_ERROR', message: 'body is not JSON' });
   }
   const { out_trade_no: outTradeNo, notify_url: notifyUrl } = input;
-  if (typeof outTradeNo !== 'string' || typeof notifyUrl !== 'string' || !/^https?:\/\//.test(notifyUrl) || !Number.isInteger(input.amount?.total)) {
+  if (typeof outTradeNo !== 'string' || typeof notifyUrl !== 'string' || !Number.isInteger(input.amount?.total)) {
     return json(400, { code: 'PARAM_ERROR', message: 'out_trade_no, notify_url and amount.total are required' });
+  }
+  const gatewayUrl = process.env.NOTIFY_URL;
+  if (!gatewayUrl) throw new Error('env NOTIFY_URL is not set (PaymentStack sets it to the gateway\'s notify URL)');
+  if (notifyUrl !== gatewayUrl) {
+    return json(400, { code: 'PARAM_ERROR', message: `notify_url must be the gateway's notify URL ${gatewayUrl}, got ${JSON.stringify(notifyUrl.slice(0, 200))}` });
   }
   const description = typeof input.description === 'string' ? input.description : '';
   const prepayId = `wx${Date.now()}${randomBytes(6).toString('hex')}`;
@@ -34,7 +41,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     const failed = description.includes('simulate:fail');
     const now = new Date();
     const due: CallbackDue = {
-      notifyUrl,
+      notifyUrl: gatewayUrl,
       dueAt: new Date(now.getTime() + Number(process.env.CALLBACK_DELAY_MS ?? 1000)).toISOString(),
       transaction: {
         mchid: '1900000001',

@@ -350,6 +350,7 @@ function readRoute(resolver: Resolver, stack: ResolverStack, rawProps: any): Rou
     api: apiKey(api.stack.name, api.logicalId),
     stack: stack.name,
     routeKey,
+    authorizationType: String(resolver.resolve(stack, props.AuthorizationType ?? 'NONE')),
     functionName: m[1],
     payloadFormatVersion: String(resolver.resolve(stack, integration.Properties?.PayloadFormatVersion ?? '2.0')),
   };

@@ -115,7 +115,16 @@ export class HttpApiServer {
         send(404, { message: 'Not Found' });
         return;
       }
+      const signer = matched.route.route.authorizationType === 'AWS_IAM' ? sigV4AccessKey(req, url) : undefined;
+      if (matched.route.route.authorizationType === 'AWS_IAM' && !signer) {
+        // API Gateway refuses an unsigned request to an IAM route before the function runs. The
+        // signature itself is not checked against IAM here (a later step of local mode).
+        // @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control-iam.html
+        send(403, { message: 'Missing Authentication Token' });
+        return;
+      }
       const event = toEvent(req, url, method, matched.route.route.routeKey, matched.params, Buffer.concat(chunks));
+      if (signer) (event.requestContext as Record<string, unknown>).authorizer = { iam: { accessKey: signer, accountId: '000000000000', userArn: `arn:aws:iam::000000000000:user/${signer}` } };
       const out = await this.invoker(matched.route.route.functionName, event);
       if (out.timedOut) {
         send(503, { message: 'Service Unavailable' });
@@ -132,6 +141,15 @@ export class HttpApiServer {
       void e;
     }
   }
+}
+
+/** The access key of a SigV4-signed request (Authorization header or presigned query), else undefined. */
+function sigV4AccessKey(req: http.IncomingMessage, url: URL): string | undefined {
+  const header = req.headers.authorization;
+  const fromHeader = typeof header === 'string' && header.startsWith('AWS4-HMAC-SHA256 ') && /Signature=[0-9a-f]{64}/.test(header) && req.headers['x-amz-date']
+    ? /Credential=([^/]+)\//.exec(header)?.[1] : undefined;
+  const fromQuery = url.searchParams.get('X-Amz-Signature') ? url.searchParams.get('X-Amz-Credential')?.split('/')[0] : undefined;
+  return fromHeader ?? fromQuery ?? undefined;
 }
 
 function toEvent(req: http.IncomingMessage, url: URL, method: string, routeKey: string, params: Record<string, string>, body: Buffer): Record<string, unknown> {

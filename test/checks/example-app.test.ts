@@ -1,0 +1,22 @@
+import { App, NestedStack, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { checkTemplate, DEPLOYMENT_RULES } from '../../lib/checks';
+import { appOptionsFromContext, buildApp } from '../../lib/examples';
+
+/** Every template the example app synthesizes in `context`'s cluster mode, nested stacks included. */
+function templates(context: Record<string, string>): Array<[string, any]> {
+  const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
+  const { stacks } = buildApp(app, { ...appOptionsFromContext(app), nag: false });
+  const all: Stack[] = stacks.flatMap((s) => [s, ...s.node.findAll().filter((c): c is NestedStack => c instanceof NestedStack)]);
+  return all.map((s) => [s.node.path, Template.fromStack(s).toJSON()]);
+}
+
+describe('the example app against the deployment rules (lib/checks)', () => {
+  test.each([
+    ['provisioned', { clusterMode: 'provisioned' }],
+    ['serverless', { clusterMode: 'serverless' }],
+  ])('GIVEN a %s cluster THEN no template breaks a rule', (_mode, context) => {
+    const found = templates(context).flatMap(([stack, template]) => checkTemplate(template, DEPLOYMENT_RULES).map((f) => `${stack} ${f.logicalId}: ${f.rule}: ${f.message}`));
+    expect(found).toEqual([]);
+  });
+});
