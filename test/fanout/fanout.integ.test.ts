@@ -7,6 +7,7 @@ import { parsePost, postPublishedEvent } from '../../lambdas/examples/post-publi
 import { encodeEvent } from '../../lambdas/runtime/cloudevents';
 import { synthToDir } from '../support/synth';
 import { buildPostApp } from './post-app';
+import { signedPost } from '../../lib/local/scenarios/signed-post';
 
 // The fan-out example on the local stack: the synthesized publisher and consumer stacks run by
 // the emulator against real Kafka and DynamoDB Local. A topic of its own per run.
@@ -48,7 +49,7 @@ function processedByAll(eventIds: string[], timeoutMs = 60_000) {
 }
 
 async function publishPost(body: Record<string, unknown>): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${postsUrl(emulator)}/posts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await signedPost(`${postsUrl(emulator)}/posts`, body);
   return { status: res.status, body: await res.json() };
 }
 

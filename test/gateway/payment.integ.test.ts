@@ -9,6 +9,7 @@ import { CallbackGatewayStack, PaymentStack } from '../../lib/examples/payment-s
 import { buildWechatPayNotification, signWechatPay } from '../../lambdas/runtime/gateway/verifiers';
 import { kafkaClient, serviceEndpoints, uniqueName } from '../support/services';
 import { synthToDir } from '../support/synth';
+import { signedPost } from '../../lib/local/scenarios/signed-post';
 
 /**
  * The payment path end to end in local mode, through the HTTP routes: order → simulated
@@ -31,7 +32,7 @@ describe('callback gateway: payment end to end (local mode)', () => {
       const cluster = new KafkaCluster(new Stack(app, `${id}Foundation`), 'Cluster');
       const gw = new CallbackGatewayStack(app, `${id}Gateway`, { cluster, resultsTopicName: resultsTopic });
       new PaymentStack(app, `${id}Payment`, {
-        cluster, gateway: gw.gateway, callbackTopicName: `${id}.provider.callbacks`,
+        cluster, gateway: gw.gateway, callbackTopicName: `${id}.provider.callbacks`, simulatedProvider: true,
         paymentDeadline: Duration.seconds(3), callbackDelay: Duration.millis(200),
       });
     });
@@ -75,9 +76,7 @@ describe('callback gateway: payment end to end (local mode)', () => {
   }
 
   async function placeSilentOrder(): Promise<string> {
-    const res = await fetch(`${apiUrlFor(emulator, 'POST /orders')}/orders`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: 100, description: 'simulate:silent' }),
-    });
+    const res = await signedPost(`${apiUrlFor(emulator, 'POST /orders')}/orders`, { amount: 100, description: 'simulate:silent' });
     expect(res.status).toBe(201);
     return ((await res.json()) as { orderNumber: string }).orderNumber;
   }

@@ -2,10 +2,12 @@ import * as fs from 'fs';
 import { DescribeTableCommand, DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import { Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Emulator } from '../../lib/local/emulator';
+import { signedPost } from '../../lib/local/scenarios/signed-post';
 import { dynamoDbClient, serviceEndpoints, uniqueName } from '../support/services';
 import { synthToDir } from '../support/synth';
 import { recorderFunction } from './fixtures/emulator-app';
@@ -16,6 +18,7 @@ describe('emulator: HTTP API, schedules, tables', () => {
   const tableName = `${id}-joins`;
   let emulator: Emulator;
   let dir: string;
+  const logs: string[] = [];
 
   beforeAll(async () => {
     dir = synthToDir((app) => {
@@ -30,18 +33,37 @@ describe('emulator: HTTP API, schedules, tables', () => {
       const api = new apigwv2.HttpApi(stack, 'Api');
       api.addRoutes({ path: '/callbacks/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Callbacks', gateway) });
       api.addRoutes({ path: '/files/{proxy+}', methods: [apigwv2.HttpMethod.ANY], integration: new HttpLambdaIntegration('Files', gateway) });
+      api.addRoutes({ path: '/orders', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Orders', gateway), authorizer: new HttpIamAuthorizer() });
       const caller = recorderFunction(stack, 'Caller', { environment: { NOTIFY_URL: `${api.apiEndpoint}/callbacks/simulated` } });
       new scheduler.CfnSchedule(stack, 'Nightly', {
         name: `${id}-nightly`, scheduleExpression: 'cron(0 2 * * ? *)', flexibleTimeWindow: { mode: 'OFF' },
         target: { arn: caller.functionArn, roleArn: 'arn:aws:iam::123456789012:role/x', input: JSON.stringify({ type: 'run.requested', runid: '2026-11-24' }) },
       });
     });
-    emulator = await Emulator.start({ assemblyDir: dir, services: serviceEndpoints(), onLog: () => undefined });
+    emulator = await Emulator.start({ assemblyDir: dir, services: serviceEndpoints(), onLog: (line) => logs.push(line) });
   });
 
   afterAll(async () => {
     await emulator?.stop();
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('GIVEN a route with IAM authorization WHEN called unsigned THEN 403 before the function runs; WHEN signed THEN the function gets the caller', async () => {
+    const url = `${emulator.httpUrl}/orders`;
+    const before = emulator.invocations.length;
+    // WHEN unsigned
+    const unsigned = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"amount":1}' });
+    // THEN
+    expect(unsigned.status).toBe(403);
+    expect(await unsigned.json()).toEqual({ message: 'Missing Authentication Token' });
+    expect(emulator.invocations.length).toBe(before);
+    // WHEN signed (SigV4, the local dummy credentials)
+    const signed = await signedPost(url, { amount: 1 });
+    // THEN
+    expect(signed.status).toBe(200);
+    const events = logs.filter((l) => l.includes('EVENT ')).map((l) => JSON.parse(l.slice(l.indexOf('EVENT ') + 6)));
+    const event = events.find((e) => e.routeKey === 'POST /orders');
+    expect(event.requestContext.authorizer).toEqual({ iam: expect.objectContaining({ accessKey: 'local' }) });
   });
 
   test('creates the tables with their keys, indexes and TTL', async () => {

@@ -26,7 +26,7 @@ describe('bad input never stops a consumer', () => {
 
   beforeAll(async () => {
     services = await startOwnServices();
-    assemblyDir = synthToDir((app: App) => void buildApp(app, { nag: false }));
+    assemblyDir = synthToDir((app: App) => void buildApp(app, { nag: false, simulatedProvider: true }));
     emulator = await Emulator.start({ assemblyDir, services, onLog: (line) => void logs.push(line) });
     producer = kafkaClient().producer({ allowAutoTopicCreation: false });
     await producer.connect();

@@ -3,6 +3,13 @@ import * as fs from 'fs';
 import * as path from 'path';
 
 /**
+ * Context every local-mode synthesis gets (cdk.json and cdk.context.json may override it): the
+ * example app's local-only fixtures, such as the simulated payment provider, are deployed to the
+ * emulator but not to AWS by default.
+ */
+export const LOCAL_MODE_CONTEXT: Readonly<Record<string, string>> = { simulatedProvider: 'true' };
+
+/**
  * Synthesizes the CDK app of `appDir` into `outDir` (default `<appDir>/cdk.out`), or returns
  * `outDir` untouched when `synth` is false and it already holds an assembly.
  *
@@ -23,6 +30,7 @@ export function synthesizeApp(appDir = process.cwd(), options: { outDir?: string
   if (typeof config.app !== 'string') throw new Error(`${cdkJson} has no "app" command`);
   const contextFile = path.join(root, 'cdk.context.json');
   const context = {
+    ...LOCAL_MODE_CONTEXT,
     ...(config.context ?? {}),
     ...(fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {}),
   };

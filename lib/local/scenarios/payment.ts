@@ -2,6 +2,7 @@ import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { Emulator } from '../emulator';
+import { signedPost } from './signed-post';
 
 /**
  * The payment scenario in local mode: a key pair generated for the run is put into the
@@ -73,9 +74,7 @@ export async function runPaymentScenario(emulator: Emulator, options: PaymentSce
   const keys = options.keys ?? provisionPaymentKeys(emulator);
   const ordersUrl = `${apiUrlFor(emulator, 'POST /orders')}/orders`;
   const start = Date.now();
-  const response = await fetch(ordersUrl, {
-    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ amount: options.amount ?? 2500, description: 'demo order' }),
-  });
+  const response = await signedPost(ordersUrl, { amount: options.amount ?? 2500, description: 'demo order' });
   const placed = (await response.json()) as { orderNumber?: string; message?: string };
   if (response.status !== 201 || !placed.orderNumber) throw new Error(`POST /orders answered ${response.status}: ${JSON.stringify(placed)}`);
   log(`[payment] order ${placed.orderNumber} placed (PENDING); the simulated provider calls the gateway back`);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { signedPost } from './signed-post';
 import type { Emulator } from '../emulator';
 
 /** Beans per post and pinned days, as the example consumers apply them (lambdas/examples/post-*). */
@@ -119,7 +120,7 @@ export async function runPostScenario(emulator: Emulator, options: PostScenarioO
   ];
 
   const post = async (body: unknown) => {
-    const res = await fetch(`${base}/posts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await signedPost(`${base}/posts`, body);
     return { status: res.status, body: (await res.json().catch(() => ({}))) as Record<string, any> };
   };
   const problems: string[] = [];
