@@ -15,6 +15,7 @@ describe('cdk-nag (AwsSolutions + Serverless)', () => {
     ['provisioned', { clusterMode: 'provisioned' }],
     ['serverless', { clusterMode: 'serverless' }],
     ['existing', EXISTING],
+    ['provisioned, the simulated provider and open demo routes', { clusterMode: 'provisioned', simulatedProvider: 'true', openWriteRoutes: 'true', alarmEmail: 'ops@example.com' }],
   ])('GIVEN the app with a %s cluster THEN no unacknowledged finding (error or warning) in any stack', (_name, context) => {
     const app = new App({ context: { ...context, 'aws:cdk:bundling-stacks': [] } });
     const { stacks } = buildApp(app, { ...appOptionsFromContext(app), nag: false });

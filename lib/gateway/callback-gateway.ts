@@ -6,6 +6,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { SIGNATURE_VERIFIED, SIGNATURE_VERIFIED_METADATA } from '../checks/rules';
 import { IKafkaCluster } from '../cluster';
@@ -96,6 +97,8 @@ export class CallbackGateway extends Construct {
   public readonly cluster: IKafkaCluster;
   /** Provider names this gateway accepts. */
   public readonly providerNames: string[];
+  /** Each provider's key secret, by provider name (what a key-provisioning step writes). */
+  public readonly providerSecrets: Record<string, secretsmanager.ISecret> = {};
 
   constructor(scope: Construct, id: string, props: CallbackGatewayProps) {
     super(scope, id);
@@ -132,6 +135,7 @@ export class CallbackGateway extends Construct {
     const providerConfig: Record<string, Record<string, unknown>> = {};
     const bound = this.providerNames.map((name) => {
       const b = props.providers[name]._bind(this, name);
+      this.providerSecrets[name] = b.secret;
       const secretEnv = `PROVIDER_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
       environment[secretEnv] = b.secret.secretArn;
       providerConfig[name] = { ...b.config, secretEnv };

@@ -15,8 +15,15 @@ describe('the example app against the deployment rules (lib/checks)', () => {
   test.each([
     ['provisioned', { clusterMode: 'provisioned' }],
     ['serverless', { clusterMode: 'serverless' }],
+    ['provisioned with the simulated provider', { clusterMode: 'provisioned', simulatedProvider: 'true' }],
   ])('GIVEN a %s cluster THEN no template breaks a rule', (_mode, context) => {
     const found = templates(context).flatMap(([stack, template]) => checkTemplate(template, DEPLOYMENT_RULES).map((f) => `${stack} ${f.logicalId}: ${f.rule}: ${f.message}`));
     expect(found).toEqual([]);
+  });
+
+  test('GIVEN the demo flag openWriteRoutes THEN the rules do find the open routes (they run on every stack)', () => {
+    const found = templates({ clusterMode: 'provisioned', simulatedProvider: 'true', openWriteRoutes: 'true' })
+      .flatMap(([, template]) => checkTemplate(template, DEPLOYMENT_RULES)).map((f) => f.message);
+    expect(found.sort()).toEqual(['POST /orders has no authorization', 'POST /posts has no authorization']);
   });
 });

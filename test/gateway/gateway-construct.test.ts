@@ -133,9 +133,9 @@ describe('PaymentStack', () => {
     const app = newApp();
     const foundation = new Stack(app, 'Foundation');
     const cluster = new KafkaCluster(foundation, 'Cluster');
-    const [gatewayStack, payment] = paymentStacks(app, cluster);
-    expect(describeFindings([...nagFindings(gatewayStack), ...nagFindings(payment)])).toEqual([]);
-    const template = Template.fromStack(payment);
+    const [gatewayStack, payment] = paymentStacks(app, cluster, { simulatedProvider: true });
+    expect(describeFindings([...nagFindings(gatewayStack), ...nagFindings(payment!)])).toEqual([]);
+    const template = Template.fromStack(payment!);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['payments.results'],
       FilterCriteria: { Filters: [{ Pattern: '{"value":{"subject":[{"prefix":"ORD-"}]}}' }] },
@@ -144,6 +144,32 @@ describe('PaymentStack', () => {
       Environment: { Variables: Match.objectLike({ NOTIFY_URL: Match.anyValue(), PROVIDER_URL: Match.anyValue(), ORDERS_TABLE: Match.anyValue() }) },
     });
     template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(5 minutes)' });
-    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /orders' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /orders', AuthorizationType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: 'POST /simulated-provider/v3/pay/transactions/jsapi', AuthorizationType: 'AWS_IAM' });
+  });
+
+  test('GIVEN the simulated provider THEN it notifies only the gateway\'s URL, its key secret has no value in the template, and only the order function may call it', () => {
+    const { paymentStacks } = require('../../lib/examples/payment-stack') as typeof import('../../lib/examples/payment-stack');
+    const app = newApp();
+    const cluster = new KafkaCluster(new Stack(app, 'Foundation'), 'Cluster');
+    const [, payment] = paymentStacks(app, cluster, { simulatedProvider: true });
+    const template = Template.fromStack(payment!);
+    const [keys] = Object.values(template.findResources('AWS::SecretsManager::Secret')) as any[];
+    expect(keys.Properties.SecretString).toBeUndefined();
+    expect(JSON.stringify(keys.Properties)).not.toContain('privateKey');
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Simulated WeChat Pay'),
+      Environment: { Variables: Match.objectLike({ NOTIFY_URL: { 'Fn::Join': ['', [Match.anyValue(), '/callbacks/wechat-pay']] } }) },
+    });
+    const invokes = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Action === 'execute-api:Invoke');
+    expect(invokes).toHaveLength(1);
+    expect(JSON.stringify(invokes[0].Resource)).toContain('/POST/simulated-provider/v3/pay/transactions/jsapi');
+  });
+
+  test('GIVEN no provider (the default) THEN only the gateway stack, and no simulated provider anywhere', () => {
+    const { paymentStacks } = require('../../lib/examples/payment-stack') as typeof import('../../lib/examples/payment-stack');
+    const app = newApp();
+    const cluster = new KafkaCluster(new Stack(app, 'Foundation'), 'Cluster');
+    expect(paymentStacks(app, cluster).map((s) => s.stackName)).toEqual(['MskPipelines-Gateway']);
   });
 });

@@ -1,6 +1,6 @@
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { gatewaySecretValue, generatePaymentKeys, providerSecretValue, type PaymentKeys } from '../../examples/payment-keys';
 import type { Emulator } from '../emulator';
 import { signedPost } from './signed-post';
 
@@ -10,34 +10,19 @@ import { signedPost } from './signed-post';
  * simulated provider), then an order is placed through `POST /orders` and followed until the
  * result consumer marks it PAID through the gateway and the results topic.
  */
-export interface PaymentKeys {
-  readonly serial: string;
-  readonly privateKeyPem: string;
-  readonly publicKeyPem: string;
-  readonly apiV3Key: string;
-}
+export type { PaymentKeys } from '../../examples/payment-keys';
 
 /** Generates the run's WeChat Pay platform key pair and API v3 key and puts them into both secrets. */
 export function provisionPaymentKeys(emulator: Emulator): PaymentKeys {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const keys: PaymentKeys = {
-    serial: randomBytes(20).toString('hex').toUpperCase(),
-    privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    publicKeyPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
-    apiV3Key: randomBytes(16).toString('hex'),
-  };
+  const keys = generatePaymentKeys();
   const secrets = emulator.secrets.list();
   const gatewaySecrets = secrets.filter((s) => /WechatPaySecret/.test(s.name));
   const providerSecrets = secrets.filter((s) => /SimulatedProviderKeys/.test(s.name));
   if (gatewaySecrets.length === 0 || providerSecrets.length === 0) {
-    throw new Error(`the assembly needs a gateway WeChat Pay secret and the simulated provider's keys; secrets: ${secrets.map((s) => s.name).join(', ') || 'none'}`);
+    throw new Error(`the assembly needs a gateway WeChat Pay secret and the simulated provider's keys (context simulatedProvider=true); secrets: ${secrets.map((s) => s.name).join(', ') || 'none'}`);
   }
-  for (const s of gatewaySecrets) {
-    emulator.secrets.put(s.arn, { platformCertificates: { [keys.serial]: keys.publicKeyPem }, apiV3Key: keys.apiV3Key });
-  }
-  for (const s of providerSecrets) {
-    emulator.secrets.put(s.arn, { serial: keys.serial, privateKey: keys.privateKeyPem, apiV3Key: keys.apiV3Key });
-  }
+  for (const s of gatewaySecrets) emulator.secrets.put(s.arn, gatewaySecretValue(keys));
+  for (const s of providerSecrets) emulator.secrets.put(s.arn, providerSecretValue(keys));
   return keys;
 }
 
