@@ -121,7 +121,10 @@ export class FoundationStack extends Stack {
     // for alarm texts (no secrets in them) costs more than it protects.
     // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
     Validations.of(this.alarmTopic).acknowledge({ id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry no secrets; CloudWatch cannot publish to a topic under the AWS managed SNS key' });
-    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+    if (props.alarmEmail) {
+      const subscription = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+      Validations.of(subscription).acknowledge({ id: 'Serverless-SNSRedrivePolicy', reason: 'An e-mail of an alarm that SNS cannot deliver has nothing to redrive: the alarm\'s state and history stay in CloudWatch' });
+    }
     this.alarmAction = new SnsAction(this.alarmTopic);
 
     this.auditTopic = new KafkaTopic(this, 'AuditTopic', { cluster: this.cluster, topicName: AUDIT_TOPIC });
