@@ -25,7 +25,7 @@ describe('records neither done nor dead-lettered', () => {
   let dir: string;
 
   const consumerFunction = (stack: Stack, fnId: string, reportsItemFailures: boolean) => new NodejsFunction(stack, fnId, {
-    entry: path.join(__dirname, 'fixtures', 'functions', 'dead-letter-fails.ts'),
+    entry: path.join(__dirname, 'fixtures', 'functions', 'failing-consumer.ts'),
     runtime: lambda.Runtime.NODEJS_22_X,
     timeout: Duration.seconds(30),
     environment: {

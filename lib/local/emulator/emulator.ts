@@ -155,10 +155,14 @@ export class Emulator extends EventEmitter {
       await server.listen(port ?? 0);
       port = undefined;
     }
-    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.serverUrls() }, { stacks: this.options.stacks });
+    await this.queues.start();
+    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.serverUrls(), sqsUrl: this.queues.url }, { stacks: this.options.stacks });
     for (const server of this.servers.values()) server.setRoutes(this.model.routes);
     this.secrets = await SecretsStandIn.start(assemblySecrets(this.model.stacks, this.options.region));
-    for (const fn of this.model.functions) fn.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = this.secrets.url;
+    for (const fn of this.model.functions) {
+      fn.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = this.secrets.url;
+      fn.environment.AWS_ENDPOINT_URL_SQS = this.queues.url!;
+    }
 
     this.admin = this.kafka.admin();
     await this.admin.connect();
@@ -377,6 +381,7 @@ export class Emulator extends EventEmitter {
     await Promise.all(this.runners.map((r) => r.stop()));
     await Promise.all([...this.servers.values()].map((s) => s.close()));
     await this.secrets?.stop();
+    await this.queues.stop();
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
     if (this.options.reportFile && this.model) this.writeReport(this.options.reportFile);

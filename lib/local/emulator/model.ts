@@ -150,6 +150,8 @@ export interface LocalEndpoints {
   readonly apiUrls?: Record<string, string>;
   /** More variables for every function (endpoints of local stand-ins). */
   readonly environment?: Record<string, string>;
+  /** Base URL of the SQS stand-in: queue URLs resolve under it. */
+  readonly sqsUrl?: string;
 }
 
 export const LOCAL_ACCOUNT = '000000000000';

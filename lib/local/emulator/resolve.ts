@@ -175,7 +175,8 @@ export class Resolver {
       case 'AWS::SecretsManager::Secret':
         return this.arn(stack, name);
       case 'AWS::SQS::Queue':
-        return `http://sqs.${this.region(stack)}.localhost/${LOCAL_ACCOUNT}/${this.physicalName(stack, name)}`;
+        // Under the SQS stand-in when it runs, so that a function's SendMessage reaches it.
+        return `${this.local.sqsUrl ?? `http://sqs.${this.region(stack)}.localhost`}/${LOCAL_ACCOUNT}/${this.physicalName(stack, name)}`;
       default:
         return this.physicalName(stack, name);
     }
