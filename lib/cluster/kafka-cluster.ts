@@ -8,6 +8,7 @@ import { Construct, IConstruct } from 'constructs';
 import { clusterNameFromArn, mskResourceArn } from './arns';
 import { ClusterKind, DEFAULT_KAFKA_VERSION, MSK_IAM_PORT, SERVERLESS_REPLICAS } from './cluster-kind';
 import { BootstrapBrokersLookup } from './bootstrap-brokers';
+import { defaultParameterPrefix, publishClusterAttributes, readClusterAttributes, vpcFromAttributes } from './cluster-parameters';
 import { KafkaVpc } from './network';
 import { SelfManagedAuth } from './self-managed-auth';
 
@@ -48,6 +49,12 @@ export interface IKafkaCluster extends IConstruct {
   groupArn(groupId: string): string;
   /** Lets the grantee connect to the brokers (brokers are given, never discovered: no MSK API rights). */
   grantConnect(grantee: iam.IGrantable): iam.Grant;
+  /**
+   * This cluster as the stack of `scope` should use it: itself in its own stack; in another stack,
+   * a reference that reads the cluster's attributes from SSM parameters (a new cluster) or its own
+   * broker lookup (an existing one), so that no CloudFormation export ties the stacks together.
+   */
+  referenceFrom(scope: Construct): IKafkaCluster;
   /**
    * Makes `service` reachable from the functions' subnets: an interface endpoint in a VPC this
    * construct created; for a VPC given from outside, an info annotation saying the subnets need a
@@ -123,6 +130,12 @@ export interface KafkaClusterProps {
    * @default - unique, derived from the construct path
    */
   readonly clusterName?: string;
+  /**
+   * Prefix of the SSM parameters the cluster publishes its ARN, brokers, subnets and client
+   * security group under, for the stacks that use it (`referenceFrom`).
+   * @default `/msk-pipelines/<clusterName>`
+   */
+  readonly parameterPrefix?: string;
 }
 
 /** Attributes of an MSK cluster created elsewhere. */
@@ -200,8 +213,9 @@ abstract class MskClusterBase extends Construct implements IKafkaCluster {
   public abstract readonly kafkaVersion?: string;
   public abstract readonly supportsTopicResource: boolean;
   public abstract readonly serverless: boolean;
-  /** The deploy-time lookup of the cluster's SASL/IAM brokers. */
-  public abstract readonly brokerLookup: BootstrapBrokersLookup;
+  /** The cluster's SASL/IAM brokers, looked up at deploy time. */
+  public abstract readonly saslIamBrokers: string;
+  private readonly references = new Map<Stack, IKafkaCluster>();
 
   public addServiceEndpoint(id: string, _service: ec2.InterfaceVpcEndpointAwsService): void {
     requireRouteTo(this, id);
@@ -210,10 +224,24 @@ abstract class MskClusterBase extends Construct implements IKafkaCluster {
   public connectionEnvironment(): Record<string, string> {
     return {
       KAFKA_CLUSTER_ARN: this.clusterArn,
-      KAFKA_BOOTSTRAP_SERVERS: this.brokerLookup.saslIamBrokers,
+      KAFKA_BOOTSTRAP_SERVERS: this.saslIamBrokers,
       KAFKA_AUTH: 'iam',
     };
   }
+
+  public referenceFrom(scope: Construct): IKafkaCluster {
+    const stack = Stack.of(scope);
+    if (stack === Stack.of(this)) return this;
+    let reference = this.references.get(stack);
+    if (!reference) {
+      reference = this.createReference(stack, `KafkaClusterReference${Names.nodeUniqueId(this.node)}`);
+      this.references.set(stack, reference);
+    }
+    return reference;
+  }
+
+  /** The cluster as another stack sees it. */
+  protected abstract createReference(stack: Stack, id: string): IKafkaCluster;
 
   public topicArn(topicName: string): string {
     return mskResourceArn(this.clusterArn, 'topic', topicName);
@@ -269,7 +297,11 @@ export class KafkaCluster extends MskClusterBase {
   public readonly serverless: boolean;
   /** The VPC this construct created, when no `vpc` was given. */
   public readonly network?: KafkaVpc;
+  /** The deploy-time broker lookup. */
   public readonly brokerLookup: BootstrapBrokersLookup;
+  public readonly saslIamBrokers: string;
+  /** Where the cluster's attributes are published for other stacks (SSM parameter names start with it). */
+  public readonly parameterPrefix: string;
 
   public override addServiceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): void {
     if (this.network) this.network.addServiceEndpoint(id, service);
@@ -340,6 +372,8 @@ export class KafkaCluster extends MskClusterBase {
       this.serverlessCluster.applyRemovalPolicy(removalPolicy);
       this.clusterArn = this.serverlessCluster.attrArn;
       this.brokerLookup = new BootstrapBrokersLookup(this, 'Brokers', { clusterArn: this.clusterArn });
+      this.saslIamBrokers = this.brokerLookup.saslIamBrokers;
+      this.parameterPrefix = this.publish(props.parameterPrefix);
       return;
     }
 
@@ -384,6 +418,24 @@ export class KafkaCluster extends MskClusterBase {
     this.cfnCluster.applyRemovalPolicy(removalPolicy);
     this.clusterArn = this.cfnCluster.attrArn;
     this.brokerLookup = new BootstrapBrokersLookup(this, 'Brokers', { clusterArn: this.clusterArn });
+    this.saslIamBrokers = this.brokerLookup.saslIamBrokers;
+    this.parameterPrefix = this.publish(props.parameterPrefix);
+  }
+
+  private publish(prefix: string | undefined): string {
+    const parameterPrefix = prefix ?? defaultParameterPrefix(this.clusterName);
+    publishClusterAttributes(this, parameterPrefix, {
+      clusterArn: this.clusterArn,
+      saslIamBrokers: this.saslIamBrokers,
+      clientSecurityGroupId: this.clientSecurityGroup.securityGroupId,
+      subnetIds: this.vpc.selectSubnets(this.vpcSubnets).subnetIds,
+      vpcId: this.vpc.vpcId,
+    });
+    return parameterPrefix;
+  }
+
+  protected createReference(stack: Stack, id: string): IKafkaCluster {
+    return new ClusterReference(stack, id, this);
   }
 }
 
@@ -398,9 +450,11 @@ class ExistingKafkaCluster extends MskClusterBase {
   public readonly brokerCount: number;
   public readonly kafkaVersion?: string;
   public readonly supportsTopicResource: boolean;
+  /** The deploy-time broker lookup (one per stack that uses the cluster). */
   public readonly brokerLookup: BootstrapBrokersLookup;
+  public readonly saslIamBrokers: string;
 
-  constructor(scope: Construct, id: string, attrs: ExistingClusterAttributes) {
+  constructor(scope: Construct, id: string, private readonly attrs: ExistingClusterAttributes) {
     super(scope, id);
     this.clusterArn = attrs.clusterArn;
     this.clusterName = clusterNameFromArn(attrs.clusterArn) ?? id;
@@ -416,6 +470,61 @@ class ExistingKafkaCluster extends MskClusterBase {
     this.kafkaVersion = attrs.kafkaVersion;
     this.supportsTopicResource = !serverless && versionSupportsTopicResource(attrs.kafkaVersion);
     this.brokerLookup = new BootstrapBrokersLookup(this, 'Brokers', { clusterArn: this.clusterArn });
+    this.saslIamBrokers = this.brokerLookup.saslIamBrokers;
+  }
+
+  /** Another stack imports the same cluster by its literal attributes, with a broker lookup of its own. */
+  protected createReference(stack: Stack, id: string): IKafkaCluster {
+    return new ExistingKafkaCluster(stack, id, this.attrs);
+  }
+}
+
+/**
+ * A new cluster as a stack other than its own uses it: attributes read from the SSM parameters the
+ * cluster published, so that replacing the cluster updates the parameters and the next deployment
+ * of this stack reads the new values, instead of an export blocking the replacement.
+ */
+class ClusterReference extends MskClusterBase {
+  public readonly kind: ClusterKind;
+  public readonly serverless: boolean;
+  public readonly clusterArn: string;
+  public readonly clusterName: string;
+  public readonly vpc: ec2.IVpc;
+  public readonly vpcSubnets: ec2.SubnetSelection;
+  public readonly clientSecurityGroup: ec2.ISecurityGroup;
+  public readonly brokerCount: number;
+  public readonly kafkaVersion?: string;
+  public readonly supportsTopicResource: boolean;
+  public readonly saslIamBrokers: string;
+
+  constructor(scope: Construct, id: string, private readonly source: KafkaCluster) {
+    super(scope, id);
+    const subnets = source.vpc.selectSubnets(source.vpcSubnets);
+    const attrs = readClusterAttributes(this, source.parameterPrefix, subnets.subnetIds.length);
+    this.kind = source.kind;
+    this.serverless = source.serverless;
+    this.clusterArn = attrs.clusterArn;
+    this.clusterName = source.clusterName;
+    this.saslIamBrokers = attrs.saslIamBrokers;
+    this.vpc = vpcFromAttributes(this, attrs, subnets.availabilityZones);
+    Annotations.of(this.vpc).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId', 'Functions only attach to these subnets; nothing is added to their route tables');
+    this.vpcSubnets = { subnets: this.vpc.privateSubnets };
+    this.clientSecurityGroup = ec2.SecurityGroup.fromSecurityGroupId(this, 'ClientSecurityGroup', attrs.clientSecurityGroupId);
+    this.brokerCount = source.brokerCount;
+    this.kafkaVersion = source.kafkaVersion;
+    this.supportsTopicResource = source.supportsTopicResource;
+  }
+
+  public override addServiceEndpoint(id: string, service: ec2.InterfaceVpcEndpointAwsService): void {
+    this.source.addServiceEndpoint(id, service);
+  }
+
+  public override referenceFrom(scope: Construct): IKafkaCluster {
+    return this.source.referenceFrom(scope);
+  }
+
+  protected createReference(): IKafkaCluster {
+    throw new Error('unreachable: a cluster reference delegates referenceFrom to its source');
   }
 }
 
@@ -469,6 +578,11 @@ class SelfManagedKafkaCluster extends Construct implements IKafkaCluster {
 
   public addServiceEndpoint(id: string, _service: ec2.InterfaceVpcEndpointAwsService): void {
     requireRouteTo(this, id);
+  }
+
+  /** Bootstrap servers and the secret are literal: every stack can use this object as it is. */
+  public referenceFrom(_scope: Construct): IKafkaCluster {
+    return this;
   }
 
   public grantConnect(grantee: iam.IGrantable): iam.Grant {

@@ -90,7 +90,8 @@ export class ExampleChainStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.chain = new TaskChain(this, 'Chain', {
-      cluster: props.cluster,
+      // Read from the cluster's SSM parameters, not exports: the cluster can be replaced.
+      cluster: props.cluster.referenceFrom(this),
       chainName: chain.name,
       tasks: chain.tasks,
       schedule: chain.schedule,

@@ -39,10 +39,11 @@ export class CallbackGatewayStack extends Stack {
 
   constructor(scope: Construct, id: string, props: CallbackGatewayStackProps) {
     super(scope, id, props);
+    const cluster = props.cluster.referenceFrom(this);
     this.gateway = new CallbackGateway(this, 'Gateway', {
-      cluster: props.cluster,
+      cluster,
       resultsTopic: props.resultsTopicName
-        ? new KafkaTopic(this, 'ResultsTopic', { cluster: props.cluster, topicName: props.resultsTopicName })
+        ? new KafkaTopic(this, 'ResultsTopic', { cluster, topicName: props.resultsTopicName })
         : undefined,
       providers: { [WECHAT_PAY_PROVIDER]: GatewayProvider.wechatPay(), 'generic-hmac': GatewayProvider.hmac() },
     });
@@ -126,7 +127,8 @@ export class PaymentStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PaymentStackProps) {
     super(scope, id, props);
-    const { cluster, gateway } = props;
+    const { gateway } = props;
+    const cluster = props.cluster.referenceFrom(this);
     const deadline = props.paymentDeadline ?? Duration.minutes(15);
 
     this.orders = new dynamodb.Table(this, 'Orders', {

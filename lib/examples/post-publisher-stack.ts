@@ -53,7 +53,7 @@ export class PostPublisherStack extends Stack {
 
   constructor(scope: Construct, id: string, props: PostPublisherStackProps) {
     super(scope, id, props);
-    const { cluster } = props;
+    const cluster = props.cluster.referenceFrom(this);
     this.fanout = new FanoutTopic(this, 'Posts', { cluster, topicName: props.topicName ?? POSTS_TOPIC, partitions: props.partitions });
 
     this.publisher = new NodejsFunction(

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -13,6 +13,7 @@ import { IKafkaCluster } from '../cluster';
 import { httpApiAccessLogFormat } from '../http';
 import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
+import { ImportedKafkaTopic } from '../fanout/imported-topic';
 import { KafkaTopic } from '../topic';
 import { GatewayProvider } from './gateway-provider';
 
@@ -226,7 +227,15 @@ export class CallbackGateway extends Construct {
       }
       patterns = [{ value }];
     }
-    return new KafkaConsumer(scope, id, { ...rest, cluster: this.cluster, topic: this.resultsTopic, filters: patterns });
+    // A caller in another stack reads the results topic by name and the cluster through its own
+    // reference, so that its stack imports nothing from the gateway's.
+    const elsewhere = Stack.of(scope) !== Stack.of(this);
+    const cluster = this.cluster.referenceFrom(scope);
+    const topic = elsewhere
+      ? new ImportedKafkaTopic(scope, `${id}ResultsTopic`, { cluster, topicName: this.resultsTopic.topicName, partitions: this.resultsTopic.partitions, replicationFactor: this.resultsTopic.replicationFactor })
+      : this.resultsTopic;
+    // KafkaConsumer reads the name, ARN, cluster, partitions, grants and resource of its topic; an import has them all.
+    return new KafkaConsumer(scope, id, { ...rest, cluster, topic: topic as KafkaTopic, filters: patterns });
   }
 
   /** 4xx answers of the API (bad signatures, malformed and oversized callbacks). */

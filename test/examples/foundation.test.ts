@@ -58,14 +58,16 @@ describe('Foundation stack', () => {
     expect(() => foundation({ clusterMode: 'kraft' })).toThrow(/clusterMode must be 'provisioned', 'serverless' or 'existing', got 'kraft'/);
   });
 
-  test('GIVEN any mode THEN every mapping has an explicit consumer group id and an on-failure destination', () => {
+  test('GIVEN any mode THEN every mapping has an explicit consumer group id, and the runtime (not the on-demand mapping) dead-letters', () => {
     for (const ctx of [{}, { clusterMode: 'serverless' }, { clusterMode: 'existing', ...EXISTING }]) {
-      const mappings = Object.values(Template.fromStack(foundation(ctx)).findResources('AWS::Lambda::EventSourceMapping')) as any[];
+      const t = Template.fromStack(foundation(ctx));
+      const mappings = Object.values(t.findResources('AWS::Lambda::EventSourceMapping')) as any[];
       expect(mappings.length).toBeGreaterThan(0);
       for (const m of mappings) {
         expect(m.Properties.AmazonManagedKafkaEventSourceConfig.ConsumerGroupId).toBe('MskPipelines-Foundation-AuditLog');
-        expect(m.Properties.DestinationConfig.OnFailure.Destination).toBe('kafka://events.audit.AuditLog.dlt');
+        expect(m.Properties.DestinationConfig).toBeUndefined();
       }
+      t.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: Match.objectLike({ DEAD_LETTER_TOPIC: 'events.audit.AuditLog.dlt', REPORT_BATCH_ITEM_FAILURES: 'false' }) } });
     }
   });
 });

@@ -31,12 +31,12 @@ describe('FanoutTopic', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['orders'],
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders.billing' },
-      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.billing.dlt' } },
+      DestinationConfig: Match.absent(),
       FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ value: { type: ['order.placed'] } }) }] },
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: 'orders.shipping' },
-      DestinationConfig: { OnFailure: { Destination: 'kafka://orders.shipping.dlt' } },
+      DestinationConfig: Match.absent(),
       FilterCriteria: Match.absent(),
     });
     expect(billing.consumerGroupId).toBe('orders.billing');

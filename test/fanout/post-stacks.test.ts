@@ -57,7 +57,7 @@ describe('post fan-out stacks', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['posts.published'],
       AmazonManagedKafkaEventSourceConfig: { ConsumerGroupId: `posts.published.${name}` },
-      DestinationConfig: { OnFailure: { Destination: `kafka://posts.published.${name}.dlt` } },
+      DestinationConfig: Match.absent(),
       FilterCriteria: { Filters: [{ Pattern: '{"value":{"type":["post.published"]}}' }] },
       StartingPosition: 'TRIM_HORIZON',
     });

@@ -98,3 +98,32 @@ describe('Kafka event builder', () => {
     expect(event.records['t-2'][0]).toEqual({ topic: 't', partition: 2, offset: 7, timestamp: 1545084650987, timestampType: 'CREATE_TIME', value: 'dg==', headers: [{ h: [120] }] });
   });
 });
+
+describe('SSM parameter types (cluster attributes published by the cluster\'s stack)', () => {
+  const producer = {
+    name: 'Foundation', region: 'eu-west-1',
+    template: { Resources: {
+      Brokers: { Type: 'Custom::KafkaBootstrapBrokers', Properties: {} },
+      BrokersParameter: { Type: 'AWS::SSM::Parameter', Properties: { Type: 'String', Name: '/msk-pipelines/demo/bootstrap-brokers', Value: { 'Fn::GetAtt': ['Brokers', 'BootstrapBrokerStringSaslIam'] } } },
+    } },
+  };
+  const consumer = {
+    name: 'Chain', region: 'eu-west-1',
+    template: {
+      Parameters: {
+        SsmBrokers: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/msk-pipelines/demo/bootstrap-brokers' },
+        SsmMissing: { Type: 'AWS::SSM::Parameter::Value<String>', Default: '/msk-pipelines/other/cluster-arn' },
+      },
+      Resources: {},
+    },
+  };
+  const ssm = new Resolver([producer, consumer], { kafkaBrokers: '127.0.0.1:9092', dynamodbEndpoint: 'http://127.0.0.1:8000' });
+
+  test('GIVEN a parameter of an SSM type WHEN resolved THEN it is the value of the AWS::SSM::Parameter of that name, resolved in its own stack', () => {
+    expect(ssm.resolve(consumer, { Ref: 'SsmBrokers' })).toBe('127.0.0.1:9092');
+  });
+
+  test('GIVEN an SSM name no stack creates WHEN resolved THEN the error names it, as the deployment would fail', () => {
+    expect(() => ssm.resolve(consumer, { Ref: 'SsmMissing' })).toThrow("SSM parameter '/msk-pipelines/other/cluster-arn' (a parameter of stack Chain) is not created by any stack of the assembly");
+  });
+});

@@ -165,7 +165,12 @@ export class Resolver {
       case 'AWS::NotificationARNs': return [];
     }
     const param = stack.template.Parameters?.[name];
-    if (param !== undefined) return param.Default ?? '';
+    if (param !== undefined) {
+      // An SSM parameter type: CloudFormation reads the parameter named by the value at deploy time;
+      // locally, the `AWS::SSM::Parameter` of the assembly that holds that name.
+      if (/^AWS::SSM::Parameter::Value</.test(String(param.Type ?? ''))) return this.ssmParameter(stack, String(param.Default ?? ''));
+      return param.Default ?? '';
+    }
     const type = this.typeOf(stack, name);
     switch (type) {
       case 'AWS::MSK::Cluster':
@@ -180,6 +185,17 @@ export class Resolver {
       default:
         return this.physicalName(stack, name);
     }
+  }
+
+  /** The value of the `AWS::SSM::Parameter` named `name` in any stack of the assembly. */
+  private ssmParameter(stack: ResolverStack, name: string): unknown {
+    for (const owner of this.stacksByName.values()) {
+      for (const res of Object.values<any>(owner.template.Resources ?? {})) {
+        if (res?.Type !== 'AWS::SSM::Parameter' || res.Properties?.Name === undefined) continue;
+        if (this.resolveString(owner, res.Properties.Name) === name) return this.resolve(owner, res.Properties.Value);
+      }
+    }
+    throw new Error(`SSM parameter '${name}' (a parameter of stack ${stack.name}) is not created by any stack of the assembly`);
   }
 
   private getAtt(stack: ResolverStack, logicalId: string, attr: string): unknown {
