@@ -71,6 +71,8 @@ export function buildApp(app: App, options: AppOptions = {}): BuiltApp {
     clusterMode: options.clusterMode,
     existing: options.existing,
     alarmEmail: options.alarmEmail,
+    // The simulated provider's notifier (in the VPC) calls the gateway's public URL.
+    natGateways: options.simulatedProvider ? 1 : 0,
     description: 'MSK event pipelines: VPC, Kafka cluster, audit topic and consumer, alarm topic',
   });
   const stacks: Stack[] = [foundation];

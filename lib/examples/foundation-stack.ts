@@ -61,6 +61,12 @@ export interface FoundationStackProps extends StackProps {
    */
   readonly clusterRemovalPolicy?: RemovalPolicy;
   /**
+   * NAT gateways of the new VPC: 0 keeps the subnets isolated (VPC endpoints only); the simulated
+   * payment provider's notifier needs 1 to reach the gateway's public URL.
+   * @default 0
+   */
+  readonly natGateways?: number;
+  /**
    * E-mail address subscribed to the alarm topic (the address confirms the subscription by mail).
    * @default - no subscription: subscribe to the `AlarmTopicArn` output yourself
    */
@@ -110,6 +116,7 @@ export class FoundationStack extends Stack {
     } else if (mode === 'provisioned' || mode === 'serverless') {
       this.cluster = new KafkaCluster(this, 'Cluster', {
         kind: mode === 'serverless' ? ClusterKind.SERVERLESS : ClusterKind.PROVISIONED,
+        natGateways: props.natGateways,
         removalPolicy: props.clusterRemovalPolicy ?? RemovalPolicy.DESTROY,
       });
     } else {
