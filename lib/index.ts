@@ -5,4 +5,6 @@ export * from './consumer';
 export * from './chain';
 export * from './fanout';
 export * from './gateway';
+export * from './http';
+export * from './checks';
 export * from './examples';

@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { acknowledgeCdkProviderFunction } from '../function/acknowledge';
 
 /** CloudFormation type of the broker lookup (the emulator resolves its attributes to the local broker). */
 export const KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE = 'Custom::KafkaBootstrapBrokers';
@@ -58,18 +59,8 @@ export class BootstrapBrokersLookup extends Construct {
   }
 }
 
-/**
- * The AwsCustomResource singleton function is CDK's (runtime, role and settings are its own); it
- * runs once per deployment, synchronously for CloudFormation.
- */
+/** The AwsCustomResource singleton function is CDK's, shared by the stack's lookups. */
 function acknowledgeLookupFunction(scope: Construct): void {
-  const v = Validations.of(Stack.of(scope));
-  v.acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'CDK\'s AwsCustomResource function (broker lookup) needs only basic execution' });
-  v.acknowledge({ id: 'AwsSolutions-L1', reason: 'CDK\'s AwsCustomResource function pins its own runtime' });
-  v.acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: 'CDK\'s AwsCustomResource function pins its own runtime' });
-  v.acknowledge({ id: 'Serverless-LambdaDLQ', reason: 'CloudFormation invokes the broker lookup synchronously; failures fail the deployment' });
-  v.acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason: 'Invoked synchronously by CloudFormation' });
-  v.acknowledge({ id: 'Serverless-LambdaDefaultMemorySize', reason: 'CDK\'s AwsCustomResource function makes one API call per deployment' });
-  v.acknowledge({ id: 'Serverless-LambdaTracing', reason: 'CDK\'s AwsCustomResource function makes one API call per deployment' });
-  v.acknowledge({ id: 'Serverless-LambdaLogGroupRetention', reason: 'CDK\'s AwsCustomResource function logs once per deployment' });
+  acknowledgeCdkProviderFunction(Stack.of(scope), 'CDK\'s AwsCustomResource function (broker lookup)');
+  Validations.of(Stack.of(scope)).acknowledge({ id: 'Serverless-LambdaLogGroupRetention', reason: 'CDK\'s AwsCustomResource function logs once per deployment' });
 }

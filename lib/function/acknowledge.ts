@@ -27,3 +27,19 @@ export function acknowledgeFunctionFindings(fn: IConstruct, invokedBy: string): 
   v.acknowledge({ id: 'Serverless-LambdaDLQ', reason: `Invoked synchronously by ${invokedBy}; it has no asynchronous invocations to dead-letter` });
   v.acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason: `Invoked synchronously by ${invokedBy}` });
 }
+
+/**
+ * Acknowledges the findings of a function CDK itself provides for a custom resource (the provider
+ * framework, AwsCustomResource): its runtime, role and settings are CDK's, and CloudFormation invokes
+ * it synchronously, once per deployment change. `what` names the function in the reasons.
+ */
+export function acknowledgeCdkProviderFunction(scope: IConstruct, what: string): void {
+  const v = Validations.of(scope);
+  v.acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: `${what} needs only basic execution` });
+  v.acknowledge({ id: 'AwsSolutions-L1', reason: `${what} pins its own runtime` });
+  v.acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: `${what} pins its own runtime` });
+  v.acknowledge({ id: 'Serverless-LambdaDLQ', reason: `CloudFormation invokes ${what} synchronously; failures fail the deployment` });
+  v.acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason: `Invoked synchronously by CloudFormation (${what})` });
+  v.acknowledge({ id: 'Serverless-LambdaDefaultMemorySize', reason: `${what} only relays one call per deployment change` });
+  v.acknowledge({ id: 'Serverless-LambdaTracing', reason: `${what} only relays one call per deployment change` });
+}

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { ClusterKind, IKafkaCluster } from '../cluster';
-import { acknowledgeFunctionFindings } from '../function/acknowledge';
+import { acknowledgeCdkProviderFunction, acknowledgeFunctionFindings } from '../function/acknowledge';
 import { createFunction, lambdaEntry } from '../function/project-function';
 
 /** CloudFormation type of the topic custom resource (read by the emulator). */
@@ -48,16 +48,9 @@ export class KafkaTopicProvider extends Construct {
     });
 
     acknowledgeFunctionFindings(this.handler, 'CloudFormation through the provider framework');
-    const framework = Validations.of(this.provider);
-    framework.acknowledge({ id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]', reason: 'The provider framework function needs only basic execution' });
+    acknowledgeCdkProviderFunction(this.provider, 'The provider framework function (topic handler relay)');
     const handlerId = Stack.of(this).getLogicalId(this.handler.node.defaultChild as CfnResource);
-    framework.acknowledge({ id: `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`, reason: 'The provider framework may invoke only the topic handler, in any of its versions' });
-    framework.acknowledge({ id: 'AwsSolutions-L1', reason: 'The provider framework pins its own runtime; the topic handler runs Node.js 22.x' });
-    framework.acknowledge({ id: 'Serverless-LambdaLatestVersion', reason: 'The provider framework pins its own runtime' });
-    framework.acknowledge({ id: 'Serverless-LambdaDLQ', reason: 'CloudFormation invokes custom resources synchronously; failures are reported to the stack' });
-    framework.acknowledge({ id: 'Serverless-LambdaAsyncFailureDestination', reason: 'Invoked synchronously by CloudFormation' });
-    framework.acknowledge({ id: 'Serverless-LambdaDefaultMemorySize', reason: 'The provider framework function only relays events' });
-    framework.acknowledge({ id: 'Serverless-LambdaTracing', reason: 'The provider framework function only relays events; the topic handler is traced' });
+    Validations.of(this.provider).acknowledge({ id: `AwsSolutions-IAM5[Resource::<${handlerId}.Arn>:*]`, reason: 'The provider framework may invoke only the topic handler, in any of its versions' });
   }
 
   /** Lets the handler create, alter and delete `topicName`. */

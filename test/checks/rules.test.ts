@@ -57,3 +57,12 @@ describe('template rules', () => {
     expect(checkTemplate({}, DEPLOYMENT_RULES)).toEqual([]);
   });
 });
+
+test('HttpApiAccessLogVariables: the REST module\'s jsonWithStandardFields() format (what two stages used) is found', () => {
+  const { AccessLogFormat } = require('aws-cdk-lib/aws-apigateway') as typeof import('aws-cdk-lib/aws-apigateway');
+  const { httpApiAccessLogFormat } = require('../../lib/http') as typeof import('../../lib/http');
+  const stage = (format: string) => ({ Resources: { Stage: { Type: 'AWS::ApiGatewayV2::Stage', Properties: { AccessLogSettings: { Format: format } } } } });
+  expect(HttpApiAccessLogVariables.check(stage(AccessLogFormat.jsonWithStandardFields().toString())).map((f) => f.message))
+    .toEqual(['access-log format uses $context.resourcePath, which HTTP APIs do not have']);
+  expect(HttpApiAccessLogVariables.check(stage(httpApiAccessLogFormat().toString()))).toEqual([]);
+});
