@@ -8,7 +8,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Emulator } from '../../lib/local/emulator';
 import { signedPost } from '../../lib/local/scenarios/signed-post';
-import { dynamoDbClient, serviceEndpoints, uniqueName } from '../support/services';
+import { dynamoDbClient, serviceEndpoints, uniqueName, waitFor } from '../support/services';
 import { synthToDir } from '../support/synth';
 import { recorderFunction } from './fixtures/emulator-app';
 
@@ -61,8 +61,8 @@ describe('emulator: HTTP API, schedules, tables', () => {
     const signed = await signedPost(url, { amount: 1 });
     // THEN
     expect(signed.status).toBe(200);
-    const events = logs.filter((l) => l.includes('EVENT ')).map((l) => JSON.parse(l.slice(l.indexOf('EVENT ') + 6)));
-    const event = events.find((e) => e.routeKey === 'POST /orders');
+    // The function's log line can arrive after its answer (worker output is asynchronous).
+    const event = await waitFor(() => logs.filter((l) => l.includes('EVENT ')).map((l) => JSON.parse(l.slice(l.indexOf('EVENT ') + 6))).find((e) => e.routeKey === 'POST /orders'), { description: 'the POST /orders event in the function log' });
     expect(event.requestContext.authorizer).toEqual({ iam: expect.objectContaining({ accessKey: 'local' }) });
   });
 
