@@ -130,7 +130,7 @@ describe('AlipayVerifier, certificate mode', () => {
 
   test('GIVEN the current and the renewed certificate WHEN each key signs, with and without alipay_cert_sn THEN all verify', async () => {
     for (const cert of [current, renewed]) {
-      for (const extra of [{}, { alipay_cert_sn: getSN(cert.pem) }]) {
+      for (const extra of [{}, { alipay_cert_sn: getSN(cert.pem) }] as Array<Record<string, string>>) {
         const { headers, body, params } = alipayNotification(trade(extra), cert.keys.privateKey);
         expect(certSdk(cert).checkNotifySignV2(params)).toBe(true);
         await expect(certVerifier.verify({ headers, body, now })).resolves.toMatchObject({ correlationId: 'ORD-31' });
