@@ -1,7 +1,6 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
-  CallbackRequest, CallbackResponse, checkBodySize, checkFreshness, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS,
-  firstString, header, jsonFailure, parseJson, pick, requireString, VerificationError, VerifiedCallback, Verifier,
+  anyHmacMatches, CallbackRequest, CallbackResponse, checkBodySize, checkFreshness, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS,
+  firstString, jsonFailure, parseJson, pick, requiredHeader, requireString, VerificationError, VerifiedCallback, Verifier,
 } from './types';
 
 /** Secret, header and field names of a generic HMAC-SHA256 verifier. */
@@ -57,16 +56,10 @@ export class HmacVerifier implements Verifier {
 
   async verify(request: CallbackRequest): Promise<VerifiedCallback> {
     checkBodySize(request.body, this.maxBodyBytes);
-    const value = header(request.headers, this.headerName);
-    if (!value) throw new VerificationError(400, 'missing_header', `header ${this.headerName} is missing`);
-    const { timestamp, signatures } = parseSignatureHeader(value, this.headerName);
+    const { timestamp, signatures } = parseSignatureHeader(requiredHeader(request, this.headerName), this.headerName);
     checkFreshness(timestamp, request.now, this.toleranceSeconds);
     const given = signatures.map((hex) => Buffer.from(hex, 'hex'));
-    const matches = this.keys.some((key) => {
-      const expected = createHmac('sha256', key).update(`${timestamp}.${request.body}`, 'utf8').digest();
-      return given.some((candidate) => timingSafeEqual(candidate, expected));
-    });
-    if (!matches) throw new VerificationError(401, 'bad_signature', `${this.headerName} does not match the body`);
+    if (!anyHmacMatches(this.keys, `${timestamp}.${request.body}`, given)) throw new VerificationError(401, 'bad_signature', `${this.headerName} does not match the body`);
 
     const payload = parseJson(request.body, 'body');
     const idField = this.options.notificationIdField ?? 'id';

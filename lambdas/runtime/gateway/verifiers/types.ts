@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 /**
  * The verifier contract: a verifier turns one raw provider callback (headers + body) into a
  * verified, provider-neutral result, or throws a `VerificationError` carrying the HTTP status the
@@ -81,6 +82,27 @@ export function header(headers: Record<string, string | undefined>, name: string
     if (key.toLowerCase() === wanted && value !== undefined) return value;
   }
   return undefined;
+}
+
+/** A header's value, or 400 naming the missing header. */
+export function requiredHeader(request: CallbackRequest, name: string): string {
+  const value = header(request.headers, name);
+  if (!value) throw new VerificationError(400, 'missing_header', `header ${name} is missing`);
+  return value;
+}
+
+/** A unix time in whole seconds (at most 12 digits), or 400 naming where it came from. */
+export function unixSeconds(value: string, name: string): number {
+  if (!/^\d{1,12}$/.test(value)) throw new VerificationError(400, 'malformed_header', `${name} is not a unix time in seconds`);
+  return Number(value);
+}
+
+/** Whether HMAC-SHA256 of `content` under any key equals any candidate digest (constant-time compare). */
+export function anyHmacMatches(keys: readonly Buffer[], content: string, candidates: readonly Buffer[]): boolean {
+  return keys.some((key) => {
+    const expected = createHmac('sha256', key).update(content, 'utf8').digest();
+    return candidates.some((candidate) => candidate.length === expected.length && timingSafeEqual(candidate, expected));
+  });
 }
 
 /** Throws 413 when the body is over `maxBytes` (UTF-8 bytes, as on the wire). */

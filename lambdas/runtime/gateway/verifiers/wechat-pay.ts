@@ -2,7 +2,7 @@ import { createDecipheriv, createVerify, KeyObject } from 'node:crypto';
 import { normalizeSerial, trustedKey, validAt, validityOf, type TrustedKey } from './trusted-key';
 import {
   CallbackRequest, CallbackResponse, checkBodySize, checkFreshness, DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_TOLERANCE_SECONDS, header, parseJson, requireString, VerificationError, VerifiedCallback, Verifier,
+  DEFAULT_TOLERANCE_SECONDS, header, parseJson, requiredHeader, requireString, unixSeconds, VerificationError, VerifiedCallback, Verifier,
 } from './types';
 
 /** Keys and limits of a WeChat Pay API v3 verifier. */
@@ -88,10 +88,7 @@ export class WechatPayVerifier implements Verifier {
     const signature = requiredHeader(request, 'Wechatpay-Signature');
     const serial = requiredHeader(request, 'Wechatpay-Serial');
     checkSignatureType(header(request.headers, 'Wechatpay-Signature-Type'));
-    if (!/^\d{1,12}$/.test(timestamp)) {
-      throw new VerificationError(400, 'malformed_header', 'Wechatpay-Timestamp is not a unix time in seconds');
-    }
-    checkFreshness(Number(timestamp), request.now, this.toleranceSeconds);
+    checkFreshness(unixSeconds(timestamp, 'Wechatpay-Timestamp'), request.now, this.toleranceSeconds);
     const trusted = this.keys.get(normalizeSerial(serial));
     if (!trusted) throw new VerificationError(401, 'unknown_serial', 'Wechatpay-Serial names no platform key held here', { serial });
     if (!validAt(trusted, request.now)) {
@@ -153,11 +150,6 @@ function checkSignatureType(type: string | undefined): void {
   throw new VerificationError(400, 'unsupported_signature_type', `Wechatpay-Signature-Type must be ${WECHATPAY_RSA_SIGNATURE_TYPE}`, { signatureType: type.slice(0, 64) });
 }
 
-function requiredHeader(request: CallbackRequest, name: string): string {
-  const value = header(request.headers, name);
-  if (!value) throw new VerificationError(400, 'missing_header', `header ${name} is missing`);
-  return value;
-}
 
 /** AEAD_AES_256_GCM as WeChat Pay uses it: base64 ciphertext whose last 16 bytes are the tag. */
 export function decryptResource(resource: WechatPayResource, apiV3Key: Buffer): string {
