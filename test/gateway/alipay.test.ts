@@ -1,8 +1,9 @@
 import { X509Certificate } from 'node:crypto';
 import { AlipaySdk } from 'alipay-sdk';
 import { createVerifier } from '../../lambdas/runtime/gateway/providers';
-import { alipayCertSn, AlipayVerifier, VerificationError } from '../../lambdas/runtime/gateway/verifiers';
+import { alipayCertSn, AlipayVerifier } from '../../lambdas/runtime/gateway/verifiers';
 import { alipayNotification, certificate, rsaKeys } from '../support/provider-senders';
+import { rejection } from '../support/verification';
 
 /**
  * Alipay asynchronous notifications, signed with Node's crypto as Alipay's docs describe and
@@ -28,11 +29,6 @@ const trade = (overrides: Record<string, string> = {}) => ({
   ...overrides,
 });
 
-async function rejection(promise: Promise<unknown>): Promise<VerificationError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(VerificationError);
-  return err as VerificationError;
-}
 
 describe('AlipayVerifier, public-key mode', () => {
   test('GIVEN a TRADE_SUCCESS notification alipay-sdk accepts THEN notify_id, out_trade_no, payment.succeeded and the plain text success', async () => {

@@ -1,7 +1,8 @@
 import { Webhook } from 'standardwebhooks';
 import { createVerifier } from '../../lambdas/runtime/gateway/providers';
-import { StandardWebhooksVerifier, VerificationError } from '../../lambdas/runtime/gateway/verifiers';
+import { StandardWebhooksVerifier } from '../../lambdas/runtime/gateway/verifiers';
 import { standardWebhookHeaders, standardWebhookSecret } from '../support/provider-senders';
+import { rejection } from '../support/verification';
 
 /** Standard Webhooks deliveries signed by the specification's reference library (`standardwebhooks`). */
 const now = new Date('2026-11-24T08:00:00Z');
@@ -10,11 +11,6 @@ const previous = standardWebhookSecret();
 const verifier = new StandardWebhooksVerifier({ signingSecrets: [secret, previous], types: { 'invoice.paid': 'payment.succeeded' } });
 const body = JSON.stringify({ type: 'invoice.paid', timestamp: now.toISOString(), data: { invoice: 'in_1', correlation_id: 'ORD-21' } });
 
-async function rejection(promise: Promise<unknown>): Promise<VerificationError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
-  expect(err).toBeInstanceOf(VerificationError);
-  return err as VerificationError;
-}
 
 describe('StandardWebhooksVerifier', () => {
   test('GIVEN a delivery signed by the reference library THEN webhook-id is the dedupe key, the type is mapped and the answer is 204', async () => {

@@ -2,6 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { createVerifier, STRIPE_TYPES } from '../../lambdas/runtime/gateway/providers';
 import { HmacVerifier, VerificationError, WechatPayVerifier } from '../../lambdas/runtime/gateway/verifiers';
 import { rsaKeys, stripeAccepts, stripeSignature, wechatPayHeaders, wechatPayNotification } from '../support/provider-senders';
+import { rejection } from '../support/verification';
 
 /**
  * WeChat Pay and Stripe-style verifiers against callbacks written by the providers' own SDKs
@@ -29,15 +30,6 @@ function encryptResource(plaintext: string, key: string) {
   return { original_type: 'transaction', algorithm: 'AEAD_AES_256_GCM', ciphertext, associated_data: 'transaction', nonce };
 }
 
-async function rejection(promise: Promise<unknown>): Promise<VerificationError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(VerificationError);
-    return err as VerificationError;
-  }
-  throw new Error('expected a VerificationError');
-}
 
 describe('WechatPayVerifier', () => {
   test('GIVEN a signed, encrypted notification WHEN verified THEN it yields the decrypted transaction and a 204 ack', async () => {
