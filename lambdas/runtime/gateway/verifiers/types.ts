@@ -78,6 +78,9 @@ export const DEFAULT_TOLERANCE_SECONDS = 300;
 /** Case-insensitive header lookup. */
 export function header(headers: Record<string, string | undefined>, name: string): string | undefined {
   const wanted = name.toLowerCase();
+  // API Gateway HTTP APIs (payload 2.0) hand over lower-case names, so this is the usual hit.
+  const direct = headers[wanted];
+  if (direct !== undefined) return direct;
   for (const [key, value] of Object.entries(headers)) {
     if (key.toLowerCase() === wanted && value !== undefined) return value;
   }
