@@ -81,6 +81,8 @@ describe('callback gateway: Stripe, Standard Webhooks and Alipay (local mode)', 
     expect(answers.map((a) => a.status)).toEqual([200, 200]);
     const events = await eventsFor(order, 1);
     expect(events).toEqual([expect.objectContaining({ key: order, id: `stripe:evt_${id}`, type: 'payment.succeeded', source: 'gateway/stripe' })]);
+    // AND the event answered 500 while the secret was empty left nothing on the topic
+    expect((await readTopic(kafka, resultsTopic)).filter((e) => e.subject === `ORD-${id}-0`)).toEqual([]);
   }, 60000);
 
   test('GIVEN a Standard Webhooks delivery signed by the reference library THEN 204 and the event keyed by data.correlation_id, id from webhook-id', async () => {

@@ -54,11 +54,17 @@ export type ProviderKind = ProviderConfig['kind'];
 
 /** What the gateway function reads from its environment, checked once per container. */
 export interface GatewaySettings {
+  /** Providers by path name. */
   readonly providers: Readonly<Record<string, ProviderConfig>>;
+  /** Topic the verified results are published to. */
   readonly resultsTopic: string;
+  /** DynamoDB table of the dedupe markers. */
   readonly dedupeTable: string;
+  /** How long dedupe markers are kept. @default the dedupe store's own (7 days) */
   readonly dedupeRetentionSeconds?: number;
+  /** Largest accepted body. @default DEFAULT_MAX_BODY_BYTES */
   readonly maxBodyBytes: number;
+  /** Secret cache per container. @default DEFAULT_SECRET_CACHE_SECONDS */
   readonly secretCacheSeconds: number;
 }
 
