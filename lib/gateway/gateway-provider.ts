@@ -235,7 +235,10 @@ function newSecret(scope: Construct, name: string, what: string, generate: secre
 /**
  * A secret for keys only the provider can issue: it starts with an empty key list (nothing
  * secret is in the template), and the gateway answers 500 for that provider until an operator
- * puts the keys in, so the provider's retries deliver once it is configured.
+ * puts the keys in, so the provider's retries deliver once it is configured. `SecretString` is
+ * only the initial value and stays constant in the template, so a stack update does not send it
+ * again over the keys an operator put in; never change its shape here for that reason.
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-secretsmanager-secret.html
  */
 function emptySecret(scope: Construct, name: string, what: string, shape: Record<string, unknown>): secretsmanager.Secret {
   return acknowledged(new secretsmanager.Secret(scope, `${pascal(name)}Secret`, {
