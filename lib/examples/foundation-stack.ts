@@ -126,7 +126,7 @@ export class FoundationStack extends Stack {
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'MSK event pipelines alarms', enforceSSL: true });
     // CloudWatch alarms cannot publish to a topic encrypted with the AWS managed SNS key, and a CMK
     // for alarm texts (no secrets in them) costs more than it protects.
-    // @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/AlarmThatSendsEmail.html
+    // @see https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services
     Validations.of(this.alarmTopic).acknowledge({ id: 'AwsSolutions-SNS2', reason: 'Alarm notifications carry no secrets; CloudWatch cannot publish to a topic under the AWS managed SNS key' });
     if (props.alarmEmail) {
       const subscription = this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
