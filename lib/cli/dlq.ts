@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import type { Admin, Kafka } from 'kafkajs';
 import { deadLetterConsumers, DeadLetterConsumer, findDeadLetterConsumer } from '../dead-letter/consumers';
 import { listDeadLetters, redrive } from '../dead-letter/redrive';
+import { parseRecordRefs } from '../dead-letter/select';
 import { deadLetterLines, deadLetterView } from '../dead-letter/view';
 import { loadAssembly } from '../local/emulator/assembly';
 import { cliKafka, kafkaConnectionOptions, KafkaConnectionOptions } from './kafka-connection';
@@ -14,18 +15,6 @@ interface DlqOptions extends KafkaConnectionOptions {
 }
 
 const write = (text: string): void => void process.stdout.write(`${text}\n`);
-
-/** Parses `--offset 0:12 1:3` (partition:offset pairs) into a lookup. */
-export function parseRecordRefs(refs: readonly string[] | undefined): Set<string> | undefined {
-  if (!refs || refs.length === 0) return undefined;
-  const out = new Set<string>();
-  for (const ref of refs.flatMap((r) => r.split(','))) {
-    const m = /^(\d+):(\d+)$/.exec(ref.trim());
-    if (!m) throw new Error(`--offset takes partition:offset pairs such as 0:12, got '${ref}'`);
-    out.add(`${Number(m[1])}:${Number(m[2])}`);
-  }
-  return out;
-}
 
 /** The consumer the command is about: from the assembly, or spelled out with --dead-letter-topic. */
 function consumerFor(query: string, options: DlqOptions): DeadLetterConsumer {

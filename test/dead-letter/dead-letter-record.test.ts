@@ -1,7 +1,7 @@
 import type { KafkaMessage } from 'kafkajs';
 import { findDeadLetterConsumer, DeadLetterConsumer } from '../../lib/dead-letter/consumers';
 import { readDeadLetter, redriveHeaders, UnreadableDeadLetterError } from '../../lib/dead-letter/dead-letter-record';
-import { parseRecordRefs } from '../../lib/cli/dlq';
+import { parseRecordRefs } from '../../lib/dead-letter/select';
 
 const message = (m: Partial<KafkaMessage>): KafkaMessage => ({ key: null, value: null, timestamp: '1700000000000', attributes: 0, offset: '7', headers: {}, ...m } as KafkaMessage);
 

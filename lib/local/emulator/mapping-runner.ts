@@ -33,6 +33,25 @@ export interface InvocationRecord {
   readonly error?: string;
   /** Attempt number of this batch (1 = first delivery). */
   readonly attempt?: number;
+  /** The invocation's request id: the log lines of the invocation carry it (`function-log` events). */
+  readonly requestId?: string;
+  /** The error's stack trace, when the function threw. */
+  readonly stack?: string;
+}
+
+/** Records a mapping sent to its on-failure destination after its retries (`dead-letter` events). */
+export interface DestinationDelivery {
+  /** `<stack>/<mapping logical id>`. */
+  readonly mapping: string;
+  readonly functionName: string;
+  /** `<topic>-<partition>@<first>..<last>` of the records. */
+  readonly records: string;
+  readonly recordCount: number;
+  readonly attempts: number;
+  /** `kafka://<topic>`, `sqs:<queue>`, or the destination's ARN when it is not emulated. */
+  readonly destination?: string;
+  /** Whether the records reached an emulated destination (false: discarded, as with none). */
+  readonly delivered: boolean;
 }
 
 export interface MappingRunnerDeps {
@@ -43,6 +62,8 @@ export interface MappingRunnerDeps {
   readonly queues: LocalQueues;
   readonly bootstrapServers: string;
   readonly onInvocation: (record: InvocationRecord) => void;
+  /** Called once records went to (or, without an emulated destination, were dropped instead of) the on-failure destination. @default none */
+  readonly onDestination?: (delivery: DestinationDelivery) => void;
   readonly log: (line: string) => void;
   /** First retry delay; doubles per retry up to 2 s. @default 100 */
   readonly retryBackoffMs?: number;
@@ -416,6 +437,8 @@ export class MappingRunner {
       outcome: partial ? 'partial' : res.outcome,
       error: res.error ? `${res.error.errorType}: ${res.error.errorMessage}` : undefined,
       attempt,
+      requestId: res.requestId,
+      stack: res.error?.stack,
     });
     return res;
   }
@@ -431,17 +454,21 @@ export class MappingRunner {
       functionError: last?.outcome === 'succeeded' ? undefined : 'Unhandled',
       batchSize: batch.length,
     });
+    const delivery = { mapping: this.id, functionName: this.deps.host.model.name, records: range, recordCount: batch.length, attempts };
     if (dest?.kind === 'kafka') {
       await this.deps.producer.send({
         topic: dest.topic,
         messages: batch.map((r) => ({ key: r.key, value: JSON.stringify(kafkaDestinationRecord(this.source, ctx('RetriesExhausted'), r)) })),
       });
       this.deps.log(`mapping ${this.id}: ${range} sent to dead-letter topic ${dest.topic} after ${attempts} attempt(s)`);
+      this.deps.onDestination?.({ ...delivery, destination: `kafka://${dest.topic}`, delivered: true });
     } else if (dest?.kind === 'sqs') {
       this.deps.queues.send(dest.queue, queueDestinationRecord(this.source, ctx('RetryAttemptsExhausted'), batch));
       this.deps.log(`mapping ${this.id}: ${range} sent to local queue ${dest.queue} after ${attempts} attempt(s)`);
+      this.deps.onDestination?.({ ...delivery, destination: `sqs:${dest.queue}`, delivered: true });
     } else {
       this.deps.log(`mapping ${this.id}: ${range} discarded after ${attempts} attempt(s)${dest ? ` (destination ${dest.arn} not emulated)` : ''}`);
+      this.deps.onDestination?.({ ...delivery, destination: dest?.arn, delivered: false });
     }
   }
 }
