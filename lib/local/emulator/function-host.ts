@@ -38,6 +38,19 @@ const { parentPort, workerData } = require('worker_threads');
 if ((process.env.NODE_OPTIONS || '').includes('--enable-source-maps') && process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
 const path = require('path');
 const url = require('url');
+// Output goes to the parent on the same port as the results, tagged with the invocation that
+// wrote it: the worker's own stdout is a separate channel, whose lines may arrive after the
+// result and so after the next invocation began.
+let currentId;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.write = (chunk, encoding, callback) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    parentPort.postMessage({ log: text, id: currentId });
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
+}
 let handlerPromise;
 function loadHandler() {
   if (!handlerPromise) handlerPromise = (async () => {
@@ -70,6 +83,7 @@ function serialiseError(e) {
   return { errorType: 'Error', errorMessage: typeof e === 'string' ? e : JSON.stringify(e) };
 }
 parentPort.on('message', async (msg) => {
+  currentId = msg.id;
   const ctx = msg.context;
   const context = {
     ...ctx,
@@ -227,8 +241,15 @@ export class FunctionHost {
         if (line.trim() !== '') this.log(line, env.requestId);
       });
     }
-    worker.on('message', (msg: { id: string; ok: boolean; result?: unknown; error?: InvokeResult['error'] }) => {
-      if (env.pending?.id === msg.id) env.pending.settle(msg);
+    let partial = '';
+    worker.on('message', (msg: { id?: string; ok: boolean; result?: unknown; error?: InvokeResult['error']; log?: string }) => {
+      if (msg.log !== undefined) {
+        const lines = (partial + msg.log).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) if (line.trim() !== '') this.log(line, msg.id ?? env.requestId);
+        return;
+      }
+      if (env.pending && env.pending.id === msg.id) env.pending.settle(msg as { ok: boolean; result?: unknown; error?: InvokeResult['error'] });
     });
     const crash = (error: InvokeResult['error']) => {
       if (env.dead) return;

@@ -124,6 +124,8 @@ export class MappingRunner {
   private restartTimer?: NodeJS.Timeout;
   private restarting?: Promise<void>;
   private batchesInFlight = 0;
+  /** Highest offset committed per `<topic>-<partition>`: a marker commit never goes back behind a batch's. */
+  private readonly committed = new Map<string, number>();
   private readonly source: KafkaEventSource;
   private readonly maxRetries: number;
 
@@ -174,6 +176,14 @@ export class MappingRunner {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload));
+    // A fetch that holds only transaction markers or aborted records never reaches eachBatch (see
+    // processBatch for markers behind records). Everything before such a fetch is committed already.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize > 0 || consumer !== this.consumer || !this.running) return;
+      const next = Number(payload.lastOffset) + 1;
+      if (next <= (this.committed.get(`${payload.topic}-${payload.partition}`) ?? -1)) return;
+      void this.commit(payload.topic, payload.partition, next, () => undefined).catch(() => undefined);
+    });
     const joined = new Promise<void>((resolve, reject) => {
       const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => { offJoin(); offCrash(); resolve(); });
       const offCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -301,14 +311,23 @@ export class MappingRunner {
     try {
       const size = this.mapping.batchSize;
       const records = batch.messages.map((msg) => toEmulatedRecord(batch.topic, batch.partition, msg));
+      let committedAll = true;
       for (let i = 0; i < records.length && live(); i += size) {
         const chunk = records.slice(i, i + size);
         const done = await this.processChunk(chunk, live, onLost);
-        if (!done || !live()) break;
         const last = chunk[chunk.length - 1];
-        if (!(await this.commit(last.topic, last.partition, last.offset + 1, onLost))) break;
+        if (!done || !live() || !(await this.commit(last.topic, last.partition, last.offset + 1, onLost))) {
+          committedAll = false;
+          break;
+        }
         // Resolved only once committed: kafkajs fetches an unresolved batch again.
         resolveOffset(String(last.offset));
+      }
+      // A transaction's commit marker after the last record takes an offset too (a transactional
+      // producer wrote, e.g. `dlq redrive`): commit past it, or the group would lag by one for ever.
+      const end = Number(batch.lastOffset());
+      if (committedAll && live() && records.length > 0 && end > records[records.length - 1].offset) {
+        await this.commit(batch.topic, batch.partition, end + 1, onLost);
       }
     } finally {
       clearInterval(beat);
@@ -325,6 +344,8 @@ export class MappingRunner {
    */
   private async commit(topic: string, partition: number, next: number, onLost: (e: Error) => void): Promise<boolean> {
     try {
+      const key = `${topic}-${partition}`;
+      this.committed.set(key, Math.max(next, this.committed.get(key) ?? -1));
       await this.consumer!.commitOffsets([{ topic, partition, offset: String(next) }]);
       return true;
     } catch (e) {

@@ -18,6 +18,14 @@
     if (!res.ok) throw new Error(json.message || res.statusText);
     return json;
   };
+  // Replaces an element's content only when it changed, so that a redraw caused by an unrelated
+  // event never swaps a button away under the pointer; true when it did.
+  const patch = (el, html) => {
+    if (el.__html === html) return false;
+    el.__html = html;
+    el.innerHTML = html;
+    return true;
+  };
   let frame = 0;
   const redraw = () => { if (!frame) frame = requestAnimationFrame(() => { frame = 0; render(); }); };
 
@@ -68,9 +76,9 @@
   // ---- views
   function render() {
     if (!state.snapshot) return;
-    $('#counters').innerHTML = `<span><b data-testid="count-invocations">${state.counts.invocations}</b> invocations</span>`
+    patch($('#counters'), `<span><b data-testid="count-invocations">${state.counts.invocations}</b> invocations</span>`
       + `<span><b data-testid="count-failed">${state.counts.failed}</b> failed</span>`
-      + `<span><b data-testid="count-dead-lettered">${state.counts.deadLettered}</b> dead-lettered</span>`;
+      + `<span><b data-testid="count-dead-lettered">${state.counts.deadLettered}</b> dead-lettered</span>`);
     ({ graph: renderGraph, topics: renderTopics, functions: renderFunctions, chains: renderChains, 'dead-letters': renderDeadLetters, http: renderHttp })[state.view]();
   }
 
@@ -138,7 +146,7 @@
   }
 
   function list(container, items, selected, onPick) {
-    container.innerHTML = items.map((it) => `<div data-key="${esc(it.key)}" class="${it.key === selected ? 'selected' : ''}"><span>${esc(it.label)}</span><small>${esc(it.note ?? '')}</small></div>`).join('');
+    if (!patch(container, items.map((it) => `<div data-key="${esc(it.key)}" class="${it.key === selected ? 'selected' : ''}"><span>${esc(it.label)}</span><small>${esc(it.note ?? '')}</small></div>`).join(''))) return;
     for (const el of container.children) el.addEventListener('click', () => onPick(el.getAttribute('data-key')));
   }
 
@@ -148,9 +156,9 @@
     list($('#topic-list'), topics.map((t) => ({ key: t, label: t, note: `${(state.records.get(t) || []).length}` })), state.topic, (t) => { state.topic = t; render(); });
     const records = (state.records.get(state.topic) || []).slice().reverse();
     const readers = state.snapshot.mappings.filter((m) => m.topics.includes(state.topic));
-    $('#topic-detail').innerHTML = `<h2>${esc(state.topic)}</h2>`
+    patch($('#topic-detail'), `<h2>${esc(state.topic)}</h2>`
       + `<h3>Mappings reading it</h3>${readers.length ? `<table><tr><th>function</th><th>consumer group</th><th>filters</th><th>on failure</th><th>lag</th></tr>${readers.map((m) => `<tr><td>${esc(m.functionName)}</td><td>${esc(m.consumerGroupId)}</td><td class="value">${esc(m.filters.length ? JSON.stringify(m.filters) : '—')}</td><td>${esc(m.onFailure ? (m.onFailure.topic || m.onFailure.queue || m.onFailure.arn) : '—')}</td><td data-testid="lag">${esc(state.lags.get(m.mapping)?.lag ?? '…')}</td></tr>`).join('')}</table>` : '<p class="message">none</p>'}`
-      + `<h3>Recent records (newest first)</h3><table data-testid="records"><tr><th>partition</th><th>offset</th><th>time</th><th>key</th><th>type</th><th>id</th><th>value</th></tr>${records.map((r) => `<tr><td>${r.partition}</td><td>${r.offset}</td><td>${time(r.time)}</td><td>${esc(r.key)}</td><td>${esc(r.type)}</td><td>${esc(r.id)}</td><td class="value">${esc(r.value)}</td></tr>`).join('')}</table>`;
+      + `<h3>Recent records (newest first)</h3><table data-testid="records"><tr><th>partition</th><th>offset</th><th>time</th><th>key</th><th>type</th><th>id</th><th>value</th></tr>${records.map((r) => `<tr><td>${r.partition}</td><td>${r.offset}</td><td>${time(r.time)}</td><td>${esc(r.key)}</td><td>${esc(r.type)}</td><td>${esc(r.id)}</td><td class="value">${esc(r.value)}</td></tr>`).join('')}</table>`);
   }
 
   function renderFunctions() {
@@ -161,7 +169,7 @@
     const invs = state.invocations.filter((i) => i.functionName === state.fn).slice(-200).reverse();
     const detail = $('#function-detail');
     const open = new Set([...detail.querySelectorAll('tr.logs')].map((el) => el.getAttribute('data-request')));
-    detail.innerHTML = `<h2>${esc(state.fn)}</h2><table data-testid="invocations"><tr><th>start</th><th>trigger</th><th>outcome</th><th>ms</th><th>records</th><th>attempt</th><th>error</th></tr>${invs.map((i) => `<tr class="clickable" data-request="${esc(i.requestId)}"><td>${time(i.start)}</td><td>${esc(i.mapping || i.trigger)}</td><td>${badge(i.outcome)}</td><td>${i.durationMs}</td><td>${esc(i.records || i.recordCount)}</td><td>${esc(i.attempt ?? '')}</td><td class="error">${esc(i.error || '')}</td></tr>`).join('')}</table>`;
+    if (!patch(detail, `<h2>${esc(state.fn)}</h2><table data-testid="invocations"><tr><th>start</th><th>trigger</th><th>outcome</th><th>ms</th><th>records</th><th>attempt</th><th>error</th></tr>${invs.map((i) => `<tr class="clickable" data-request="${esc(i.requestId)}"><td>${time(i.start)}</td><td>${esc(i.mapping || i.trigger)}</td><td>${badge(i.outcome)}</td><td>${i.durationMs}</td><td>${esc(i.records || i.recordCount)}</td><td>${esc(i.attempt ?? '')}</td><td class="error">${esc(i.error || '')}</td></tr>`).join('')}</table>`)) return;
     for (const row of detail.querySelectorAll('tr.clickable')) {
       const id = row.getAttribute('data-request');
       row.addEventListener('click', () => toggleLogs(row, id, invs.find((i) => i.requestId === id)));
@@ -183,7 +191,7 @@
     const root = $('#chains');
     const typing = document.activeElement && root.contains(document.activeElement) && /^(INPUT|SELECT)$/.test(document.activeElement.tagName);
     if (typing) return; // do not redraw under a person typing a run id
-    root.innerHTML = state.snapshot.chains.map((c) => {
+    const html = state.snapshot.chains.map((c) => {
       const runs = [...state.runs.values()].filter((r) => r.chain === c.name).sort((a, b) => b.runId.localeCompare(a.runId)).slice(0, 30);
       const rows = runs.map((r) => `<tr data-run="${esc(r.runId)}"><th>${esc(r.runId)}</th>${c.tasks.map((t) => {
         const s = r.statuses.find((x) => x.task === t.name) || { state: 'waiting' };
@@ -195,6 +203,9 @@
         + `<input name="from" placeholder="from YYYY-MM-DD" size="14"><input name="to" placeholder="to YYYY-MM-DD" size="14"><button class="act secondary" data-act="backfill">Backfill</button><span class="message" data-testid="chain-message"></span></div>`
         + `<table class="grid" data-testid="chain-grid"><tr><th>run</th>${c.tasks.map((t) => `<th>${esc(t.name)}</th>`).join('')}</tr>${rows || `<tr><td colspan="${c.tasks.length + 1}" class="message">no run seen yet</td></tr>`}</table>${detail}</div>`;
     }).join('') || '<p class="message">no task chain in this graph</p>';
+    const messages = [...root.querySelectorAll('[data-testid="chain-message"]')].map((m) => [m.textContent, m.className]);
+    if (!patch(root, html)) return;
+    root.querySelectorAll('[data-testid="chain-message"]').forEach((m, i) => { if (messages[i]) [m.textContent, m.className] = messages[i]; });
     for (const el of root.querySelectorAll('.chain')) {
       const chain = el.getAttribute('data-chain');
       const msg = el.querySelector('[data-testid="chain-message"]');
@@ -226,13 +237,15 @@
     list($('#dlq-list'), consumers.map((c) => ({ key: c.name, label: c.name, note: `${(state.records.get(c.deadLetterTopic) || []).length} recent` })), state.dlq, (name) => { state.dlq = name; state.dlqRecords = null; render(); loadDeadLetters(); });
     const c = consumers.find((x) => x.name === state.dlq);
     const root = $('#dlq-detail');
-    if (!c) { root.innerHTML = '<p class="message">no consumer with a dead-letter topic</p>'; return; }
-    if (!state.dlqRecords || state.dlqRecords.consumer !== c.name) { root.innerHTML = `<h2>${esc(c.name)}</h2><p class="message">reading ${esc(c.deadLetterTopic)}…</p>`; if (!state.dlqLoading) loadDeadLetters(); return; }
+    if (!c) { patch(root, '<p class="message">no consumer with a dead-letter topic</p>'); return; }
+    if (!state.dlqRecords || state.dlqRecords.consumer !== c.name) { patch(root, `<h2>${esc(c.name)}</h2><p class="message">reading ${esc(c.deadLetterTopic)}…</p>`); if (!state.dlqLoading) loadDeadLetters(); return; }
     const rows = state.dlqRecords.records.slice().reverse();
-    root.innerHTML = `<h2>${esc(c.name)} <small class="message">${esc(c.deadLetterTopic)} → redrive to ${esc(c.sourceTopics.join(', '))}</small></h2>`
+    const checked = new Set([...root.querySelectorAll('input[type=checkbox]:checked')].map((i) => i.value));
+    if (!patch(root, `<h2>${esc(c.name)} <small class="message">${esc(c.deadLetterTopic)} → redrive to ${esc(c.sourceTopics.join(', '))}</small></h2>`
       + `<div class="actions"><button class="act" data-act="redrive-all">Redrive all pending</button><button class="act secondary" data-act="redrive-chosen">Redrive chosen</button><button class="act secondary" data-act="reload">Reload</button><span class="message" data-testid="dlq-message">${esc(state.dlqMessage || '')}</span></div>`
       + `<table data-testid="dead-letters"><tr><th></th><th>at</th><th>state</th><th>failed record</th><th>key</th><th>type / id</th><th>reason</th><th>attempts</th><th>redrives</th><th>value</th></tr>${rows.map((r) => `<tr data-at="${r.partition}:${r.offset}" data-state="${esc(r.state)}"><td>${r.state === 'pending' ? `<input type="checkbox" value="${r.partition}:${r.offset}">` : ''}</td><td>${r.partition}:${r.offset}</td><td>${badge(r.state)}</td><td>${esc(r.source)}</td><td>${esc(r.key)}</td><td>${esc([r.type, r.id].filter(Boolean).join(' '))}</td><td class="error">${esc(r.reason)}</td><td>${esc(r.attempts ?? '?')} <small>(${esc(r.writer)})</small></td><td>${r.redriveCount}</td><td class="value">${esc(r.value)}</td></tr>`).join('')}</table>`
-      + (rows.length ? '' : '<p class="message">no dead letter</p>');
+      + (rows.length ? '' : '<p class="message">no dead letter</p>'))) return;
+    for (const box of root.querySelectorAll('input[type=checkbox]')) box.checked = checked.has(box.value);
     const redrive = async (offsets) => {
       try {
         const r = await api(`/api/dead-letters/${encodeURIComponent(c.name)}/redrive`, offsets ? { offsets } : {});
@@ -262,8 +275,8 @@
       if (x.status === 401 || x.status === 400 || x.status === 413) return badge('failed', 'rejected');
       return badge('partial', x.outcome || 'error');
     };
-    $('#http').innerHTML = `<div class="detail"><h2>HTTP requests <small class="message">status and the gateway's verification outcome; headers and bodies are not shown (they carry signatures)</small></h2>`
-      + `<table data-testid="exchanges"><tr><th>time</th><th>API</th><th>method</th><th>path</th><th>route</th><th>status</th><th>verification</th><th>code / message</th><th>ms</th></tr>${rows.map((x) => `<tr><td>${time(x.time)}</td><td>${esc(x.api)}</td><td>${esc(x.method)}</td><td>${esc(x.path)}</td><td>${esc(x.routeKey || '—')}</td><td>${badge(x.status < 400 ? 'ok' : 'failed', x.status)}</td><td>${verdict(x)}</td><td>${esc([x.code, x.message].filter(Boolean).join(': '))}</td><td>${x.durationMs}</td></tr>`).join('')}</table></div>`;
+    patch($('#http'), `<div class="detail"><h2>HTTP requests <small class="message">status and the gateway's verification outcome; headers and bodies are not shown (they carry signatures)</small></h2>`
+      + `<table data-testid="exchanges"><tr><th>time</th><th>API</th><th>method</th><th>path</th><th>route</th><th>status</th><th>verification</th><th>code / message</th><th>ms</th></tr>${rows.map((x) => `<tr><td>${time(x.time)}</td><td>${esc(x.api)}</td><td>${esc(x.method)}</td><td>${esc(x.path)}</td><td>${esc(x.routeKey || '—')}</td><td>${badge(x.status < 400 ? 'ok' : 'failed', x.status)}</td><td>${verdict(x)}</td><td>${esc([x.code, x.message].filter(Boolean).join(': '))}</td><td>${x.durationMs}</td></tr>`).join('')}</table></div>`);
   }
 
   function show(view) {
