@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import { AddressInfo } from 'net';
 import * as path from 'path';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../loopback';
 
 /**
  * The console's HTTP server: the static page, a JSON API and one server-sent event stream. It
@@ -43,22 +44,17 @@ export class ConsoleServer {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
-  async listen(port = 0): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-    return this.url;
+  listen(port = 0): Promise<string> {
+    return listenOnLoopback(this.server, port);
   }
 
   get url(): string {
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return loopbackUrl(this.server);
   }
 
   async close(): Promise<void> {
     for (const s of this.streams) s.end();
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {

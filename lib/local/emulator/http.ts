@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../loopback';
 import { RouteModel } from './model';
 
 /**
@@ -54,17 +54,12 @@ export class HttpApiServer {
   }
 
   /** Listens on 127.0.0.1 (`port` 0 = any free port) and returns the base URL. */
-  async listen(port = 0): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-    return this.url;
+  listen(port = 0): Promise<string> {
+    return listenOnLoopback(this.server, port);
   }
 
   get url(): string {
-    const addr = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${addr.port}`;
+    return loopbackUrl(this.server);
   }
 
   setRoutes(routes: RouteModel[]): void {
@@ -75,9 +70,8 @@ export class HttpApiServer {
     });
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private match(method: string, path: string): { route: CompiledRoute; params: Record<string, string> } | undefined {
