@@ -5,7 +5,7 @@ import { LOCAL_DIR } from '../local/services';
 import { runChainScenarios } from '../local/scenarios/chains';
 import { runPostScenario } from '../local/scenarios/posts';
 import { runPaymentScenario } from '../local/scenarios/payment';
-import { countLines, LocalRun } from './local-run';
+import { countLines, LocalRun, shown } from './local-run';
 
 interface DemoOptions {
   assembly: string;
@@ -117,7 +117,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
   out('\n== summary');
   for (const s of scenarios) out(`${s.ok ? 'PASS' : 'FAIL'}  ${s.scenario} (${(s.durationMs / 1000).toFixed(1)} s): ${s.error ?? s.headline}`);
   countLines(counts, failures).forEach(out);
-  out(`report: ${options.report}; logs: ${run.logs.dir}`);
+  out(`report: ${shown(options.report)}; logs: ${shown(run.logs.dir)}`);
   if (options.keep) {
     out(`console: ${run.console!.url} (running; Ctrl-C stops everything)`);
     await new Promise<void>((resolve) => {

@@ -11,6 +11,12 @@ import { servicesEnv } from './endpoints';
 import { loadEmulator } from './emulator-loader';
 import { LogFiles } from './log-files';
 
+/** A path as the terminal shows it: relative to the working directory when inside it. */
+export function shown(file: string): string {
+  const relative = path.relative(process.cwd(), path.resolve(file));
+  return relative.startsWith('..') ? file : relative;
+}
+
 /** What `run` and `demo` share: where the app is, how loud, which ports. */
 export interface LocalRunOptions {
   readonly assembly: string;
@@ -55,7 +61,7 @@ export class LocalRun {
     const synthStart = Date.now();
     const dir = synthesizeApp(options.appDir, { outDir: options.assembly, synth: options.synth, logFile: options.verbose ? undefined : path.join(logDir, 'synth.log') });
     options.say(options.synth
-      ? `synthesized the app into ${path.relative(process.cwd(), dir) || dir} in ${((Date.now() - synthStart) / 1000).toFixed(1)} s${options.verbose ? '' : ` (bundler output: ${path.join(logDir, 'synth.log')})`}`
+      ? `synthesized the app into ${shown(dir)} in ${((Date.now() - synthStart) / 1000).toFixed(1)} s${options.verbose ? '' : ` (bundler output: ${shown(path.join(logDir, 'synth.log'))})`}`
       : `using the cloud assembly in ${dir}`);
     const services = await LocalServices.start({ env: servicesEnv(), handleSignals: options.handleSignals });
     options.say(`services: Kafka ${services.kafkaBrokers}, DynamoDB Local ${services.dynamodbEndpoint}${services.pids.kafka || services.pids.dynamodb ? ' (started)' : ' (already running)'}`);
@@ -105,7 +111,7 @@ export class LocalRun {
     await this.tally.begin();
     this.console = await LocalConsole.start(emulator, { kafkaBrokers: services.kafkaBrokers, port: options.consolePort });
     options.say(`console: ${this.console.url}`);
-    options.say(`function logs: ${path.join(logs.dir, '<function>.log')}${options.verbose ? ' and here' : ' (--verbose prints them here)'}`);
+    options.say(`function logs: ${shown(path.join(logs.dir, '<function>.log'))}${options.verbose ? ' and here' : ' (--verbose prints them here)'}`);
   }
 
   /** Invocations, outcomes and dead letters so far. */
