@@ -169,7 +169,7 @@
     const invs = state.invocations.filter((i) => i.functionName === state.fn).slice(-200).reverse();
     const detail = $('#function-detail');
     const open = new Set([...detail.querySelectorAll('tr.logs')].map((el) => el.getAttribute('data-request')));
-    if (!patch(detail, `<h2>${esc(state.fn)}</h2><table data-testid="invocations"><tr><th>start</th><th>trigger</th><th>outcome</th><th>ms</th><th>records</th><th>attempt</th><th>error</th></tr>${invs.map((i) => `<tr class="clickable" data-request="${esc(i.requestId)}"><td>${time(i.start)}</td><td>${esc(i.mapping || i.trigger)}</td><td>${badge(i.outcome)}</td><td>${i.durationMs}</td><td>${esc(i.records || i.recordCount)}</td><td>${esc(i.attempt ?? '')}</td><td class="error">${esc(i.error || '')}</td></tr>`).join('')}</table>`)) return;
+    if (!patch(detail, `<h2>${esc(state.fn)}</h2><table data-testid="invocations"><tr><th>start</th><th>trigger</th><th>outcome</th><th>ms</th><th>records</th><th>attempt</th><th>error</th></tr>${invs.map((i) => `<tr class="clickable" data-request="${esc(i.requestId)}"><td>${time(i.start)}</td><td title="${esc(i.mapping || i.trigger)}">${esc(i.trigger)}${i.coldStart ? ' <small>(cold)</small>' : ''}</td><td>${badge(i.outcome)}</td><td>${i.durationMs}</td><td>${esc(i.records || i.recordCount)}</td><td>${esc(i.attempt ?? '')}</td><td class="error">${esc(i.error || '')}</td></tr>`).join('')}</table>`)) return;
     for (const row of detail.querySelectorAll('tr.clickable')) {
       const id = row.getAttribute('data-request');
       row.addEventListener('click', () => toggleLogs(row, id, invs.find((i) => i.requestId === id)));
