@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { Admin, Kafka } from 'kafkajs';
 import { deadLetterConsumers, DeadLetterConsumer, findDeadLetterConsumer } from '../dead-letter/consumers';
-import { listDeadLetters, redrive } from '../dead-letter/redrive';
+import { countDeadLetters, listDeadLetters, redrive } from '../dead-letter/redrive';
 import { parseRecordRefs } from '../dead-letter/select';
 import { deadLetterLines, deadLetterView } from '../dead-letter/view';
 import { loadAssembly } from '../local/emulator/assembly';
@@ -72,14 +72,7 @@ export function register(program: Command): void {
         return;
       }
       const consumers = consumersOf(options.assembly);
-      const rows = await withAdmin(options, async (kafka, admin) => {
-        const out: Array<{ consumer: DeadLetterConsumer; total: number; pending: number }> = [];
-        for (const c of consumers) {
-          const listing = await listDeadLetters(kafka, admin, c.deadLetterTopic);
-          out.push({ consumer: c, total: listing.records.length, pending: listing.records.filter((r) => r.state === 'pending').length });
-        }
-        return out;
-      });
+      const rows = await withAdmin(options, (_kafka, admin) => Promise.all(consumers.map(async (c) => ({ consumer: c, ...(await countDeadLetters(admin, c.deadLetterTopic)) }))));
       if (options.json) return write(JSON.stringify(rows, null, 2));
       for (const r of rows) write(`${r.consumer.name.padEnd(24)} ${r.consumer.deadLetterTopic.padEnd(48)} ${r.pending} pending / ${r.total}`);
     });

@@ -1,6 +1,6 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { DeadLetterRecord, readDeadLetter, redriveHeaders, UnreadableDeadLetterError } from './dead-letter-record';
-import { readTopic } from './topic-reader';
+import { readTopic, watermarks } from './topic-reader';
 
 /**
  * Redrive: dead letters go back to the topic they failed on, once each, even when a redrive is
@@ -59,10 +59,26 @@ export async function redrivePosition(admin: Admin, deadLetterTopic: string): Pr
   return position;
 }
 
-/** Every dead letter of `deadLetterTopic`, read and marked pending or handled. */
-export async function listDeadLetters(kafka: Kafka, admin: Admin, deadLetterTopic: string): Promise<DeadLetterListing> {
+/** How many dead letters a topic holds and how many of them are pending, from offsets alone (no read). */
+export async function countDeadLetters(admin: Admin, deadLetterTopic: string): Promise<{ total: number; pending: number }> {
+  const [marks, position] = await Promise.all([watermarks(admin, deadLetterTopic), redrivePosition(admin, deadLetterTopic)]);
+  let total = 0;
+  let pending = 0;
+  // Dead-letter topics are written without transactions, so each offset holds one record.
+  for (const [partition, { low, high }] of marks) {
+    total += high - low;
+    pending += high - Math.max(low, position.get(partition) ?? low);
+  }
+  return { total, pending };
+}
+
+/**
+ * The dead letters of `deadLetterTopic`, read and marked pending or handled; with
+ * `pendingOnly`, only those from the redrive position on (what a redrive needs).
+ */
+export async function listDeadLetters(kafka: Kafka, admin: Admin, deadLetterTopic: string, options: { pendingOnly?: boolean } = {}): Promise<DeadLetterListing> {
   const position = await redrivePosition(admin, deadLetterTopic);
-  const read = await readTopic(kafka, admin, deadLetterTopic, { groupPrefix: 'msk-pipelines-dlq-read' });
+  const read = await readTopic(kafka, admin, deadLetterTopic, { groupPrefix: 'msk-pipelines-dlq-read', from: options.pendingOnly ? position : undefined });
   const records: DeadLetterState[] = [];
   const unreadable: UnreadableDeadLetter[] = [];
   for (const { partition, message } of read) {
@@ -123,7 +139,7 @@ export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
     // Taking over the transactional id fences a killed run and aborts its open transaction, so
     // the position read next is the last committed one and nothing of that run shows.
     await (await producer.transaction()).abort();
-    const listing = await listDeadLetters(kafka, admin, deadLetterTopic);
+    const listing = await listDeadLetters(kafka, admin, deadLetterTopic, { pendingOnly: true });
     return await redriveListing(producer, admin, listing, options);
   } finally {
     await producer.disconnect().catch(() => undefined);

@@ -2,7 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as path from 'path';
 import * as readline from 'readline';
 import { Admin, Kafka, Producer } from 'kafkajs';
-import { listDeadLetters, redrive, redriveGroupId } from '../../lib/dead-letter/redrive';
+import { countDeadLetters, listDeadLetters, redrive, redriveGroupId } from '../../lib/dead-letter/redrive';
 import { readTopic } from '../../lib/dead-letter/topic-reader';
 import { kafkaDestinationRecord } from '../../lib/local/emulator/failure-record';
 import { createTopics, kafkaClient, serviceEndpoints, uniqueName } from '../support/services';
@@ -151,5 +151,6 @@ describe('dlq redrive', () => {
     expect(result).toEqual({ redriven: 1, passedOver: 2, left: 1, refused: [] });
     expect((await committedOn(source)).map((s) => s.id)).toEqual(['ev-2']);
     expect((await listDeadLetters(kafka, admin, dlt)).records.map((r) => r.state)).toEqual(['handled', 'handled', 'handled', 'pending']);
+    expect(await countDeadLetters(admin, dlt)).toEqual({ total: 4, pending: 1 });
   }, 60_000);
 });
