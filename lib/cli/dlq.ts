@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { Admin, Kafka } from 'kafkajs';
 import { deadLetterConsumers, DeadLetterConsumer, findDeadLetterConsumer } from '../dead-letter/consumers';
-import { countDeadLetters, listDeadLetters, redrive } from '../dead-letter/redrive';
+import { countDeadLetters, DEFAULT_REDRIVE_BATCH, listDeadLetters, redrive } from '../dead-letter/redrive';
 import { parseRecordRefs } from '../dead-letter/select';
 import { deadLetterLines, deadLetterView } from '../dead-letter/view';
 import { loadAssembly } from '../local/emulator/assembly';
@@ -101,7 +101,8 @@ export function register(program: Command): void {
   dlqOptions(dlq.command('redrive').description('republish dead letters to the topic they failed on (original key and headers, plus x-redrive-count), once each').argument('<consumer>'))
     .option('--offset <partition:offset...>', 'these dead letters (earlier unchosen ones of the same partition are passed over)')
     .option('--all', 'every pending dead letter')
-    .action(async (query: string, options: DlqOptions & { offset?: string[]; all?: boolean }) => {
+    .option('--batch-size <n>', `dead letters per transaction (default ${DEFAULT_REDRIVE_BATCH})`)
+    .action(async (query: string, options: DlqOptions & { offset?: string[]; all?: boolean; batchSize?: string }) => {
       const chosen = parseRecordRefs(options.offset);
       if (!chosen && !options.all) throw new Error('choose the dead letters to redrive: --all, or --offset partition:offset…');
       if (chosen && options.all) throw new Error('--all and --offset exclude each other');
@@ -113,6 +114,7 @@ export function register(program: Command): void {
         deadLetterTopic: consumer.deadLetterTopic,
         sourceTopic,
         select: chosen ? (r) => chosen.has(`${r.partition}:${r.offset}`) : undefined,
+        batchSize: options.batchSize === undefined ? undefined : Number(options.batchSize),
         onRedriven: (r, to) => write(`redriven ${consumer.deadLetterTopic} ${r.partition}:${r.offset} → ${to.topic}-${to.partition}@${to.offset} (redrive ${r.redriveCount + 1})`),
       }));
       if (options.json) return write(JSON.stringify(result, null, 2));

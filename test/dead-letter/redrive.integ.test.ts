@@ -67,10 +67,10 @@ function cli(args: string[]): ChildProcess {
 }
 
 describe('dlq redrive', () => {
-  test('GIVEN 40 dead letters WHEN the redrive command is SIGKILLed after 3 records and run again THEN each record is on the source topic exactly once', async () => {
+  test('GIVEN 40 dead letters WHEN the redrive command (2 per transaction) is SIGKILLed after 3 records and run again THEN each record is on the source topic exactly once', async () => {
     // GIVEN
     const { source, dlt } = await deadLetters(40);
-    const args = ['dlq', 'redrive', 'consumer', '--dead-letter-topic', dlt, '--all'];
+    const args = ['dlq', 'redrive', 'consumer', '--dead-letter-topic', dlt, '--all', '--batch-size', '2'];
     // WHEN the first run is killed after its third committed record
     const first = cli(args);
     const lines: string[] = [];
@@ -134,6 +134,11 @@ describe('dlq redrive', () => {
     expect(listing.records[0].record).toMatchObject({ writer: 'lambda', reason: 'RetriesExhausted, function error Unhandled', attempts: 11, source: { topic: source, partition: 0, offset: 41 } });
     expect(result.redriven).toBe(1);
     expect(await committedOn(source)).toEqual([{ id: 'ev-lambda', key: 'order-1', headers: { trace: 'abc', 'x-redrive-count': '1' } }]);
+  }, 60_000);
+
+  test('GIVEN a batch size out of range WHEN redriving THEN the error names it, the range and the value', async () => {
+    const { dlt } = await deadLetters(1);
+    await expect(redrive({ kafka, admin, deadLetterTopic: dlt, batchSize: 0 })).rejects.toThrow('batchSize must be an integer from 1 to 10000, got 0');
   }, 60_000);
 
   test('GIVEN four pending dead letters in one partition WHEN only the third is chosen THEN the first two are passed over and the fourth stays pending', async () => {
