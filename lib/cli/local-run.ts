@@ -62,7 +62,7 @@ export class LocalRun {
     const dir = synthesizeApp(options.appDir, { outDir: options.assembly, synth: options.synth, logFile: options.verbose ? undefined : path.join(logDir, 'synth.log') });
     options.say(options.synth
       ? `synthesized the app into ${shown(dir)} in ${((Date.now() - synthStart) / 1000).toFixed(1)} s${options.verbose ? '' : ` (bundler output: ${shown(path.join(logDir, 'synth.log'))})`}`
-      : `using the cloud assembly in ${dir}`);
+      : `using the cloud assembly in ${shown(dir)}`);
     const services = await LocalServices.start({ env: servicesEnv(), handleSignals: options.handleSignals });
     options.say(`services: Kafka ${services.kafkaBrokers}, DynamoDB Local ${services.dynamodbEndpoint}${services.pids.kafka || services.pids.dynamodb ? ' (started)' : ' (already running)'}`);
     const run = new LocalRun(options, logs, services);

@@ -2,7 +2,7 @@ import * as path from 'path';
 import { Command } from 'commander';
 import { LOCAL_DIR } from '../local/services';
 import { describeAssembly } from '../local/emulator/describe';
-import { countLines, LocalRun } from './local-run';
+import { countLines, LocalRun, shown } from './local-run';
 
 interface RunOptions {
   assembly: string;
@@ -45,7 +45,7 @@ export function register(program: Command): void {
           const counts = await run.counts();
           countLines(counts, run.failures).forEach((l) => process.stdout.write(`${l}\n`));
           await run.stop();
-          say(`report: ${options.report}`);
+          say(`report: ${shown(options.report)}`);
         }
         process.exit(code);
       };
