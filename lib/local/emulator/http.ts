@@ -31,7 +31,7 @@ export interface HttpExchange {
   readonly status: number;
   readonly time: string;
   readonly durationMs: number;
-  /** `code` and `message` of a 4xx/5xx JSON answer, when it has them. */
+  /** `code` (or `error`) and `message` of a 4xx/5xx JSON answer, when it has them. */
   readonly code?: string;
   readonly message?: string;
 }
@@ -158,7 +158,7 @@ export class HttpApiServer {
 }
 
 function exchange(api: string, req: http.IncomingMessage, status: number, started: number, seen: { routeKey?: string; functionName?: string; requestId?: string; body?: unknown }): HttpExchange {
-  let detail: { code?: unknown; message?: unknown } = {};
+  let detail: { code?: unknown; error?: unknown; message?: unknown } = {};
   if (status >= 400) {
     try {
       const body = typeof seen.body === 'string' ? JSON.parse(seen.body) : seen.body;
@@ -175,7 +175,7 @@ function exchange(api: string, req: http.IncomingMessage, status: number, starte
     status,
     time: new Date(started).toISOString(),
     durationMs: Date.now() - started,
-    code: typeof detail.code === 'string' ? detail.code : undefined,
+    code: typeof detail.code === 'string' ? detail.code : typeof detail.error === 'string' ? detail.error : undefined,
     message: typeof detail.message === 'string' ? detail.message.slice(0, 300) : undefined,
   };
 }
