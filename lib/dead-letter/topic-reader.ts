@@ -25,7 +25,9 @@ export async function watermarks(admin: Admin, topic: string): Promise<Map<numbe
 /**
  * Reads `topic` from `from` (per partition) up to its end as it was when the read began, in
  * offset order per partition, with the isolation of kafkajs's consumers (read committed: records
- * of aborted transactions are skipped). The consumer group is a throwaway one that never commits,
+ * of aborted transactions are skipped). That end is the last stable offset: records of a
+ * transaction whose commit markers are not written yet (a commit returns just before) come in a
+ * later read. The consumer group is a throwaway one that never commits,
  * so a read leaves no trace and never moves anyone's position.
  */
 export async function readTopic(kafka: Kafka, admin: Admin, topic: string, options: ReadTopicOptions = {}): Promise<ReadRecord[]> {

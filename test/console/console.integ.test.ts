@@ -93,7 +93,7 @@ describe('the console in a browser', () => {
     await screenshot('graph');
   });
 
-  test('GIVEN the nightly chain WHEN "Run now" is clicked with a run id THEN the run appears in the grid and every task turns green', async () => {
+  test('GIVEN the nightly chain WHEN "Run now" is clicked with a run id THEN the run appears in the grid and every task turns green, and a rerun of task2 runs task2 and task3 again', async () => {
     // GIVEN
     await view('chains');
     const runId = uniqueName('console');
@@ -114,6 +114,19 @@ describe('the console in a browser', () => {
     await page.waitForSelector(`${chain} [data-testid="timeline"] .bar.succeeded`);
     expect(await page.$$eval(`${chain} [data-testid="timeline"] .bar`, (els) => els.length)).toBe(3);
     await screenshot('chains');
+
+    // WHEN task2 is rerun from the run's panel THEN task2 and task3 run again in a new generation, task1 keeps its result
+    await page.select(`${chain} select[name="task"]`, 'task2');
+    await page.click(`${chain} [data-act="rerun"]`);
+    await page.waitForFunction((sel) => /rerun: task2 → task3/.test(document.querySelector(`${sel} [data-testid="chain-message"]`)?.textContent ?? ''), { timeout: 30_000 }, chain);
+    const rerun = await waitFor(async () => {
+      const run = (await (await fetch(`${consoleUi!.url}/api/chains/nightly/runs/${runId}`)).json()) as { statuses: Array<{ task: string; state: string; generation?: number }> };
+      const by = new Map(run.statuses.map((x) => [x.task, x]));
+      return by.get('task3')?.state === 'succeeded' && (by.get('task3')?.generation ?? 0) > 0 && run.statuses;
+    }, { timeoutMs: 90_000, intervalMs: 500, description: `task3 of ${runId} succeeded again` });
+    const generations = new Map(rerun.map((x) => [x.task, x.generation ?? 0]));
+    expect(generations.get('task2')).toBe(generations.get('task3'));
+    expect(generations.get('task2')).toBeGreaterThan(generations.get('task1') ?? 0);
   }, 180_000);
 
   test('GIVEN a post the real-estate consumer fails on WHEN published THEN it shows under its dead-letter topic, and after the fix and a redrive from the console it is processed once', async () => {

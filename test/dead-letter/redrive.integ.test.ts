@@ -5,7 +5,7 @@ import { Admin, Kafka, Producer } from 'kafkajs';
 import { countDeadLetters, listDeadLetters, redrive, redriveGroupId } from '../../lib/dead-letter/redrive';
 import { readTopic } from '../../lib/dead-letter/topic-reader';
 import { kafkaDestinationRecord } from '../../lib/local/emulator/failure-record';
-import { createTopics, kafkaClient, serviceEndpoints, uniqueName } from '../support/services';
+import { createTopics, kafkaClient, serviceEndpoints, uniqueName, waitFor } from '../support/services';
 
 // Redrive against the real broker: dead letters of both shapes go back to their source topic
 // once each, also when the redrive is SIGKILLed midway and run again, or left a transaction open.
@@ -48,9 +48,18 @@ async function deadLetters(count: number): Promise<{ source: string; dlt: string
   return { source, dlt };
 }
 
-/** Event ids on `topic` as a read-committed consumer sees them, with their headers. */
-async function committedOn(topic: string) {
-  return (await readTopic(kafka, admin, topic)).map(({ message }) => ({
+/**
+ * Event ids on `topic` as a read-committed consumer sees them, with their headers, once at least
+ * `expected` are there: a transaction's commit returns before its markers are written, and until
+ * then the topic's committed end (what ListOffsets answers a read-committed client) is before it.
+ */
+async function committedOn(topic: string, expected: number) {
+  const read = () => readTopic(kafka, admin, topic);
+  const records = await waitFor(async () => {
+    const r = await read();
+    return r.length >= expected && r;
+  }, { timeoutMs: 20_000, intervalMs: 200, description: `${expected} committed records on ${topic}` });
+  return records.map(({ message }) => ({
     id: JSON.parse(message.value!.toString()).id as string,
     key: message.key?.toString(),
     headers: Object.fromEntries(Object.entries(message.headers ?? {}).map(([k, v]) => [k, String(v)])),
@@ -94,7 +103,7 @@ describe('dlq redrive', () => {
     const redrivenBySecond = out.split('\n').filter((l) => l.startsWith('redriven')).length;
     expect(redrivenBySecond).toBeGreaterThan(0);
     // AND every record is on the source topic once, with its key and headers and a redrive count
-    const seen = await committedOn(source);
+    const seen = await committedOn(source, 40);
     expect(seen.map((s) => s.id).sort()).toEqual(Array.from({ length: 40 }, (_, i) => `ev-${i}`).sort());
     const ev7 = seen.find((s) => s.id === 'ev-7')!;
     expect(ev7.key).toBe('key-7');
@@ -115,7 +124,7 @@ describe('dlq redrive', () => {
     const result = await redrive({ kafka, admin, deadLetterTopic: dlt });
     // THEN
     expect(result).toEqual({ redriven: 2, passedOver: 0, left: 0, refused: [] });
-    expect((await committedOn(source)).map((s) => s.id).sort()).toEqual(['ev-0', 'ev-1']);
+    expect((await committedOn(source, 2)).map((s) => s.id).sort()).toEqual(['ev-0', 'ev-1']);
     await zombie.disconnect().catch(() => undefined);
   }, 60_000);
 
@@ -133,7 +142,7 @@ describe('dlq redrive', () => {
     // THEN
     expect(listing.records[0].record).toMatchObject({ writer: 'lambda', reason: 'RetriesExhausted, function error Unhandled', attempts: 11, source: { topic: source, partition: 0, offset: 41 } });
     expect(result.redriven).toBe(1);
-    expect(await committedOn(source)).toEqual([{ id: 'ev-lambda', key: 'order-1', headers: { trace: 'abc', 'x-redrive-count': '1' } }]);
+    expect(await committedOn(source, 1)).toEqual([{ id: 'ev-lambda', key: 'order-1', headers: { trace: 'abc', 'x-redrive-count': '1' } }]);
   }, 60_000);
 
   test('GIVEN a batch size out of range WHEN redriving THEN the error names it, the range and the value', async () => {
@@ -154,7 +163,7 @@ describe('dlq redrive', () => {
     const result = await redrive({ kafka, admin, deadLetterTopic: dlt, select: (r) => r.offset === 2 });
     // THEN
     expect(result).toEqual({ redriven: 1, passedOver: 2, left: 1, refused: [] });
-    expect((await committedOn(source)).map((s) => s.id)).toEqual(['ev-2']);
+    expect((await committedOn(source, 1)).map((s) => s.id)).toEqual(['ev-2']);
     expect((await listDeadLetters(kafka, admin, dlt)).records.map((r) => r.state)).toEqual(['handled', 'handled', 'handled', 'pending']);
     expect(await countDeadLetters(admin, dlt)).toEqual({ total: 4, pending: 1 });
   }, 60_000);
