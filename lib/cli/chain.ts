@@ -3,8 +3,7 @@ import * as path from 'path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from 'commander';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { kafkaConfig } from '../../lambdas/runtime/kafka-client';
+import { Partitioners } from 'kafkajs';
 import { businessDate } from '../../lambdas/runtime/chain/config';
 import { ChainClient, dateRange, statusTable } from '../chain/client';
 import type { ChainDeclaration } from '../chain/declaration';
@@ -13,12 +12,9 @@ import { loadAssembly } from '../local/emulator';
 import { DUMMY_CREDENTIALS, LOCAL_REGION } from '../local/services';
 import { EXAMPLE_CHAINS } from '../examples/chain-stacks';
 import { readServicesState } from './endpoints';
+import { cliKafka, isLocal, kafkaConnectionOptions, KafkaConnectionOptions } from './kafka-connection';
 
-interface ConnectionOptions {
-  brokers?: string;
-  clusterArn?: string;
-  auth?: string;
-  region?: string;
+interface ConnectionOptions extends KafkaConnectionOptions {
   table?: string;
   dynamodbEndpoint?: string;
   assembly: string;
@@ -61,18 +57,9 @@ export function joinTableFromAssembly(assemblyDir: string, chain: string): strin
 
 async function connect(chain: string, options: ConnectionOptions, publishes: boolean) {
   const graph = ChainGraph.of(loadDeclaration(chain, options.declaration));
-  const local = !options.clusterArn && !options.auth;
+  const local = isLocal(options);
   const services = readServicesState();
-  const brokers = options.brokers ?? process.env.KAFKA_BROKERS ?? services?.kafkaBrokers;
-  if (!brokers && !options.clusterArn) throw new Error('No Kafka: run `npm run local -- services`, or pass --brokers (and --auth iam) or --cluster-arn with --region.');
-  const env: Record<string, string | undefined> = {
-    KAFKA_BOOTSTRAP_SERVERS: brokers,
-    KAFKA_CLUSTER_ARN: options.clusterArn,
-    KAFKA_AUTH: options.auth ?? (options.clusterArn ? 'iam' : 'none'),
-    AWS_REGION: options.region ?? process.env.AWS_REGION,
-    POWERTOOLS_SERVICE_NAME: 'msk-pipelines-cli',
-  };
-  const kafka = new Kafka({ ...(await kafkaConfig(env)), clientId: 'msk-pipelines-cli', logLevel: logLevel.ERROR });
+  const kafka = await cliKafka(options);
   const endpoint = options.dynamodbEndpoint ?? (local ? process.env.DYNAMODB_ENDPOINT ?? services?.dynamodbEndpoint : undefined);
   const table = options.table ?? (local ? joinTableFromAssembly(options.assembly, chain) : undefined);
   if (!table) throw new Error(`No join table for chain '${chain}': pass --table (the stack output JoinTableName), or synthesize into ${options.assembly}.`);
@@ -96,11 +83,7 @@ async function withClient(chain: string, options: ConnectionOptions, fn: (c: Awa
 }
 
 function connectionOptions(cmd: Command): Command {
-  return cmd
-    .option('-b, --brokers <brokers>', 'bootstrap servers (default: KAFKA_BROKERS, else a running `services`)')
-    .option('--cluster-arn <arn>', 'MSK cluster: brokers found with GetBootstrapBrokers, IAM auth')
-    .option('--auth <mode>', 'none | iam | tls | scram-sha-512 (default: none locally, iam with --cluster-arn)')
-    .option('--region <region>', 'AWS region of a deployed stack')
+  return kafkaConnectionOptions(cmd)
     .option('--table <name>', 'join table (stack output JoinTableName); locally read from the assembly')
     .option('--dynamodb-endpoint <url>', 'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else a running `services`)')
     .option('--assembly <dir>', 'cloud assembly to find the local join table in', 'cdk.out')

@@ -23,8 +23,12 @@ export interface InvokeResult {
 export interface FunctionHostOptions {
   /** Most execution environments at once (concurrent invocations across partitions). @default 4 */
   readonly maxConcurrency?: number;
-  /** Receives each log line of the function, already prefixed with `[name]`. */
-  readonly onLog?: (line: string, fn: FunctionModel) => void;
+  /**
+   * Receives each log line of the function, already prefixed with `[name]`, with the request id
+   * of the invocation its environment ran last (a worker's output arrives on its own channel, so
+   * a line written just before an invocation ended may come after its result).
+   */
+  readonly onLog?: (line: string, fn: FunctionModel, requestId?: string) => void;
 }
 
 // Runs inside the worker: plain JavaScript so that it works under ts-jest, tsx and compiled code alike.
@@ -34,6 +38,19 @@ const { parentPort, workerData } = require('worker_threads');
 if ((process.env.NODE_OPTIONS || '').includes('--enable-source-maps') && process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
 const path = require('path');
 const url = require('url');
+// Output goes to the parent on the same port as the results, tagged with the invocation that
+// wrote it: the worker's own stdout is a separate channel, whose lines may arrive after the
+// result and so after the next invocation began.
+let currentId;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.write = (chunk, encoding, callback) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    parentPort.postMessage({ log: text, id: currentId });
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
+}
 let handlerPromise;
 function loadHandler() {
   if (!handlerPromise) handlerPromise = (async () => {
@@ -66,6 +83,7 @@ function serialiseError(e) {
   return { errorType: 'Error', errorMessage: typeof e === 'string' ? e : JSON.stringify(e) };
 }
 parentPort.on('message', async (msg) => {
+  currentId = msg.id;
   const ctx = msg.context;
   const context = {
     ...ctx,
@@ -93,6 +111,8 @@ parentPort.on('message', async (msg) => {
 interface Env {
   readonly worker: Worker;
   invocations: number;
+  /** The invocation this environment runs, or ran last. */
+  requestId?: string;
   pending?: { id: string; settle: (r: { ok: boolean; result?: unknown; error?: InvokeResult['error'] }) => void };
   dead: boolean;
 }
@@ -120,6 +140,7 @@ export class FunctionHost {
     const coldStart = env.invocations === 0;
     env.invocations++;
     const requestId = randomUUID();
+    env.requestId = requestId;
     const start = Date.now();
     const deadline = start + this.model.timeout * 1000;
     const raw = await new Promise<{ ok: boolean; result?: unknown; error?: InvokeResult['error']; timedOut?: boolean }>((resolve) => {
@@ -155,7 +176,7 @@ export class FunctionHost {
     this.release(env);
     if (raw.timedOut) {
       const seconds = this.model.timeout;
-      this.log(`${new Date(end).toISOString()} ${requestId} Task timed out after ${seconds.toFixed(2)} seconds`);
+      this.log(`${new Date(end).toISOString()} ${requestId} Task timed out after ${seconds.toFixed(2)} seconds`, requestId);
       return { outcome: 'timed-out', requestId, start, end, coldStart, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds.toFixed(2)} seconds` } };
     }
     if (!raw.ok) return { outcome: 'failed', requestId, start, end, coldStart, error: raw.error };
@@ -217,11 +238,18 @@ export class FunctionHost {
     this.all.add(env);
     for (const stream of [worker.stdout, worker.stderr]) {
       readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        if (line.trim() !== '') this.log(line);
+        if (line.trim() !== '') this.log(line, env.requestId);
       });
     }
-    worker.on('message', (msg: { id: string; ok: boolean; result?: unknown; error?: InvokeResult['error'] }) => {
-      if (env.pending?.id === msg.id) env.pending.settle(msg);
+    let partial = '';
+    worker.on('message', (msg: { id?: string; ok: boolean; result?: unknown; error?: InvokeResult['error']; log?: string }) => {
+      if (msg.log !== undefined) {
+        const lines = (partial + msg.log).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) if (line.trim() !== '') this.log(line, msg.id ?? env.requestId);
+        return;
+      }
+      if (env.pending && env.pending.id === msg.id) env.pending.settle(msg as { ok: boolean; result?: unknown; error?: InvokeResult['error'] });
     });
     const crash = (error: InvokeResult['error']) => {
       if (env.dead) return;
@@ -229,7 +257,7 @@ export class FunctionHost {
       env.pending?.settle({ ok: false, error });
     };
     worker.on('error', (e: Error) => {
-      this.log(`Uncaught ${e.name}: ${e.message}`);
+      this.log(`Uncaught ${e.name}: ${e.message}`, env.requestId);
       crash({ errorType: 'Runtime.ExitError', errorMessage: `${e.name}: ${e.message}`, stack: e.stack });
     });
     worker.on('exit', (code) => crash({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}` }));
@@ -237,9 +265,9 @@ export class FunctionHost {
     return env;
   }
 
-  private log(line: string): void {
+  private log(line: string, requestId?: string): void {
     const prefixed = `[${this.model.name}] ${line}`;
-    if (this.options.onLog) this.options.onLog(prefixed, this.model);
+    if (this.options.onLog) this.options.onLog(prefixed, this.model, requestId);
     else process.stdout.write(`${prefixed}\n`);
   }
 }

@@ -87,8 +87,8 @@ export interface RouteModel {
   readonly stack: string;
   /** `POST /callbacks/{provider}` or `$default`. */
   readonly routeKey: string;
-  /** `NONE`, `AWS_IAM`, `JWT` or `CUSTOM` (template `AuthorizationType`, default `NONE`). */
-  readonly authorizationType: string;
+  /** `NONE`, `AWS_IAM`, `JWT` or `CUSTOM` (template `AuthorizationType`); undefined means `NONE`. */
+  readonly authorizationType?: string;
   readonly functionName: string;
   readonly payloadFormatVersion: string;
 }
