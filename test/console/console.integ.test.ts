@@ -8,6 +8,7 @@ import { postsUrl } from '../../lib/local/scenarios/posts';
 import { serviceEndpoints, uniqueName, waitFor } from '../support/services';
 import { synthToDir } from '../support/synth';
 import { buildBuggyExampleApp, POISON_PREFIX, withoutRejectPrefix } from './example-app';
+import { signedPost } from '../../lib/local/scenarios/signed-post';
 
 // The console in a real browser (Debian's Chromium, driven by puppeteer-core) during a local run
 // of the example app: the graph, a chain run turning green in the grid, a poison record in its
@@ -132,7 +133,8 @@ describe('the console in a browser', () => {
   test('GIVEN a post the real-estate consumer fails on WHEN published THEN it shows under its dead-letter topic, and after the fix and a redrive from the console it is processed once', async () => {
     // GIVEN / WHEN
     const postId = `${POISON_PREFIX}${uniqueName('post')}`;
-    const res = await fetch(`${postsUrl(emulator!)}/posts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ postId, authorId: 'console-test', title: 'a post the promotion rejects' }) });
+    // POST /posts takes IAM authorization: signed with the local dummy credentials.
+    const res = await signedPost(`${postsUrl(emulator!)}/posts`, { postId, authorId: 'console-test', title: 'a post the promotion rejects' });
     expect(res.status).toBe(202);
     const { eventId } = (await res.json()) as { eventId: string };
     // THEN it is dead-lettered and listed with its reason

@@ -22,7 +22,8 @@ export function buildBuggyExampleApp(app: App): void {
   const publisher = new PostPublisherStack(app, 'MskPipelines-PostPublisher', { cluster });
   const consumers = new PostConsumersStack(app, 'MskPipelines-PostConsumers', { cluster, realEstateRejectsPostIdPrefix: POISON_PREFIX });
   consumers.addStackDependency(publisher);
-  paymentStacks(app, cluster);
+  // The simulated provider is a local-mode fixture, off by default on AWS (as local mode synthesizes it).
+  paymentStacks(app, cluster, { simulatedProvider: true });
 }
 
 /** The fix, as a redeploy would bring it: the consumers' template without the reject prefix. */
