@@ -3,6 +3,7 @@ import type { Producer } from 'kafkajs';
 import { encodeEvent, type CloudEvent } from '../../lambdas/runtime/cloudevents';
 import { chainTopicName, runRequested, taskRequested } from '../../lambdas/runtime/chain/events';
 import { JoinStore, type TaskStatusItem } from '../../lambdas/runtime/chain/join-store';
+import { RerunRefusedError } from '../../lambdas/runtime/chain/errors';
 import { validateRunId } from './declaration';
 import { ChainGraph, type TaskRunStatus } from './graph';
 
@@ -62,11 +63,18 @@ export class ChainClient {
 
   /**
    * Reruns `task` for `runId`: the task runs again, then each task downstream of it once, in a
-   * new generation; tasks outside that cascade keep their results.
+   * new generation; tasks outside that cascade keep their results (or, still running, join the
+   * rerun when they succeed). Refused, before anything is published, while a dependency of
+   * `task` has not succeeded for the run: the rerun would have no input from it.
+   * @throws RerunRefusedError naming each such dependency and its state
    */
   async requestRerun(task: string, runId: string, generation = Date.now()): Promise<{ generation: number; cascade: string[] }> {
     validateRunId(runId);
     const cascade = this.graph.downstream(task);
+    const dependencies = this.graph.dependenciesOf(task);
+    const statuses = await this.store.statuses(this.graph.name, runId, dependencies);
+    const notSucceeded = dependencies.filter((d) => !statuses.get(d)?.lastResult).map((d) => ({ task: d, state: statuses.get(d)?.state ?? 'waiting' }));
+    if (notSucceeded.length > 0) throw new RerunRefusedError(task, runId, notSucceeded);
     await this.send(runId, [taskRequested(this.graph.name, runId, task, cascade, generation, this.options.requestedBy ?? 'cli')]);
     return { generation, cascade };
   }
