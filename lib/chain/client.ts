@@ -1,6 +1,7 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Producer } from 'kafkajs';
-import { encodeEvent, type CloudEvent } from '../../lambdas/runtime/cloudevents';
+import type { CloudEvent } from '../../lambdas/runtime/cloudevents';
+import { eventMessage } from '../../lambdas/runtime/event-message';
 import { chainTopicName, runRequested, taskRequested } from '../../lambdas/runtime/chain/events';
 import { JoinStore, type TaskStatusItem } from '../../lambdas/runtime/chain/join-store';
 import { RerunRefusedError } from '../../lambdas/runtime/chain/errors';
@@ -50,7 +51,7 @@ export class ChainClient {
 
   /** Publishes chain events of one run as they are (keyed by the run id). */
   async send(runId: string, events: CloudEvent[]): Promise<void> {
-    await this.options.producer.send({ topic: this.topicName, acks: -1, messages: events.map((e) => ({ key: runId, value: encodeEvent(e), headers: { 'content-type': 'application/cloudevents+json' } })) });
+    await this.options.producer.send({ topic: this.topicName, acks: -1, messages: events.map((e) => eventMessage(e, { key: runId })) });
   }
 
   /** Publishes run.requested for each run id (a backfill is several independent runs). */
