@@ -11,7 +11,11 @@ import { ChainGraph, type TaskRunStatus } from './graph';
 /** Everything the client needs: the chain's graph, a connected producer and the join table. */
 export interface ChainClientOptions {
   readonly graph: ChainGraph;
-  readonly producer: Producer;
+  /**
+   * A connected producer for the chain's topic.
+   * @default - none: the client only reads (status); requesting runs throws
+   */
+  readonly producer?: Producer;
   readonly db: DynamoDBDocumentClient;
   readonly joinTableName: string;
   /** @default chain.<name>.events */
@@ -51,6 +55,7 @@ export class ChainClient {
 
   /** Publishes chain events of one run as they are (keyed by the run id). */
   async send(runId: string, events: CloudEvent[]): Promise<void> {
+    if (!this.options.producer) throw new Error(`this client of chain '${this.graph.name}' has no producer: it reads status only`);
     await this.options.producer.send({ topic: this.topicName, acks: -1, messages: events.map((e) => eventMessage(e, { key: runId })) });
   }
 

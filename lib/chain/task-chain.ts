@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnOutput, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -15,6 +15,7 @@ import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { createFunction, PROJECT_ROOT } from '../function/project-function';
 import { KafkaTopic } from '../topic';
+import { CHAIN_METADATA_KEY, chainMetadata } from './chain-metadata';
 import type { ChainDeadline, ChainSchedule, TaskDeclaration } from './declaration';
 import { ChainGraph } from './graph';
 
@@ -231,7 +232,12 @@ export class TaskChain extends Construct {
     }
 
     new CfnOutput(this, 'TopicName', { value: this.topic.topicName, description: `Topic of chain ${this.chainName}` });
-    new CfnOutput(this, 'JoinTableName', { value: this.joinTable.tableName, description: `Join and status table of chain ${this.chainName}` });
+    const joinTableOutput = new CfnOutput(this, 'JoinTableName', { value: this.joinTable.tableName, description: `Join and status table of chain ${this.chainName}` });
+    // The command line finds the chain, and its table through the output, in `cdk.out` or a deployed template.
+    (this.joinTable.node.defaultChild as CfnResource).addMetadata(
+      CHAIN_METADATA_KEY,
+      chainMetadata(this.chainGraph.declaration, this.topic.topicName, Stack.of(this).getLogicalId(joinTableOutput), appRelative),
+    );
   }
 
   /** The validated graph: roots, downstream closure, topological order. */
@@ -280,6 +286,11 @@ export class TaskChain extends Construct {
     });
     return fn;
   }
+}
+
+/** A task's entry as recorded in the template: relative to the app's directory, so the template is the same on every machine. */
+function appRelative(entry: string): string {
+  return path.isAbsolute(entry) ? path.relative(process.cwd(), entry).split(path.sep).join('/') : entry;
 }
 
 function rootStack(scope: Construct): Stack {

@@ -56,6 +56,29 @@ describe('TaskChain', () => {
     forkJoinTemplate.resourceCountIs('AWS::Scheduler::Schedule', 0);
   });
 
+  test('GIVEN the nightly chain THEN its join table records the declaration (entries relative to the app) and the output naming the table', () => {
+    const outputKey = Object.entries(nightlyTemplate.findOutputs('*')).find(([, o]) => o.Description === 'Join and status table of chain nightly')![0];
+    nightlyTemplate.hasResource('AWS::DynamoDB::Table', {
+      Metadata: {
+        'msk-pipelines:chain': {
+          version: 1,
+          chain: {
+            name: 'nightly',
+            tasks: [
+              { name: 'task1', entry: 'lambdas/examples/chain-tasks/nightly-task1.ts', dependsOn: [], timeoutSeconds: 120 },
+              { name: 'task2', entry: 'lambdas/examples/chain-tasks/nightly-task2.ts', dependsOn: ['task1'], timeoutSeconds: 120 },
+              { name: 'task3', entry: 'lambdas/examples/chain-tasks/nightly-task3.ts', dependsOn: ['task2'], timeoutSeconds: 120 },
+            ],
+            schedule: { expression: 'cron(0 2 * * ? *)', timeZone: 'Asia/Shanghai' },
+            deadline: { expression: 'cron(0 6 * * ? *)', timeZone: 'Asia/Shanghai' },
+          },
+          topicName: 'chain.nightly.events',
+          joinTableOutput: outputKey,
+        },
+      },
+    });
+  });
+
   test('GIVEN the nightly chain THEN the schedule runs in Asia/Shanghai and a deadline check with an alarm exists', () => {
     nightlyTemplate.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 2 * * ? *)',

@@ -4,6 +4,7 @@ import {
   apiKey, AssemblyModel, FunctionModel, LocalEndpoints, MappingModel, RouteModel, ScheduleModel, StackModel, TableModel, TopicModel,
 } from './model';
 import { Resolver, ResolverStack } from './resolve';
+import { SDK_NODE_WARNING_OFF } from '../sdk-node-warning';
 
 /**
  * Reads a cloud assembly (`cdk.out`: manifest.json, templates, asset manifests, nested
@@ -252,6 +253,8 @@ function readFunction(
     AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
     LAMBDA_TASK_ROOT: codeDir,
     TZ: 'UTC',
+    // Lambda runs these functions on nodejs22.x, where the SDK has no Node.js version notice to give.
+    ...SDK_NODE_WARNING_OFF,
     ...local.environment,
   });
   return {
