@@ -3,6 +3,7 @@ import { CfnOutput, CfnResource, Duration, NestedStack, RemovalPolicy, Stack, Ti
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
@@ -13,7 +14,7 @@ import { CHAIN_METRICS_NAMESPACE } from '../../lambdas/runtime/chain/metrics';
 import type { IKafkaCluster } from '../cluster';
 import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
-import { createFunction, PROJECT_ROOT } from '../function/project-function';
+import { createFunction, mergeBundling, PROJECT_ROOT } from '../function/project-function';
 import { KafkaTopic } from '../topic';
 import { CHAIN_METADATA_KEY, chainMetadata } from './chain-metadata';
 import type { ChainDeadline, ChainSchedule, TaskDeclaration } from './declaration';
@@ -79,6 +80,12 @@ export interface TaskChainProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * esbuild options for every task's bundle (a task's own `bundling` is merged over them),
+   * merged over the project's defaults.
+   * @default - the project's defaults
+   */
+  readonly bundling?: BundlingOptions;
 }
 
 /**
@@ -169,6 +176,7 @@ export class TaskChain extends Construct {
         timeout: Duration.seconds(task.timeoutSeconds ?? 300),
         deadLetter: DeadLetter.kafkaTopic(this.deadLetterTopic),
         produceTo: [this.topic],
+        bundling: props.bundling || task.bundling ? mergeBundling(props.bundling ?? {}, task.bundling) : undefined,
         environment: {
           ...props.environment,
           ...task.environment,

@@ -4,7 +4,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import {
   AuthenticationMethod, ManagedKafkaEventSource, SelfManagedKafkaEventSource,
 } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ClusterKind, IKafkaCluster } from '../cluster';
@@ -124,6 +124,13 @@ export interface KafkaConsumerProps {
    * @default true
    */
   readonly alarms?: boolean;
+  /**
+   * esbuild options for the function's bundle, merged over the project's defaults: for example
+   * `externalModules: ['avro-js', 'protobufjs']` for a handler built on
+   * `@aws-lambda-powertools/kafka`, whose optional schema libraries are not installed.
+   * @default - the project's defaults (minified CJS for node20 with source maps, AWS SDK bundled)
+   */
+  readonly bundling?: BundlingOptions;
 }
 
 /**
@@ -201,6 +208,7 @@ export class KafkaConsumer extends Construct {
       description: `Consumer ${this.consumerName} of Kafka topic ${topic.topicName}`,
       timeout,
       memorySize: props.memorySize,
+      bundling: props.bundling,
       vpc: cluster.vpc,
       vpcSubnets: cluster.vpcSubnets,
       securityGroups: [cluster.clientSecurityGroup],
