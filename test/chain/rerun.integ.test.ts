@@ -1,8 +1,8 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { runRequested, taskRequested } from '../../lambdas/runtime/chain/events';
 import { JoinStore } from '../../lambdas/runtime/chain/join-store';
 import { ChainGraph } from '../../lib/chain';
-import { documentClient, dynamoDbClient, uniqueName } from '../support/services';
+import { documentClient, uniqueName } from '../support/services';
+import { createJoinTable } from './chain-fixtures';
 import { ChainBus } from './chain-bus';
 
 /**
@@ -13,16 +13,7 @@ describe('a rerun while tasks outside its cascade still run', () => {
   const table = uniqueName('chain-rerun');
   const store = new JoinStore(documentClient(), table);
 
-  beforeAll(async () => {
-    await dynamoDbClient().send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      }),
-    );
-  });
+  beforeAll(() => createJoinTable(table));
 
   // The acceptance run's diamond: ingest → {clean, geo, fx}; {clean, geo} → enrich; {enrich, fx} → publish → notify.
   const diamond = ChainGraph.of({
