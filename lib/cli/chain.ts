@@ -23,8 +23,11 @@ async function connect(chain: string, options: ConnectionOptions, publishes: boo
   const graph = ChainGraph.of(found.declaration);
   const local = !options.clusterArn && !options.auth && !options.stack;
   const services = readServicesState();
-  const brokers = options.brokers ?? process.env.KAFKA_BROKERS ?? services?.kafkaBrokers;
-  if (publishes && !brokers && !options.clusterArn) throw new Error('No Kafka: run `npm run local -- services`, or pass --brokers (and --auth iam) or --cluster-arn with --region.');
+  // A deployed stack's chain is never driven through the local broker by accident.
+  const brokers = options.brokers ?? (local ? process.env.KAFKA_BROKERS ?? services?.kafkaBrokers : undefined);
+  if (publishes && !brokers && !options.clusterArn) {
+    throw new Error(local ? 'No Kafka: run `npm run local -- services`, or pass --brokers (and --auth iam) or --cluster-arn with --region.' : `No Kafka for the deployed chain '${chain}': pass --cluster-arn <arn> (or --brokers with --auth iam).`);
+  }
   const table = options.table ?? found.joinTable;
   if (!table) throw new Error(`No join table for chain '${chain}' (found in ${found.source}): pass --table (the stack output JoinTableName).`);
   const endpoint = options.dynamodbEndpoint ?? (local ? process.env.DYNAMODB_ENDPOINT ?? services?.dynamodbEndpoint : undefined);

@@ -100,6 +100,22 @@ describe('chain command line: finding chains', () => {
     expect(cloudFormation.commandCalls(GetTemplateCommand)).toHaveLength(1);
   });
 
+  test('GIVEN a deployed chain and a local broker in the environment WHEN `chain run --stack` has no --cluster-arn THEN it refuses instead of publishing locally', async () => {
+    const outputKey = chainsInAssembly(dir)[0].recorded.joinTableOutput;
+    cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: template });
+    cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'ShopStack', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [{ OutputKey: outputKey, OutputValue: 'deployed-table' }] }] });
+    const saved = process.env.KAFKA_BROKERS;
+    process.env.KAFKA_BROKERS = '127.0.0.1:1';
+    try {
+      await expect(cli(['chain', 'run', 'orders-nightly', '--stack', 'ShopStack', '--region', 'eu-west-1', '--run-id', 'r-1'])).rejects.toThrow(
+        "No Kafka for the deployed chain 'orders-nightly': pass --cluster-arn <arn> (or --brokers with --auth iam).",
+      );
+    } finally {
+      if (saved === undefined) delete process.env.KAFKA_BROKERS;
+      else process.env.KAFKA_BROKERS = saved;
+    }
+  });
+
   test('GIVEN a deployed stack without that chain, or --cluster-arn with no local assembly THEN the errors say what to pass', async () => {
     cloudFormation.on(GetTemplateCommand).resolves({ TemplateBody: JSON.stringify({ Resources: {} }) });
     await expect(findChain('orders-nightly', { ...local, stack: 'Other' })).rejects.toThrow("stack Other has no chain 'orders-nightly' (chains: none)");
