@@ -8,7 +8,10 @@ import { synthesizeApp } from '../local/emulator/synth';
 
 /** Where the `chain` commands look for a chain. */
 export interface ChainSourceOptions {
-  /** A module exporting the declaration (named like the chain); wins over everything else. */
+  /**
+   * A module exporting the declaration (named like the chain); wins over everything else.
+   * @default - the chain is read from the assembly or the deployed stack
+   */
   readonly declaration?: string;
   /** The local cloud assembly, relative to `appDir`. */
   readonly assembly: string;
@@ -16,19 +19,35 @@ export interface ChainSourceOptions {
   readonly appDir: string;
   /** False: use the assembly as it is; true: synthesize it when absent or older than the app's sources. */
   readonly synth: boolean;
-  /** A deployed stack holding the chain: read from CloudFormation instead of the local assembly. */
+  /**
+   * A deployed stack holding the chain: read from CloudFormation instead of the local assembly.
+   * @default - with `clusterArn`, the stack the local assembly declares the chain in; else none (local mode)
+   */
   readonly stack?: string;
-  /** A deployed cluster: the chain is read from its deployed stack (`stack`, else the local assembly's stack of that name). */
+  /**
+   * A deployed cluster: the chain is read from its deployed stack.
+   * @default - local mode
+   */
   readonly clusterArn?: string;
+  /**
+   * Region of the deployed stack.
+   * @default - the AWS SDK's (AWS_REGION, the profile)
+   */
   readonly region?: string;
 }
 
 /** A chain as the commands use it. */
 export interface FoundChain {
   readonly declaration: ChainDeclaration;
-  /** The chain's topic, when recorded. */
+  /**
+   * The chain's topic, when recorded.
+   * @default - `chain.<name>.events` (a declaration module records none)
+   */
   readonly topicName?: string;
-  /** The join table's name: the emulator's local name, or the deployed table. */
+  /**
+   * The join table's name: the emulator's local name, or the deployed table.
+   * @default - unknown: the command needs `--table`
+   */
   readonly joinTable?: string;
   /** Where it was found, for messages. */
   readonly source: string;
@@ -36,6 +55,7 @@ export interface FoundChain {
 
 /** Dependencies, for tests. */
 export interface ChainSourceDeps {
+  /** @default - a client for `options.region` */
   readonly cloudFormation?: CloudFormationClient;
 }
 
