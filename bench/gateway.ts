@@ -21,7 +21,10 @@ import { createFunction, PROJECT_ROOT } from '../lib/function/project-function';
 import { Emulator } from '../lib/local/emulator';
 import { apiUrlFor } from '../lib/local/scenarios/payment';
 import { CallbackGatewayStack } from '../lib/examples/payment-stack';
-import { buildWechatPayNotification, WechatPayVerifier, type SignedNotification } from '../lambdas/runtime/gateway/verifiers';
+import {
+  AlipayVerifier, buildWechatPayNotification, HmacVerifier, StandardWebhooksVerifier, WechatPayVerifier, type SignedNotification, type Verifier,
+} from '../lambdas/runtime/gateway/verifiers';
+import { alipayNotification, rsaKeys, standardWebhookHeaders, standardWebhookSecret, stripeSignature } from '../test/support/provider-senders';
 import { DynamoDedupeStore } from '../lambdas/runtime/gateway/dedupe';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -119,6 +122,7 @@ async function main(): Promise<void> {
       await store.markPublished(key, new Date());
     }
     const dedupeMillis = Number(process.hrtime.bigint() - t0) / 1e6 / 100;
+    const perProvider = await verifyCostPerProvider();
     const result = {
       benchmark: 'callback gateway on loopback, local mode (emulator HTTP API → worker-thread function → Kafka)',
       date: new Date().toISOString(),
@@ -128,6 +132,7 @@ async function main(): Promise<void> {
       breakdown: {
         verifyAndDecryptMicrosPerNotification: Math.round(verifyMicros),
         dedupeClaimAndMarkMillisSequential: Math.round(dedupeMillis * 100) / 100,
+        verifyMicrosPerProvider: perProvider,
         note: 'in-process, sequential; the machine is shared, so figures are indicative',
       },
       gatewayOverBare: {
@@ -143,6 +148,46 @@ async function main(): Promise<void> {
     await emulator.stop();
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** In-process verify cost of the other providers, on callbacks signed by their own SDKs (median of 5 rounds of 200). */
+async function verifyCostPerProvider(): Promise<Record<string, number>> {
+  const now = new Date();
+  const stripeSecret = 'whsec_bench';
+  const svixSecret = standardWebhookSecret();
+  const alipay = rsaKeys();
+  const cases: Record<string, { verifier: Verifier; request: (i: number) => { headers: Record<string, string>; body: string } }> = {
+    stripe: {
+      verifier: new HmacVerifier({ header: 'Stripe-Signature', signingSecrets: [stripeSecret] }),
+      request: (i) => {
+        const body = JSON.stringify({ id: `evt_${i}`, type: 'payment_intent.succeeded', data: { object: { metadata: { correlation_id: `ORD-${i}` } } } });
+        return { headers: { 'stripe-signature': stripeSignature(body, stripeSecret, now) }, body };
+      },
+    },
+    standardWebhooks: {
+      verifier: new StandardWebhooksVerifier({ signingSecrets: [svixSecret] }),
+      request: (i) => {
+        const body = JSON.stringify({ type: 'invoice.paid', data: { correlation_id: `ORD-${i}` } });
+        return { headers: standardWebhookHeaders(`msg_${i}`, body, svixSecret, now), body };
+      },
+    },
+    alipay: {
+      verifier: new AlipayVerifier({ alipayPublicKeys: [alipay.publicKeyBase64] }),
+      request: (i) => alipayNotification({ notify_id: `n${i}`, out_trade_no: `ORD-${i}`, trade_status: 'TRADE_SUCCESS', total_amount: '1.00', app_id: '2021000000000001' }, alipay.privateKey),
+    },
+  };
+  const out: Record<string, number> = {};
+  for (const [name, c] of Object.entries(cases)) {
+    const requests = Array.from({ length: 200 }, (_, i) => c.request(i));
+    const rounds: number[] = [];
+    for (let r = 0; r < 5; r++) {
+      const t0 = process.hrtime.bigint();
+      for (const req of requests) await c.verifier.verify({ ...req, now });
+      rounds.push(Number(process.hrtime.bigint() - t0) / 1e3 / requests.length);
+    }
+    out[name] = Math.round(rounds.sort((a, b) => a - b)[2]);
+  }
+  return out;
 }
 
 main().catch((err) => {

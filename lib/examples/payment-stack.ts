@@ -31,7 +31,7 @@ export interface CallbackGatewayStackProps extends StackProps {
   readonly resultsTopicName?: string;
 }
 
-/** The shared callback gateway: WeChat Pay v3 and a generic HMAC provider. Callers live in their own stacks. */
+/** The shared callback gateway: WeChat Pay v3, Alipay and a generic HMAC provider. Callers live in their own stacks. */
 export class CallbackGatewayStack extends Stack {
   public readonly gateway: CallbackGateway;
 
@@ -42,7 +42,7 @@ export class CallbackGatewayStack extends Stack {
       resultsTopic: props.resultsTopicName
         ? new KafkaTopic(this, 'ResultsTopic', { cluster: props.cluster, topicName: props.resultsTopicName })
         : undefined,
-      providers: { [WECHAT_PAY_PROVIDER]: GatewayProvider.wechatPay(), 'generic-hmac': GatewayProvider.hmac() },
+      providers: { [WECHAT_PAY_PROVIDER]: GatewayProvider.wechatPay(), alipay: GatewayProvider.alipay(), 'generic-hmac': GatewayProvider.hmac() },
     });
     new CfnOutput(this, 'NotifyUrl', { value: this.gateway.notifyUrl(WECHAT_PAY_PROVIDER) });
     new CfnOutput(this, 'ResultsTopicName', { value: this.gateway.resultsTopic.topicName });

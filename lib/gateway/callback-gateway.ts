@@ -12,6 +12,7 @@ import { IKafkaCluster } from '../cluster';
 import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { KafkaTopic } from '../topic';
+import { DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_CACHE_SECONDS, GatewayEnv, providerSecretEnv, type ProviderConfig } from '../../lambdas/runtime/gateway/gateway-env';
 import { GatewayProvider } from './gateway-provider';
 
 /** Stage throttling of the gateway's HTTP API. */
@@ -50,6 +51,13 @@ export interface CallbackGatewayProps {
    * @default Duration.days(7)
    */
   readonly dedupeRetention?: Duration;
+  /**
+   * How long each gateway container keeps a provider's secret before reading it again
+   * (0 s..1 hour, whole seconds). A key rotated in Secrets Manager takes effect within this time,
+   * without a deploy; each container reads each provider's secret at most once per period.
+   * @default Duration.minutes(5)
+   */
+  readonly secretCacheTtl?: Duration;
   /**
    * Retention of the access logs.
    * @default logs.RetentionDays.ONE_MONTH
@@ -104,7 +112,7 @@ export class CallbackGateway extends Construct {
     for (const name of this.providerNames) {
       if (!PROVIDER_NAME.test(name)) throw new Error(`providers: name must be 1-63 characters of [a-z0-9-], got '${name}'`);
     }
-    const maxBodyBytes = props.maxBodyBytes ?? 65536;
+    const maxBodyBytes = props.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 1048576) {
       throw new Error(`maxBodyBytes must be an integer from 1 to 1048576, got ${maxBodyBytes}`);
     }
@@ -114,6 +122,11 @@ export class CallbackGateway extends Construct {
     }
     if (!Number.isInteger(throttling.burstLimit) || throttling.burstLimit < 1 || throttling.burstLimit > 5000) {
       throw new Error(`throttling.burstLimit must be an integer from 1 to 5000, got ${throttling.burstLimit}`);
+    }
+
+    const secretCacheSeconds = (props.secretCacheTtl ?? Duration.seconds(DEFAULT_SECRET_CACHE_SECONDS)).toSeconds({ integral: false });
+    if (!Number.isInteger(secretCacheSeconds) || secretCacheSeconds < 0 || secretCacheSeconds > 3600) {
+      throw new Error(`secretCacheTtl must be whole seconds from 0 to 3600, got ${secretCacheSeconds} s`);
     }
 
     this.resultsTopic = props.resultsTopic ?? new KafkaTopic(this, 'ResultsTopic', { cluster: props.cluster, topicName: 'payments.results' });
@@ -128,12 +141,12 @@ export class CallbackGateway extends Construct {
     });
 
     const environment: Record<string, string> = {};
-    const providerConfig: Record<string, Record<string, unknown>> = {};
+    const providerConfig: Record<string, ProviderConfig> = {};
     const bound = this.providerNames.map((name) => {
       const b = props.providers[name]._bind(this, name);
-      const secretEnv = `PROVIDER_SECRET_${name.toUpperCase().replace(/-/g, '_')}`;
+      const secretEnv = providerSecretEnv(name);
       environment[secretEnv] = b.secret.secretArn;
-      providerConfig[name] = { ...b.config, secretEnv };
+      providerConfig[name] = { ...b.config, secretEnv } as ProviderConfig;
       return b;
     });
 
@@ -147,11 +160,12 @@ export class CallbackGateway extends Construct {
       environment: {
         ...props.cluster.connectionEnvironment(),
         ...environment,
-        PROVIDERS: JSON.stringify(providerConfig),
-        RESULTS_TOPIC: this.resultsTopic.topicName,
-        DEDUPE_TABLE: this.dedupeTable.tableName,
-        DEDUPE_RETENTION_SECONDS: String((props.dedupeRetention ?? Duration.days(7)).toSeconds()),
-        MAX_BODY_BYTES: String(maxBodyBytes),
+        [GatewayEnv.PROVIDERS]: JSON.stringify(providerConfig),
+        [GatewayEnv.RESULTS_TOPIC]: this.resultsTopic.topicName,
+        [GatewayEnv.DEDUPE_TABLE]: this.dedupeTable.tableName,
+        [GatewayEnv.DEDUPE_RETENTION_SECONDS]: String((props.dedupeRetention ?? Duration.days(7)).toSeconds()),
+        [GatewayEnv.MAX_BODY_BYTES]: String(maxBodyBytes),
+        [GatewayEnv.SECRET_CACHE_SECONDS]: String(secretCacheSeconds),
         POWERTOOLS_SERVICE_NAME: 'gateway',
       },
     });

@@ -1,4 +1,4 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { KafkaCluster } from '../../lib/cluster';
 import { lambdaEntry } from '../../lib/consumer';
@@ -124,6 +124,80 @@ describe('CallbackGateway', () => {
   test('GIVEN subscribe without a filter THEN it throws', () => {
     const { gateway: g, app } = build();
     expect(() => g.subscribe(new Stack(app, 'X'), 'R', { entry: lambdaEntry('examples/payment-result') })).toThrow(/needs correlationPrefix, types or filters/);
+  });
+});
+
+describe('CallbackGateway with every provider kind', () => {
+  const app = newApp();
+  const cluster = new KafkaCluster(new Stack(app, 'Foundation'), 'Cluster');
+  const stack = new Stack(app, 'AllProviders');
+  const gateway = new CallbackGateway(stack, 'Gateway', {
+    cluster,
+    providers: {
+      'wechat-pay': GatewayProvider.wechatPay(),
+      stripe: GatewayProvider.stripe(),
+      svix: GatewayProvider.standardWebhooks({ types: { 'invoice.paid': 'payment.succeeded' } }),
+      alipay: GatewayProvider.alipay({ appId: '2021000000000001' }),
+      acme: GatewayProvider.hmac({ header: 'X-Acme-Signature' }),
+    },
+    secretCacheTtl: Duration.minutes(2),
+  });
+  const template = Template.fromStack(stack);
+
+  test('GIVEN five providers WHEN synthesized THEN PROVIDERS names each kind with its secret variable, and SECRET_CACHE_SECONDS is set', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({
+        SECRET_CACHE_SECONDS: '120',
+        PROVIDER_SECRET_STRIPE: { Ref: Match.stringLikeRegexp('^GatewayStripeSecret') },
+        PROVIDER_SECRET_SVIX: { Ref: Match.stringLikeRegexp('^GatewaySvixSecret') },
+        PROVIDER_SECRET_ALIPAY: { Ref: Match.stringLikeRegexp('^GatewayAlipaySecret') },
+        PROVIDERS: Match.serializedJson({
+          'wechat-pay': { kind: 'wechat-pay', secretEnv: 'PROVIDER_SECRET_WECHAT_PAY' },
+          stripe: { kind: 'stripe', secretEnv: 'PROVIDER_SECRET_STRIPE' },
+          svix: { kind: 'standard-webhooks', types: { 'invoice.paid': 'payment.succeeded' }, secretEnv: 'PROVIDER_SECRET_SVIX' },
+          alipay: { kind: 'alipay', appId: '2021000000000001', secretEnv: 'PROVIDER_SECRET_ALIPAY' },
+          acme: { kind: 'hmac', header: 'X-Acme-Signature', secretEnv: 'PROVIDER_SECRET_ACME' },
+        }),
+      }) },
+    });
+  });
+
+  test('THEN secrets for keys only the provider issues start as empty key lists (nothing secret in the template)', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: '{"signingSecrets":[]}', Description: Match.stringLikeRegexp('provider stripe') });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: '{"signingSecrets":[]}', Description: Match.stringLikeRegexp('provider svix') });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { SecretString: '{"alipayPublicKeys":[]}' });
+    template.resourceCountIs('AWS::SecretsManager::Secret', 5);
+  });
+
+  test('THEN the function may read exactly the Alipay secret (one statement per secret)', () => {
+    const secretId = Object.keys(template.findResources('AWS::SecretsManager::Secret')).find((id) => id.startsWith('GatewayAlipaySecret'))!;
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: Match.arrayWith([{
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Effect: 'Allow',
+        Resource: { Ref: secretId },
+      }]) },
+    });
+  });
+
+  test('THEN cdk-nag reports nothing', () => {
+    expect(describeFindings(nagFindings(gateway))).toEqual([]);
+  });
+
+  test.each([
+    [() => GatewayProvider.stripe({ toleranceSeconds: 0 }), /toleranceSeconds must be an integer from 1 to 3600, got 0/],
+    [() => GatewayProvider.standardWebhooks({ toleranceSeconds: 3601 }), /toleranceSeconds must be an integer from 1 to 3600, got 3601/],
+    [() => GatewayProvider.alipay({ appId: 'app-1' }), /appId must be 1-32 digits \(an Alipay app id\), got 'app-1'/],
+  ])('GIVEN a bad provider option THEN the factory throws (%#)', (make, message) => {
+    expect(make).toThrow(message);
+  });
+
+  test.each([
+    [Duration.hours(2), /secretCacheTtl must be whole seconds from 0 to 3600, got 7200 s/],
+    [Duration.millis(1500), /secretCacheTtl must be whole seconds from 0 to 3600, got 1.5 s/],
+  ])('GIVEN secretCacheTtl %s THEN the constructor throws', (ttl, message) => {
+    const s = new Stack(newApp(), 'S');
+    expect(() => new CallbackGateway(s, 'G', { cluster: new KafkaCluster(s, 'C'), providers: { p: GatewayProvider.hmac() }, secretCacheTtl: ttl })).toThrow(message);
   });
 });
 

@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { CloudEvent } from '../../lambdas/runtime/cloudevents';
-import { buildWechatPayNotification, signHmac } from '../../lambdas/runtime/gateway/verifiers';
+import { stripeSignature, wechatPayNotification } from '../support/provider-senders';
 import { handleCallback, type ClaimResult, type DedupeStore, type GatewayDeps } from '../../lambdas/runtime/gateway/handle-callback';
 import { verifierRegistry } from '../../lambdas/runtime/gateway/providers';
 
@@ -11,6 +11,7 @@ const serial = 'ABC123';
 const secrets: Record<string, Record<string, unknown>> = {
   'arn:wechat': { platformCertificates: { [serial]: publicKey.export({ type: 'spki', format: 'pem' }).toString() }, apiV3Key },
   'arn:acme': { signingSecret: 'shh' },
+  'arn:empty': { signingSecrets: [] },
 };
 
 /** In-memory DedupeStore with the same semantics as the DynamoDB one. */
@@ -32,9 +33,9 @@ function setup(publishFails = false) {
   let failNext = publishFails;
   const deps: GatewayDeps = {
     verifierFor: verifierRegistry(
-      { 'wechat-pay': { kind: 'wechat-pay', secretEnv: 'W' }, acme: { kind: 'hmac', secretEnv: 'A' } },
-      { W: 'arn:wechat', A: 'arn:acme' },
-      async (id) => secrets[id],
+      { 'wechat-pay': { kind: 'wechat-pay', secretEnv: 'W' }, acme: { kind: 'hmac', secretEnv: 'A' }, unset: { kind: 'stripe', secretEnv: 'E' } },
+      { W: 'arn:wechat', A: 'arn:acme', E: 'arn:empty' },
+      async (id) => JSON.stringify(secrets[id]),
     ),
     dedupe: new MemoryDedupe(),
     publish: async (event, key) => {
@@ -47,7 +48,7 @@ function setup(publishFails = false) {
   return { deps, published };
 }
 
-const signed = buildWechatPayNotification({
+const signed = wechatPayNotification({
   transaction: { out_trade_no: 'ORD-1', trade_state: 'SUCCESS' }, privateKey, serial, apiV3Key, notificationId: 'n-1', timestamp: now,
 });
 const post = (provider: string | undefined, headers = signed.headers, body = signed.body, method = 'POST') => ({ method, provider, headers, body });
@@ -102,8 +103,17 @@ describe('handleCallback', () => {
   test('GIVEN an HMAC provider THEN its result is published with the mapped ids', async () => {
     const { deps, published } = setup();
     const body = JSON.stringify({ id: 'evt_9', type: 'payment.succeeded', correlation_id: 'ORD-9' });
-    const answer = await handleCallback(post('acme', { 'x-signature': signHmac(body, 'shh', now) }, body), deps);
+    const answer = await handleCallback(post('acme', { 'x-signature': stripeSignature(body, 'shh', now) }, body), deps);
     expect(answer.statusCode).toBe(200);
     expect(published[0]).toMatchObject({ key: 'ORD-9', event: { id: 'acme:evt_9', source: 'gateway/acme' } });
+  });
+
+  test('GIVEN a provider whose secret holds no key yet THEN 500 (the provider retries), nothing published, and the reason logged', async () => {
+    const { deps, published } = setup();
+    const errors: Error[] = [];
+    const answer = await handleCallback(post('unset', { 'stripe-signature': 't=1,v1=' + 'a'.repeat(64) }, '{}'), { ...deps, onRejected: (_p, e) => errors.push(e) });
+    expect([answer.statusCode, answer.outcome]).toEqual([500, 'failed']);
+    expect(published).toEqual([]);
+    expect(errors.map((e) => e.message)).toEqual(['signingSecrets must hold at least one non-empty secret, got none']);
   });
 });

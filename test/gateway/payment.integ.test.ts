@@ -1,13 +1,14 @@
 import * as fs from 'fs';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Kafka } from 'kafkajs';
 import { KafkaCluster } from '../../lib/cluster';
 import { Emulator } from '../../lib/local/emulator';
 import { apiUrlFor, provisionPaymentKeys, runPaymentScenario, waitForOrder, type PaymentKeys } from '../../lib/local/scenarios/payment';
 import { CallbackGatewayStack, PaymentStack } from '../../lib/examples/payment-stack';
-import { buildWechatPayNotification, signWechatPay } from '../../lambdas/runtime/gateway/verifiers';
+import { wechatPayHeaders, wechatPayNotification } from '../support/provider-senders';
 import { kafkaClient, serviceEndpoints, uniqueName } from '../support/services';
+import { readTopic } from '../support/topic-reader';
 import { synthToDir } from '../support/synth';
 
 /**
@@ -48,31 +49,7 @@ describe('callback gateway: payment end to end (local mode)', () => {
   });
 
   /** Every result event on the results topic so far. */
-  async function resultEvents(): Promise<Array<{ id: string; subject: string; type: string; key: string }>> {
-    const admin = kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(resultsTopic);
-    await admin.disconnect();
-    const want = offsets.filter((o) => Number(o.high) > 0);
-    const out: Array<{ id: string; subject: string; type: string; key: string }> = [];
-    if (want.length === 0) return out;
-    const consumer = kafka.consumer({ groupId: `${id}-reader-${randomUUID()}` });
-    await consumer.connect();
-    await consumer.subscribe({ topic: resultsTopic, fromBeginning: true });
-    const done = new Map(want.map((o) => [o.partition, Number(o.high)]));
-    await new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ partition, message }) => {
-          const event = JSON.parse(message.value!.toString());
-          out.push({ id: event.id, subject: event.subject, type: event.type, key: message.key!.toString() });
-          if (Number(message.offset) + 1 >= (done.get(partition) ?? 0)) done.delete(partition);
-          if (done.size === 0) resolve();
-        },
-      });
-    });
-    await consumer.disconnect();
-    return out;
-  }
+  const resultEvents = () => readTopic(kafka, resultsTopic);
 
   async function placeSilentOrder(): Promise<string> {
     const res = await fetch(`${apiUrlFor(emulator, 'POST /orders')}/orders`, {
@@ -82,8 +59,8 @@ describe('callback gateway: payment end to end (local mode)', () => {
     return ((await res.json()) as { orderNumber: string }).orderNumber;
   }
 
-  function notification(orderNumber: string, overrides: Partial<Parameters<typeof buildWechatPayNotification>[0]> = {}) {
-    return buildWechatPayNotification({
+  function notification(orderNumber: string, overrides: Partial<Parameters<typeof wechatPayNotification>[0]> = {}) {
+    return wechatPayNotification({
       transaction: { out_trade_no: orderNumber, transaction_id: `tx-${orderNumber}`, trade_state: 'SUCCESS', amount: { total: 100 } },
       privateKey: keys.privateKeyPem, serial: keys.serial, apiV3Key: keys.apiV3Key, ...overrides,
     });
@@ -119,7 +96,7 @@ describe('callback gateway: payment end to end (local mode)', () => {
       const parsed = JSON.parse(good(n).body);
       mutate(parsed);
       const body = JSON.stringify(parsed);
-      return { headers: signWechatPay(body, keys.privateKeyPem, keys.serial), body };
+      return { headers: wechatPayHeaders(body, { privateKey: keys.privateKeyPem, serial: keys.serial }), body };
     };
     const tampered = resigned(7, (b) => {
       const bytes = Buffer.from(b.resource.ciphertext, 'base64');
@@ -132,10 +109,11 @@ describe('callback gateway: payment end to end (local mode)', () => {
       ['bad signature', () => { const g = good(1); return post({ ...g.headers, 'wechatpay-signature': randomBytes(256).toString('base64') }, g.body); }, 401],
       ['unknown serial', () => { const g = good(2); return post({ ...g.headers, 'wechatpay-serial': 'UNKNOWN' }, g.body); }, 401],
       ['stale timestamp', () => { const g = notification(bad(3), { timestamp: new Date(Date.now() - 301_000) }); return post(g.headers, g.body); }, 401],
-      ['malformed JSON', () => post(signWechatPay(malformed, keys.privateKeyPem, keys.serial), malformed), 400],
+      ['malformed JSON', () => post(wechatPayHeaders(malformed, { privateKey: keys.privateKeyPem, serial: keys.serial }), malformed), 400],
       ['missing headers', () => post({ 'content-type': 'application/json' }, good(5).body), 400],
       ['too large', () => post(good(6).headers, JSON.stringify({ ...JSON.parse(good(6).body), padding: 'x'.repeat(70 * 1024) })), 413],
       ['tampered ciphertext', () => post(tampered.headers, tampered.body), 401],
+      ['SM2/SM3 declared on an RSA signature', () => { const g = notification(bad(10), { signatureType: 'WECHATPAY2-SM2-WITH-SM3' }); return post(g.headers, g.body); }, 400],
       ['wrong method', () => post(good(8).headers, '', notifyUrl, 'GET'), 405],
       ['unknown provider', () => post(good(9).headers, good(9).body, notifyUrl.replace('wechat-pay', 'nope')), 404],
     ];

@@ -4,31 +4,32 @@ import { logger } from '../../runtime/logger';
 import { publish } from '../../runtime/producer';
 import { VerificationError } from '../../runtime/gateway/verifiers';
 import { DynamoDedupeStore } from '../../runtime/gateway/dedupe';
+import { readGatewayEnv } from '../../runtime/gateway/gateway-env';
 import { handleCallback, type GatewayDeps } from '../../runtime/gateway/handle-callback';
-import { loadSecretJson, parseProviders, verifierRegistry } from '../../runtime/gateway/providers';
+import { loadSecretString, verifierRegistry } from '../../runtime/gateway/providers';
 
 /**
  * The gateway function: API Gateway HTTP API (payload v2) → verify → dedupe → publish.
- * Env: PROVIDERS (JSON, see providers.ts), one secret-ARN variable per provider,
- * RESULTS_TOPIC, DEDUPE_TABLE, MAX_BODY_BYTES (default 65536), plus the Kafka variables.
+ * Env: see GatewayEnv (lambdas/runtime/gateway/gateway-env.ts), plus the Kafka variables.
  */
-const maxBodyBytes = Number(process.env.MAX_BODY_BYTES ?? 65536);
 let deps: GatewayDeps | undefined;
 
 function gatewayDeps(): GatewayDeps {
   if (deps) return deps;
-  const topic = required('RESULTS_TOPIC');
+  const settings = readGatewayEnv(process.env);
   deps = {
-    verifierFor: verifierRegistry(parseProviders(process.env.PROVIDERS), process.env, loadSecretJson, { maxBodyBytes }),
-    dedupe: new DynamoDedupeStore(getDocumentClient(), {
-      tableName: required('DEDUPE_TABLE'),
-      retainSeconds: process.env.DEDUPE_RETENTION_SECONDS ? Number(process.env.DEDUPE_RETENTION_SECONDS) : undefined,
+    verifierFor: verifierRegistry(settings.providers, process.env, loadSecretString, {
+      maxBodyBytes: settings.maxBodyBytes,
+      ttlMs: settings.secretCacheSeconds * 1000,
+      onStale: (provider, error) => logger.warn('provider secret not refreshed, keeping the previous keys', { provider, error }),
     }),
-    publish: (event, key) => publish(topic, event, { key }),
+    dedupe: new DynamoDedupeStore(getDocumentClient(), { tableName: settings.dedupeTable, retainSeconds: settings.dedupeRetentionSeconds }),
+    publish: (event, key) => publish(settings.resultsTopic, event, { key }),
     now: () => new Date(),
-    maxBodyBytes,
+    maxBodyBytes: settings.maxBodyBytes,
+    // The caller got a short answer; the figures behind it (skew, tolerance, serial) are here.
     onRejected: (provider, error) => error instanceof VerificationError
-      ? logger.warn('callback rejected', { provider, status: error.status, code: error.code, reason: error.message })
+      ? logger.warn('callback rejected', { provider, status: error.status, code: error.code, reason: error.message, ...error.detail })
       : logger.error('callback failed', { provider, error }),
   };
   return deps;
@@ -45,10 +46,4 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   }, gatewayDeps());
   logger.info('callback answered', { provider: event.pathParameters?.provider, status: result.statusCode, outcome: result.outcome });
   return { statusCode: result.statusCode, headers: result.headers, body: result.body };
-}
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`env ${name} is not set`);
-  return value;
 }

@@ -66,8 +66,16 @@ export function resultEventId(provider: string, notificationId: string): string 
 export async function handleCallback(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   const provider = request.provider;
   if (!provider) return generic(404, 'not_found', 'no provider in the path');
-  const verifier = await deps.verifierFor(provider);
-  if (!verifier) return generic(404, 'unknown_provider', `no provider named ${provider}`);
+  let verifier: Verifier | undefined;
+  try {
+    verifier = await deps.verifierFor(provider);
+  } catch (err) {
+    // The provider's secret could not be read or holds no usable key: a 5xx makes the provider
+    // retry, so nothing is lost while an operator puts the key in (the log says what is missing).
+    deps.onRejected?.(provider, err as Error);
+    return { ...generic(500, 'provider_unavailable', 'the provider is not available, retry later'), outcome: 'failed' };
+  }
+  if (!verifier) return generic(404, 'unknown_provider', 'no such provider');
   if (request.method.toUpperCase() !== 'POST') {
     return { ...generic(405, 'method_not_allowed', `${request.method} is not allowed, use POST`), headers: { ...PLAIN_JSON, allow: 'POST' } };
   }

@@ -1,14 +1,16 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import {
-  CallbackRequest, CallbackResponse, checkBodySize, checkFreshness, DEFAULT_MAX_BODY_BYTES,
-  DEFAULT_TOLERANCE_SECONDS, header, parseJson, pick, requireString, VerificationError, VerifiedCallback, Verifier,
+  anyHmacMatches, CallbackRequest, CallbackResponse, checkBodySize, checkFreshness, DEFAULT_MAX_BODY_BYTES, DEFAULT_TOLERANCE_SECONDS,
+  firstString, jsonFailure, parseJson, pick, requiredHeader, requireString, VerificationError, VerifiedCallback, Verifier,
 } from './types';
 
 /** Secret, header and field names of a generic HMAC-SHA256 verifier. */
 export interface HmacVerifierOptions {
-  /** The shared signing secret. */
-  readonly signingSecret: string;
-  /** Header carrying `t=<unix seconds>,v1=<hex>[,v1=<hex>…]`. @default 'X-Signature' */
+  /**
+   * The shared signing secrets, used as the HMAC key exactly as written (Stripe's `whsec_…`
+   * included). Two while a secret is being rolled: a signature by either one verifies.
+   */
+  readonly signingSecrets: readonly string[];
+  /** Header carrying `t=<unix seconds>,v1=<64 hex digits>[,v1=…]`. @default 'X-Signature' */
   readonly header?: string;
   /** @default 300 */
   readonly toleranceSeconds?: number;
@@ -17,27 +19,35 @@ export interface HmacVerifierOptions {
   /** Dotted path of the notification id. @default 'id' */
   readonly notificationIdField?: string;
   /** Dotted paths tried in order for the correlation id. @default ['data.object.metadata.correlation_id', 'correlation_id'] */
-  readonly correlationIdFields?: string[];
+  readonly correlationIdFields?: readonly string[];
   /** Dotted path of the event type. @default 'type' */
   readonly typeField?: string;
   /** Provider type → CloudEvents type (unmapped types pass through). @default {} */
-  readonly types?: Record<string, string>;
+  readonly types?: Readonly<Record<string, string>>;
 }
 
+/** A HMAC-SHA256 digest is 32 bytes: exactly 64 hex digits, as Stripe's own libraries compare them. */
+const V1_SIGNATURE = /^[0-9a-fA-F]{64}$/;
+
 /**
- * Stripe-style signatures: HMAC-SHA256 over `<t>.<body>`, hex encoded, in
- * `X-Signature: t=<unix>,v1=<hex>`. Several `v1` entries are allowed (secret rotation); any one
- * matching is enough. Compared in constant time.
+ * Stripe's signature scheme, for Stripe itself and any sender that copies it: HMAC-SHA256 over
+ * `<t>.<body>`, hex encoded, in `<header>: t=<unix>,v1=<hex>[,v1=<hex>…]`. Every `v1` must be
+ * exactly 64 hex digits (a longer one is not truncated into a match); any one matching any
+ * secret is enough (Stripe sends one `v1` per active secret while a secret is rolled). Compared
+ * in constant time. Other schemes in the header (`v0=`, Stripe's test scheme) are ignored.
+ * @see https://docs.stripe.com/webhooks#verify-manually
  */
 export class HmacVerifier implements Verifier {
   readonly name = 'hmac';
   private readonly headerName: string;
   private readonly toleranceSeconds: number;
   private readonly maxBodyBytes: number;
-  private readonly correlationIdFields: string[];
+  private readonly correlationIdFields: readonly string[];
+  private readonly keys: Buffer[];
 
   constructor(private readonly options: HmacVerifierOptions) {
-    if (!options.signingSecret) throw new Error('signingSecret must not be empty');
+    this.keys = options.signingSecrets.filter((s) => typeof s === 'string' && s.length > 0).map((s) => Buffer.from(s, 'utf8'));
+    if (this.keys.length === 0) throw new Error('signingSecrets must hold at least one non-empty secret, got none');
     this.headerName = options.header ?? 'X-Signature';
     this.toleranceSeconds = options.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
     this.maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -46,22 +56,17 @@ export class HmacVerifier implements Verifier {
 
   async verify(request: CallbackRequest): Promise<VerifiedCallback> {
     checkBodySize(request.body, this.maxBodyBytes);
-    const value = header(request.headers, this.headerName);
-    if (!value) throw new VerificationError(400, 'missing_header', `header ${this.headerName} is missing`);
-    const { timestamp, signatures } = parseSignatureHeader(value, this.headerName);
+    const { timestamp, signatures } = parseSignatureHeader(requiredHeader(request, this.headerName), this.headerName);
     checkFreshness(timestamp, request.now, this.toleranceSeconds);
-    const expected = Buffer.from(hmacHex(this.options.signingSecret, timestamp, request.body), 'hex');
-    const matches = signatures.some((candidate) => {
-      const given = Buffer.from(candidate, 'hex');
-      return given.length === expected.length && timingSafeEqual(given, expected);
-    });
-    if (!matches) throw new VerificationError(401, 'bad_signature', `${this.headerName} does not match the body`);
+    const given = signatures.map((hex) => Buffer.from(hex, 'hex'));
+    if (!anyHmacMatches(this.keys, `${timestamp}.${request.body}`, given)) throw new VerificationError(401, 'bad_signature', `${this.headerName} does not match the body`);
 
     const payload = parseJson(request.body, 'body');
-    const notificationId = requireString(pick(payload, this.options.notificationIdField ?? 'id'), this.options.notificationIdField ?? 'id');
-    const correlation = this.correlationIdFields.map((f) => pick(payload, f)).find((v) => typeof v === 'string' && v.length > 0);
-    const correlationId = requireString(correlation, this.correlationIdFields.join(' or '));
-    const rawType = requireString(pick(payload, this.options.typeField ?? 'type'), this.options.typeField ?? 'type');
+    const idField = this.options.notificationIdField ?? 'id';
+    const typeField = this.options.typeField ?? 'type';
+    const notificationId = requireString(pick(payload, idField), idField);
+    const correlationId = firstString(payload, this.correlationIdFields);
+    const rawType = requireString(pick(payload, typeField), typeField);
     return {
       notificationId,
       correlationId,
@@ -72,24 +77,14 @@ export class HmacVerifier implements Verifier {
   }
 
   respondFailure(error: VerificationError): CallbackResponse {
-    return {
-      statusCode: error.status,
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ error: error.code, message: error.message }),
-    };
+    return jsonFailure(error);
   }
 }
 
-export function hmacHex(secret: string, timestamp: number, body: string): string {
-  return createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex');
-}
-
-/** The header value a sender puts on `body` (the sender's side; tests, benchmark). */
-export function signHmac(body: string, secret: string, timestamp = new Date()): string {
-  const t = Math.floor(timestamp.getTime() / 1000);
-  return `t=${t},v1=${hmacHex(secret, t, body)}`;
-}
-
+/**
+ * `t=<unix seconds>` once, and at least one `v1=<64 hex digits>`. A `v1` of any other length or
+ * alphabet makes the header malformed rather than being cut to size.
+ */
 function parseSignatureHeader(value: string, name: string): { timestamp: number; signatures: string[] } {
   let timestamp: number | undefined;
   const signatures: string[] = [];
@@ -98,11 +93,18 @@ function parseSignatureHeader(value: string, name: string): { timestamp: number;
     if (eq < 0) continue;
     const key = part.slice(0, eq).trim();
     const v = part.slice(eq + 1).trim();
-    if (key === 't' && /^\d{1,12}$/.test(v)) timestamp = Number(v);
-    else if (key === 'v1' && /^[0-9a-fA-F]+$/.test(v)) signatures.push(v);
+    if (key === 't') {
+      if (timestamp !== undefined || !/^\d{1,12}$/.test(v)) throw malformed(name);
+      timestamp = Number(v);
+    } else if (key === 'v1') {
+      if (!V1_SIGNATURE.test(v)) throw malformed(name);
+      signatures.push(v);
+    }
   }
-  if (timestamp === undefined || signatures.length === 0) {
-    throw new VerificationError(400, 'malformed_header', `${name} must be t=<unix seconds>,v1=<hex>`);
-  }
+  if (timestamp === undefined || signatures.length === 0) throw malformed(name);
   return { timestamp, signatures };
+}
+
+function malformed(name: string): VerificationError {
+  return new VerificationError(400, 'malformed_header', `${name} must be t=<unix seconds>,v1=<64 hex digits>[,v1=…]`);
 }

@@ -4,9 +4,13 @@
  * `respondFailure(error)` formats that answer the way the provider expects.
  */
 export * from './types';
-export { WechatPayVerifier, decryptResource } from './wechat-pay';
+export { WechatPayVerifier, decryptResource, WECHATPAY_RSA_SIGNATURE_TYPE } from './wechat-pay';
 export type { WechatPayVerifierOptions, WechatPayResource } from './wechat-pay';
-export { HmacVerifier, signHmac, hmacHex } from './hmac';
+export { HmacVerifier } from './hmac';
 export type { HmacVerifierOptions } from './hmac';
+export { StandardWebhooksVerifier } from './standard-webhooks';
+export type { StandardWebhooksVerifierOptions } from './standard-webhooks';
+export { AlipayVerifier, ALIPAY_TRADE_TYPES, alipayCertSn, signedContent } from './alipay';
+export type { AlipayVerifierOptions } from './alipay';
 export { buildWechatPayNotification, signWechatPay, encryptResource } from './wechat-pay-notification';
 export type { SignedNotification, WechatPayNotificationOptions } from './wechat-pay-notification';
