@@ -27,6 +27,7 @@ const BENCHMARKS: Array<{ name: string; file: string; args?: string[]; ownServic
   { name: 'chain', file: 'bench/chain.ts' },
   { name: 'fanout', file: 'bench/fanout.ts' },
   { name: 'gateway', file: 'bench/gateway.ts' },
+  { name: 'redrive', file: 'bench/redrive.ts' },
 ];
 
 /** One headline figure and the baseline measured in the same run. */
@@ -83,6 +84,9 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
       fig('gateway', 'callback latency p99', gateway?.latencyMs?.p99, 'ms', 'bare handler p99', bare?.latencyMs?.p99),
     ];
   },
+  redrive: (r) => [
+    fig('redrive', 'dead letters redriven/s (transactions of 50)', r.redrivePerSecond, 'records/s', 'plain idempotent sends/s', r.plainSendPerSecond),
+  ],
 };
 
 /** First line a command prints (`java -version` prints to stderr). */

@@ -6,6 +6,7 @@
 import { Command } from 'commander';
 import * as chain from '../lib/cli/chain';
 import * as demo from '../lib/cli/demo';
+import * as dlq from '../lib/cli/dlq';
 import * as list from '../lib/cli/list';
 import * as publish from '../lib/cli/publish';
 import * as run from '../lib/cli/run';
@@ -26,6 +27,7 @@ list.register(program);
 run.register(program);
 demo.register(program);
 chain.register(program);
+dlq.register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Expected failures (missing Java, no broker, bad option) are one line; DEBUG=1 shows the stack.

@@ -1,32 +1,28 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from 'commander';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
-import { kafkaConfig } from '../../lambdas/runtime/kafka-client';
+import { Partitioners, type Producer } from 'kafkajs';
 import { businessDate } from '../../lambdas/runtime/chain/config';
 import { ChainClient, dateRange, statusTable } from '../chain/client';
 import { ChainGraph, timelineText } from '../chain/graph';
 import { DUMMY_CREDENTIALS, LOCAL_REGION } from '../local/services';
 import { findChain, type ChainSourceOptions } from './chain-source';
 import { readServicesState } from './endpoints';
-import { cliKafkaLogCreator } from './kafka-log';
+import { cliKafka, isLocal, kafkaConnectionOptions, type KafkaConnectionOptions } from './kafka-connection';
 
-interface ConnectionOptions extends ChainSourceOptions {
-  brokers?: string;
-  auth?: string;
+type ConnectionOptions = ChainSourceOptions & KafkaConnectionOptions & {
   table?: string;
   dynamodbEndpoint?: string;
-}
+};
 
 async function connect(chain: string, options: ConnectionOptions, publishes: boolean) {
   const found = await findChain(chain, options);
   const graph = ChainGraph.of(found.declaration);
-  const local = !options.clusterArn && !options.auth && !options.stack;
+  const local = isLocal(options) && !options.stack;
   const services = readServicesState();
   // A deployed stack's chain is never driven through the local broker by accident.
-  const brokers = options.brokers ?? (local ? process.env.KAFKA_BROKERS ?? services?.kafkaBrokers : undefined);
-  if (publishes && !brokers && !options.clusterArn) {
-    throw new Error(local ? 'No Kafka: run `npm run local -- services`, or pass --brokers (and --auth iam) or --cluster-arn with --region.' : `No Kafka for the deployed chain '${chain}': pass --cluster-arn <arn> (or --brokers with --auth iam).`);
+  if (publishes && !local && !options.brokers && !options.clusterArn) {
+    throw new Error(`No Kafka for the deployed chain '${chain}': pass --cluster-arn <arn> (or --brokers with --auth iam).`);
   }
   const table = options.table ?? found.joinTable;
   if (!table) throw new Error(`No join table for chain '${chain}' (found in ${found.source}): pass --table (the stack output JoinTableName).`);
@@ -36,15 +32,7 @@ async function connect(chain: string, options: ConnectionOptions, publishes: boo
   );
   let producer: Producer | undefined;
   if (publishes) {
-    const env: Record<string, string | undefined> = {
-      KAFKA_BOOTSTRAP_SERVERS: brokers,
-      KAFKA_CLUSTER_ARN: options.clusterArn,
-      KAFKA_AUTH: options.auth ?? (options.clusterArn ? 'iam' : 'none'),
-      AWS_REGION: options.region ?? process.env.AWS_REGION,
-      POWERTOOLS_SERVICE_NAME: 'msk-pipelines-cli',
-    };
-    const kafka = new Kafka({ ...(await kafkaConfig(env)), clientId: 'msk-pipelines-cli', logLevel: process.env.DEBUG ? logLevel.DEBUG : logLevel.ERROR, logCreator: cliKafkaLogCreator });
-    producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    producer = (await cliKafka(options)).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
   }
   // Status and timeline only read the table: no producer.
@@ -61,22 +49,18 @@ async function withClient(chain: string, options: ConnectionOptions, fn: (c: Awa
   }
 }
 
-/** Where the chain is found: the local app's assembly, a deployed stack, or a module. */
+/** Where the chain is found: the local app's assembly, a deployed stack (`--stack`, `--cluster-arn`), or a module. */
 function chainSourceOptions(cmd: Command): Command {
   return cmd
     .option('--assembly <dir>', 'cloud assembly the chain is read from (synthesized when absent or older than the app)', 'cdk.out')
     .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
     .option('--no-synth', 'read the assembly as it is, never synthesize')
     .option('--stack <name>', 'deployed stack holding the chain: read it from CloudFormation (GetTemplate, DescribeStacks)')
-    .option('--cluster-arn <arn>', 'MSK cluster: brokers found with GetBootstrapBrokers, IAM auth; the chain is read from its deployed stack')
-    .option('--region <region>', 'AWS region of a deployed stack')
     .option('--declaration <file>', 'module exporting the chain declaration, instead of the assembly');
 }
 
 function connectionOptions(cmd: Command): Command {
-  return chainSourceOptions(cmd)
-    .option('-b, --brokers <brokers>', 'bootstrap servers (default: KAFKA_BROKERS, else a running `services`)')
-    .option('--auth <mode>', 'none | iam | tls | scram-sha-512 (default: none locally, iam with --cluster-arn)')
+  return kafkaConnectionOptions(chainSourceOptions(cmd))
     .option('--table <name>', 'join table (default: from the assembly, or the deployed stack\'s JoinTableName output)')
     .option('--dynamodb-endpoint <url>', 'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else a running `services`)');
 }
@@ -134,5 +118,7 @@ export function register(program: Command): void {
     });
 
   chainSourceOptions(chain.command('graph').description('the chain as a Mermaid flowchart (no services needed)').argument('<chain>'))
+    .option('--cluster-arn <arn>', 'read the chain from the deployed stack (with --stack, or the stack the local assembly names)')
+    .option('--region <region>', 'AWS region of a deployed stack')
     .action(async (name: string, options: ChainSourceOptions) => write(ChainGraph.of((await findChain(name, options)).declaration).mermaid()));
 }

@@ -1,15 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Command } from 'commander';
-import { LOCAL_DIR, LocalServices } from '../local/services';
-import { synthesizeApp } from '../local/emulator/synth';
-import type { Emulator as EmulatorInstance } from '../local/emulator/emulator';
-import type { InvocationRecord } from '../local/emulator/mapping-runner';
+import { LOCAL_DIR } from '../local/services';
 import { runChainScenarios } from '../local/scenarios/chains';
 import { runPostScenario } from '../local/scenarios/posts';
 import { runPaymentScenario } from '../local/scenarios/payment';
-import { servicesEnv } from './endpoints';
-import { loadEmulator } from './emulator-loader';
+import { countLines, LocalRun, shown } from './local-run';
 
 interface DemoOptions {
   assembly: string;
@@ -17,6 +13,9 @@ interface DemoOptions {
   synth: boolean;
   report: string;
   timeout: string;
+  verbose?: boolean;
+  keep?: boolean;
+  consolePort?: string;
 }
 
 interface ScenarioOutcome {
@@ -24,25 +23,31 @@ interface ScenarioOutcome {
   readonly ok: boolean;
   readonly durationMs: number;
   readonly detail: unknown;
+  /** One line saying what the scenario proved (or why it failed). */
+  readonly headline: string;
   readonly error?: string;
 }
 
 /**
  * `msk-pipelines demo` (`npm start`): synthesizes the example app, starts the local services,
- * runs the whole graph in the emulator and drives the three scenarios through it — both task
- * chains, the post fan-out and the payment callback — then prints a summary and writes every
- * invocation to `.local/report.json`. Exits non-zero when a scenario fails or an invocation
- * did not succeed, so the demo doubles as an end-to-end check.
+ * runs the whole graph in the emulator with the console on a loopback port, and drives the three
+ * scenarios through it — both task chains, the post fan-out and the payment callback. The
+ * terminal gets progress and a summary; function logs go to `.local/logs/<function>.log`
+ * (`--verbose` streams them), every invocation to `.local/report.json`. Exits non-zero when a
+ * scenario fails or an invocation did not succeed, so the demo doubles as an end-to-end check.
  */
 export function register(program: Command): void {
   program
     .command('demo')
-    .description('run the example scenarios end to end in local mode and write .local/report.json')
+    .description('run the example scenarios end to end in local mode, with the console; write .local/report.json')
     .option('-a, --assembly <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
     .option('--no-synth', 'use the existing cloud assembly instead of synthesizing')
     .option('--report <file>', 'machine-readable report', path.join(LOCAL_DIR, 'report.json'))
     .option('--timeout <ms>', 'time allowed to each scenario', '180000')
+    .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')
+    .option('--keep', 'keep the graph and the console running after the scenarios, until Ctrl-C')
+    .option('--console-port <port>', 'port of the console (default: a free port)')
     .action(async (options: DemoOptions) => {
       // Exit explicitly: SDK clients' keep-alive sockets would otherwise hold the process open.
       process.exit(await runDemo(options));
@@ -50,77 +55,87 @@ export function register(program: Command): void {
 }
 
 async function runDemo(options: DemoOptions): Promise<number> {
-  const log = (line: string) => process.stdout.write(`${line}\n`);
-  const { Emulator } = loadEmulator('demo');
-  log('[demo] synthesizing the app…');
-  const dir = synthesizeApp(options.appDir, { outDir: options.assembly, synth: options.synth });
-  const services = await LocalServices.start({ env: servicesEnv() });
-  let emulator: EmulatorInstance | undefined;
-  const scenarios: ScenarioOutcome[] = [];
+  const say = (line: string) => process.stdout.write(`[demo] ${line}\n`);
   const started = new Date();
+  const run = await LocalRun.start({
+    assembly: options.assembly,
+    appDir: options.appDir,
+    synth: options.synth,
+    verbose: options.verbose,
+    consolePort: options.consolePort ? Number(options.consolePort) : undefined,
+    handleSignals: !options.keep,
+    say,
+  });
+  const emulator = run.emulator!;
+  const scenarios: ScenarioOutcome[] = [];
+  // Scenario progress is detail: the terminal gets it when verbose, the log file always.
+  const detail = (line: string) => {
+    run.logs.write(line, { functionName: 'demo' });
+    if (options.verbose) process.stdout.write(`${line}\n`);
+  };
   try {
-    log(`[demo] Kafka ${services.kafkaBrokers}, DynamoDB Local ${services.dynamodbEndpoint}`);
-    emulator = await Emulator.start({
-      assemblyDir: dir,
-      services: { kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint },
-      onLog: (line) => log(line),
-    });
-    emulator.on('invocation', (i: InvocationRecord) => {
-      log(`[demo] ${i.outcome === 'succeeded' ? 'ok  ' : 'FAIL'} ${i.functionName} (${i.trigger ?? 'invoke'}, ${i.recordCount} record(s), ${i.durationMs} ms)${i.error ? ` ${i.error}` : ''}`);
-    });
     const timeoutMs = Number(options.timeout);
-    const running = emulator;
+    say('running the scenarios: task chains, post fan-out, payment callback');
     // The scenarios touch disjoint topics and tables, so they run side by side like real traffic.
     scenarios.push(
       ...(await Promise.all([
         scenario('task chains', async () => {
-          const results = await runChainScenarios(running, { timeoutMs, log });
-          return { ok: results.length > 0 && results.every((r) => r.ok), detail: results };
+          const results = await runChainScenarios(emulator, { timeoutMs, log: detail });
+          const ok = results.length > 0 && results.every((r) => r.ok);
+          return { ok, detail: results, headline: results.map((r) => `${r.chain} ${r.ok ? r.startOrder.join('→') : r.problems.join('; ')}`).join(', ') };
         }),
         scenario('post fan-out', async () => {
-          const summary = await runPostScenario(running, { dynamodbEndpoint: services.dynamodbEndpoint, timeoutMs, log });
-          return { ok: summary.ok, detail: summary };
+          const summary = await runPostScenario(emulator, { dynamodbEndpoint: run.services.dynamodbEndpoint, timeoutMs, log: detail });
+          const c = Object.values(summary.consumers);
+          return { ok: summary.ok, detail: summary, headline: summary.ok ? `${summary.posts.length} posts, each applied once by ${c.length} consumers; invalid post refused (${summary.rejected.status})` : summary.problems.join('; ') };
         }),
         scenario('payment callback', async () => {
-          const result = await runPaymentScenario(running, { timeoutMs, log });
+          const result = await runPaymentScenario(emulator, { timeoutMs, log: detail });
           const { keys: _keys, ...shown } = result;
-          return { ok: result.status === 'PAID', detail: shown };
+          return { ok: result.status === 'PAID', detail: shown, headline: `order ${result.orderNumber} ${result.status} after ${result.elapsedMs} ms via the verified gateway` };
         }),
       ])),
     );
-    log('[demo] waiting for the graph to settle…');
-    await running.waitForIdle({ timeoutMs: 60_000 });
-  } finally {
-    await emulator?.stop().catch((e: Error) => log(`[demo] ${e.message}`));
-    await services.stop().catch((e: Error) => log(`[demo] ${e.message}`));
+    await emulator.waitForIdle({ timeoutMs: 60_000 });
+  } catch (e) {
+    say(`stopped early: ${(e as Error).message}`);
   }
-
-  const invocations = emulator?.invocations ?? [];
-  const failedInvocations = invocations.filter((i) => i.outcome !== 'succeeded');
+  const counts = await run.counts();
+  const failures = run.failures;
   const report = {
     startedAt: started.toISOString(),
     finishedAt: new Date().toISOString(),
-    ok: scenarios.every((s) => s.ok) && failedInvocations.length === 0,
+    ok: scenarios.length === 3 && scenarios.every((s) => s.ok) && failures.length === 0,
     scenarios,
-    ...emulator?.report(),
+    deadLettered: counts.deadLettered,
+    ...emulator.report(),
   };
   fs.mkdirSync(path.dirname(path.resolve(options.report)), { recursive: true });
   fs.writeFileSync(options.report, `${JSON.stringify(report, null, 2)}\n`);
 
-  log('\n== summary');
-  for (const s of scenarios) log(`${s.ok ? 'PASS' : 'FAIL'}  ${s.scenario} (${(s.durationMs / 1000).toFixed(1)} s)${s.error ? `: ${s.error}` : ''}`);
-  log(`${invocations.length} invocations, ${failedInvocations.length} not succeeded`);
-  for (const i of failedInvocations) log(`  ${i.functionName}: ${i.outcome}${i.error ? ` (${i.error})` : ''}`);
-  log(`report: ${options.report}`);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out('\n== summary');
+  for (const s of scenarios) out(`${s.ok ? 'PASS' : 'FAIL'}  ${s.scenario} (${(s.durationMs / 1000).toFixed(1)} s): ${s.error ?? s.headline}`);
+  countLines(counts, failures).forEach(out);
+  out(`report: ${shown(options.report)}; logs: ${shown(run.logs.dir)}`);
+  if (options.keep) {
+    out(`console: ${run.console!.url} (running; Ctrl-C stops everything)`);
+    await new Promise<void>((resolve) => {
+      for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => resolve());
+    });
+  } else {
+    out(`console: ${run.console!.url} (stopped with the demo; --keep keeps it running)`);
+  }
+  await run.stop();
   return report.ok ? 0 : 1;
 }
 
-async function scenario(name: string, run: () => Promise<{ ok: boolean; detail: unknown }>): Promise<ScenarioOutcome> {
+async function scenario(name: string, work: () => Promise<{ ok: boolean; detail: unknown; headline: string }>): Promise<ScenarioOutcome> {
   const start = Date.now();
   try {
-    const { ok, detail } = await run();
-    return { scenario: name, ok, durationMs: Date.now() - start, detail };
+    const { ok, detail, headline } = await work();
+    return { scenario: name, ok, durationMs: Date.now() - start, detail, headline };
   } catch (e) {
-    return { scenario: name, ok: false, durationMs: Date.now() - start, detail: null, error: (e as Error).message };
+    return { scenario: name, ok: false, durationMs: Date.now() - start, detail: null, headline: '', error: (e as Error).message };
   }
 }

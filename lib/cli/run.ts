@@ -1,12 +1,8 @@
 import * as path from 'path';
 import { Command } from 'commander';
-import { LOCAL_DIR, LocalServices } from '../local/services';
+import { LOCAL_DIR } from '../local/services';
 import { describeAssembly } from '../local/emulator/describe';
-import { servicesEnv } from './endpoints';
-import { loadEmulator } from './emulator-loader';
-import { synthesizeApp } from '../local/emulator/synth';
-import type { Emulator as EmulatorInstance } from '../local/emulator/emulator';
-import type { InvocationRecord } from '../local/emulator/mapping-runner';
+import { countLines, LocalRun, shown } from './local-run';
 
 interface RunOptions {
   assembly: string;
@@ -14,57 +10,70 @@ interface RunOptions {
   synth: boolean;
   stacks?: string[];
   httpPort?: string;
+  consolePort?: string;
   report: string;
+  verbose?: boolean;
 }
 
 /**
  * `msk-pipelines run`: synthesize the app, start (or reuse) the local services, and run the
- * whole graph until Ctrl-C; the report of every invocation is written on exit.
+ * whole graph with the console until Ctrl-C. The terminal gets what was started, the console's
+ * URL, the HTTP APIs, each invocation that did not succeed, and a summary on exit; function logs
+ * go to `.local/logs/<function>.log` (`--verbose` streams them and lists the whole graph).
  */
 export function register(program: Command): void {
   program
     .command('run')
-    .description('run the synthesized graph (functions, mappings, HTTP routes, schedules) against local services')
+    .description('run the synthesized graph (functions, mappings, HTTP routes, schedules) against local services, with the console')
     .option('-a, --assembly <dir>', 'cloud assembly directory', 'cdk.out')
     .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
     .option('--no-synth', 'run the existing cloud assembly instead of synthesizing')
     .option('--stacks <names...>', 'only these stacks')
     .option('--http-port <port>', 'port of the first HTTP API in assembly order; the others get free ports (default: a free port)')
+    .option('--console-port <port>', 'port of the console (default: a free port)')
     .option('--report <file>', 'invocation report written on exit', path.join(LOCAL_DIR, 'report.json'))
+    .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')
     .action(async (options: RunOptions) => {
-      const { Emulator } = loadEmulator('run');
-      const dir = synthesizeApp(options.appDir, { outDir: options.assembly, synth: options.synth });
-      // KAFKA_BROKERS / DYNAMODB_ENDPOINT, or a running `msk-pipelines services`, else our own.
-      const services = await LocalServices.start({ env: servicesEnv(), handleSignals: false });
-      let emulator: EmulatorInstance | undefined;
+      const say = (line: string) => process.stdout.write(`[run] ${line}\n`);
+      let run: LocalRun | undefined;
       let stopping = false;
       const stop = async (code: number) => {
         if (stopping) return;
         stopping = true;
-        process.stderr.write('\n[run] stopping…\n');
-        await emulator?.stop().catch((e: Error) => process.stderr.write(`[run] ${e.message}\n`));
-        await services.stop().catch((e: Error) => process.stderr.write(`[run] ${e.message}\n`));
-        if (emulator) process.stderr.write(`[run] report: ${options.report}\n`);
+        say('stopping…');
+        if (run) {
+          const counts = await run.counts();
+          countLines(counts, run.failures).forEach((l) => process.stdout.write(`${l}\n`));
+          await run.stop();
+          say(`report: ${shown(options.report)}`);
+        }
         process.exit(code);
       };
       for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => void stop(0));
       try {
-        emulator = await Emulator.start({
-          assemblyDir: dir,
-          services: { kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint },
+        run = await LocalRun.start({
+          assembly: options.assembly,
+          appDir: options.appDir,
+          synth: options.synth,
           stacks: options.stacks,
           httpPort: options.httpPort ? Number(options.httpPort) : undefined,
+          consolePort: options.consolePort ? Number(options.consolePort) : undefined,
           reportFile: options.report,
-          onLog: (line) => process.stdout.write(`${line}\n`),
+          verbose: options.verbose,
+          handleSignals: false,
+          say,
         });
       } catch (e) {
         process.stderr.write(`error: ${(e as Error).message}\n`);
         await stop(1);
         return;
       }
-      process.stdout.write(`${describeAssembly(emulator.assembly, emulator.httpUrls)}\n\n[run] running; Ctrl-C stops everything\n`);
-      emulator.on('invocation', (i: InvocationRecord) => {
-        if (i.outcome !== 'succeeded') process.stdout.write(`[run] ${i.functionName} ${i.outcome}${i.error ? `: ${i.error}` : ''}\n`);
+      const emulator = run.emulator!;
+      if (options.verbose) process.stdout.write(`${describeAssembly(emulator.assembly, emulator.httpUrls)}\n`);
+      else for (const r of emulator.assembly.routes) say(`${r.routeKey.padEnd(28)} ${emulator.httpUrlOf(r) ?? '(not served)'}`);
+      say(`running; open ${run.console!.url} — Ctrl-C stops everything`);
+      emulator.on('invocation', (i) => {
+        if (i.outcome !== 'succeeded') say(`${i.functionName} ${i.outcome}${i.error ? `: ${i.error}` : ''}`);
       });
       await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
     });

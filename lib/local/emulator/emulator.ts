@@ -6,9 +6,9 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { findFunction, loadAssembly } from './assembly';
-import { InvocationRecord, MappingRunner } from './mapping-runner';
+import { DestinationDelivery, InvocationRecord, MappingRunner } from './mapping-runner';
 import { FunctionHost, InvokeResult } from './function-host';
-import { HttpApiServer } from './http';
+import { HttpApiServer, HttpExchange } from './http';
 import { LocalQueues } from './local-queue';
 import { assemblySecrets, SecretsStandIn } from './secrets';
 import { AssemblyModel, FunctionModel, MappingModel, RouteModel, ScheduleModel, TableModel, TopicModel } from './model';
@@ -24,8 +24,11 @@ export interface EmulatorOptions {
   readonly httpPort?: number;
   /** Written by stop() when set. */
   readonly reportFile?: string;
-  /** Receives every log line (function output prefixed `[name]`, and the emulator's own). @default stdout */
-  readonly onLog?: (line: string) => void;
+  /**
+   * Receives every log line (function output prefixed `[name]`, with the function and the request
+   * id of its invocation as `source`; the emulator's own lines have no source). @default stdout
+   */
+  readonly onLog?: (line: string, source?: LogSource) => void;
   /** Region references resolve to. @default the stack's region, else us-east-1 */
   readonly region?: string;
   /** Where the SQS stand-in appends messages. @default `.local/sqs` */
@@ -44,10 +47,48 @@ export interface EmulatorOptions {
   readonly heartbeatIntervalMs?: number;
 }
 
+/** Which function (and which of its invocations) printed a log line. */
+export interface LogSource {
+  readonly functionName: string;
+  /** The invocation the function's execution environment runs or ran last. */
+  readonly requestId?: string;
+}
+
+/** A function's log line, as the `function-log` event carries it. */
+export interface FunctionLogLine extends LogSource {
+  /** The line as the function printed it (no `[name]` prefix). */
+  readonly line: string;
+  readonly time: string;
+}
+
+/**
+ * What the emulator reports as it runs, for the terminal, the console and tests. Emitting costs
+ * nothing without listeners; listeners run on the emulator's own path, so they must be quick.
+ */
+export interface EmulatorEvents {
+  /** An invocation finished (any trigger). */
+  invocation: [InvocationRecord];
+  /** Every log line, as `onLog` receives it. */
+  log: [string, LogSource | undefined];
+  /** A line a function printed. */
+  'function-log': [FunctionLogLine];
+  /** A mapping sent records to its on-failure destination (or dropped them, with none emulated). */
+  'dead-letter': [DestinationDelivery];
+  /** An HTTP API answered a request. */
+  http: [HttpExchange];
+}
+
+// Typed `on`/`off`/`emit` over the events above (declaration merging with the class).
+export interface Emulator {
+  on<K extends keyof EmulatorEvents>(event: K, listener: (...args: EmulatorEvents[K]) => void): this;
+  off<K extends keyof EmulatorEvents>(event: K, listener: (...args: EmulatorEvents[K]) => void): this;
+  emit<K extends keyof EmulatorEvents>(event: K, ...args: EmulatorEvents[K]): boolean;
+}
+
 /**
  * Runs a synthesized cloud assembly locally: creates its topics and tables on the local
  * services, runs its functions in isolated warm workers, its Kafka event source mappings, its
- * HTTP API routes, and lets its schedules be triggered. Emits 'invocation' and 'log'.
+ * HTTP API routes, and lets its schedules be triggered. Emits the `EmulatorEvents`.
  */
 export class Emulator extends EventEmitter {
   static async start(options: EmulatorOptions): Promise<Emulator> {
@@ -149,7 +190,7 @@ export class Emulator extends EventEmitter {
         this.log(`[emulator] two stacks named ${api.stack} have an HTTP API ${api.logicalId}: one server serves both`);
         continue;
       }
-      const server = new HttpApiServer(api.key, (fn, event) => this.invokeForRoute(fn, event));
+      const server = new HttpApiServer(api.key, (fn, event) => this.invokeForRoute(fn, event), (exchange) => this.emit('http', exchange));
       // Registered before it listens: stop() closes every server, even after a failed start.
       this.servers.set(api.key, server);
       await server.listen(port ?? 0);
@@ -176,6 +217,7 @@ export class Emulator extends EventEmitter {
         queues: this.queues,
         bootstrapServers: this.options.services.kafkaBrokers,
         onInvocation: (r) => this.record(r),
+        onDestination: (d) => this.emit('dead-letter', d),
         log: (line) => this.log(`[emulator] ${line}`),
         retryBackoffMs: this.options.retryBackoffMs,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
@@ -239,7 +281,14 @@ export class Emulator extends EventEmitter {
     if (!fn) throw new Error(`No function '${name}' in the assembly (functions: ${this.model.functions.map((f) => f.name).join(', ')})`);
     let host = this.hosts.get(fn.name);
     if (!host) {
-      host = new FunctionHost(fn, { maxConcurrency: this.options.maxConcurrency ?? 10, onLog: (line) => this.log(line) });
+      host = new FunctionHost(fn, {
+        maxConcurrency: this.options.maxConcurrency ?? 10,
+        onLog: (prefixed, model, requestId) => {
+          const source = { functionName: model.name, requestId };
+          this.emit('function-log', { ...source, line: prefixed.slice(model.name.length + 3), time: new Date().toISOString() });
+          this.log(prefixed, source);
+        },
+      });
       this.hosts.set(fn.name, host);
     }
     return host;
@@ -250,9 +299,9 @@ export class Emulator extends EventEmitter {
     this.emit('invocation', r);
   }
 
-  private log(line: string): void {
-    this.emit('log', line);
-    if (this.options.onLog) this.options.onLog(line);
+  private log(line: string, source?: LogSource): void {
+    this.emit('log', line, source);
+    if (this.options.onLog) this.options.onLog(line, source);
     else process.stdout.write(`${line}\n`);
   }
 
@@ -272,13 +321,15 @@ export class Emulator extends EventEmitter {
       coldStart: res.coldStart,
       outcome: res.outcome,
       error: res.error ? `${res.error.errorType}: ${res.error.errorMessage}` : undefined,
+      requestId: res.requestId,
+      stack: res.error?.stack,
     });
     return res;
   }
 
-  private async invokeForRoute(name: string, event: unknown): Promise<{ ok: boolean; result?: unknown; timedOut?: boolean }> {
+  private async invokeForRoute(name: string, event: unknown): Promise<{ ok: boolean; result?: unknown; timedOut?: boolean; requestId: string }> {
     const res = await this.invokeRecorded(name, event, 'http');
-    return { ok: res.outcome === 'succeeded', result: res.result, timedOut: res.outcome === 'timed-out' };
+    return { ok: res.outcome === 'succeeded', result: res.result, timedOut: res.outcome === 'timed-out', requestId: res.requestId };
   }
 
   /** Invokes a function directly (by name, logical id, construct path or ARN), like `lambda invoke`. */
@@ -346,6 +397,11 @@ export class Emulator extends EventEmitter {
       if (settled && (await Promise.all(this.runners.map((r) => r.lag()))).every((lag) => lag === 0)) return;
       if (Date.now() > deadline) throw new Error(`waitForIdle: the graph did not settle within ${options.timeoutMs ?? 60_000} ms`);
     }
+  }
+
+  /** Each enabled mapping's lag: records of its topics its consumer group has not committed yet. */
+  async mappingLags(): Promise<Array<{ mapping: string; consumerGroupId: string; lag: number }>> {
+    return Promise.all(this.runners.map(async (r) => ({ mapping: r.id, consumerGroupId: r.mapping.consumerGroupId, lag: await r.lag() })));
   }
 
   /** The report: every invocation, and counts by outcome and by function. */

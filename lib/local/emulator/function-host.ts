@@ -26,8 +26,12 @@ export const INIT_PHASE_LIMIT_MS = 10_000;
 export interface FunctionHostOptions {
   /** Most execution environments at once (concurrent invocations across partitions). @default 4 */
   readonly maxConcurrency?: number;
-  /** Receives each log line of the function, already prefixed with `[name]`. */
-  readonly onLog?: (line: string, fn: FunctionModel) => void;
+  /**
+   * Receives each log line of the function, already prefixed with `[name]`, with the request id
+   * of the invocation its environment ran last (a worker's output arrives on its own channel, so
+   * a line written just before an invocation ended may come after its result).
+   */
+  readonly onLog?: (line: string, fn: FunctionModel, requestId?: string) => void;
   /**
    * Time the init phase may take before it is retried within the invocation (tests shorten it).
    * @default INIT_PHASE_LIMIT_MS (10 s, as for on-demand functions on Lambda)
@@ -42,6 +46,19 @@ const { parentPort, workerData } = require('worker_threads');
 if ((process.env.NODE_OPTIONS || '').includes('--enable-source-maps') && process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
 const path = require('path');
 const url = require('url');
+// Output goes to the parent on the same port as the results, tagged with the invocation that
+// wrote it: the worker's own stdout is a separate channel, whose lines may arrive after the
+// result and so after the next invocation began.
+let currentId;
+for (const stream of [process.stdout, process.stderr]) {
+  stream.write = (chunk, encoding, callback) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
+    parentPort.postMessage({ log: text, id: currentId });
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') process.nextTick(done);
+    return true;
+  };
+}
 let handlerPromise;
 function loadHandler() {
   if (!handlerPromise) handlerPromise = (async () => {
@@ -74,6 +91,7 @@ function serialiseError(e) {
   return { errorType: 'Error', errorMessage: typeof e === 'string' ? e : JSON.stringify(e) };
 }
 parentPort.on('message', async (msg) => {
+  currentId = msg.id;
   if (msg.type === 'init') {
     try { await loadHandler(); parentPort.postMessage({ id: msg.id, ok: true }); }
     catch (e) { parentPort.postMessage({ id: msg.id, ok: false, error: serialiseError(e) }); }
@@ -115,6 +133,8 @@ interface Env {
   invocations: number;
   /** The function's module has been loaded (init phase or first invoke done). */
   initialized: boolean;
+  /** The invocation this environment runs (its init phase included), or ran last. */
+  requestId?: string;
   pending?: { id: string; settle: (r: Reply) => void };
   dead: boolean;
 }
@@ -153,6 +173,7 @@ export class FunctionHost {
     const coldStart = env.invocations === 0;
     env.invocations++;
     const requestId = randomUUID();
+    env.requestId = requestId;
     let initDurationMs: number | undefined;
     if (!env.initialized) {
       const limitMs = this.options.initPhaseLimitMs ?? INIT_PHASE_LIMIT_MS;
@@ -161,11 +182,12 @@ export class FunctionHost {
       initDurationMs = Date.now() - initStart;
       if (init.timedOut) {
         // Lambda retries the init phase at the invocation, with the function's timeout: a fresh environment loads the module within it.
-        this.log(`INIT_REPORT Init Duration: ${limitMs.toFixed(2)} ms\tPhase: init\tStatus: timeout`);
+        this.log(`INIT_REPORT Init Duration: ${limitMs.toFixed(2)} ms\tPhase: init\tStatus: timeout`, requestId);
         env = this.spawn();
         env.invocations++;
+        env.requestId = requestId;
       } else if (!init.ok) {
-        this.log(`INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${init.error?.errorType}`);
+        this.log(`INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${init.error?.errorType}`, requestId);
         this.discard(env);
         this.release(env);
         return { outcome: 'failed', requestId, start: initStart, end: Date.now(), coldStart, initDurationMs, error: init.error };
@@ -195,7 +217,7 @@ export class FunctionHost {
     const timing = { requestId, start, end, coldStart, ...(initDurationMs === undefined ? {} : { initDurationMs }) };
     if (raw.timedOut) {
       const seconds = this.model.timeout;
-      this.log(`${new Date(end).toISOString()} ${requestId} Task timed out after ${seconds.toFixed(2)} seconds`);
+      this.log(`${new Date(end).toISOString()} ${requestId} Task timed out after ${seconds.toFixed(2)} seconds`, requestId);
       return { outcome: 'timed-out', ...timing, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds.toFixed(2)} seconds` } };
     }
     if (!raw.ok) return { outcome: 'failed', ...timing, error: raw.error };
@@ -277,11 +299,18 @@ export class FunctionHost {
     this.all.add(env);
     for (const stream of [worker.stdout, worker.stderr]) {
       readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        if (line.trim() !== '') this.log(line);
+        if (line.trim() !== '') this.log(line, env.requestId);
       });
     }
-    worker.on('message', (msg: Reply & { id: string }) => {
-      if (env.pending?.id === msg.id) env.pending.settle(msg);
+    let partial = '';
+    worker.on('message', (msg: Reply & { id?: string; log?: string }) => {
+      if (msg.log !== undefined) {
+        const lines = (partial + msg.log).split('\n');
+        partial = lines.pop()!;
+        for (const line of lines) if (line.trim() !== '') this.log(line, msg.id ?? env.requestId);
+        return;
+      }
+      if (env.pending && env.pending.id === msg.id) env.pending.settle(msg);
     });
     const crash = (error: InvokeResult['error']) => {
       if (env.dead) return;
@@ -289,7 +318,7 @@ export class FunctionHost {
       env.pending?.settle({ ok: false, error });
     };
     worker.on('error', (e: Error) => {
-      this.log(`Uncaught ${e.name}: ${e.message}`);
+      this.log(`Uncaught ${e.name}: ${e.message}`, env.requestId);
       crash({ errorType: 'Runtime.ExitError', errorMessage: `${e.name}: ${e.message}`, stack: e.stack });
     });
     worker.on('exit', (code) => crash({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with code ${code}` }));
@@ -297,9 +326,9 @@ export class FunctionHost {
     return env;
   }
 
-  private log(line: string): void {
+  private log(line: string, requestId?: string): void {
     const prefixed = `[${this.model.name}] ${line}`;
-    if (this.options.onLog) this.options.onLog(prefixed, this.model);
+    if (this.options.onLog) this.options.onLog(prefixed, this.model, requestId);
     else process.stdout.write(`${prefixed}\n`);
   }
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'crypto';
 import * as http from 'http';
-import { AddressInfo } from 'net';
+import { closeServer, listenOnLoopback, loopbackUrl } from '../loopback';
 import { RouteModel } from './model';
 
 /**
@@ -13,7 +13,28 @@ import { RouteModel } from './model';
 /** Largest request body API Gateway accepts. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
-export type RouteInvoker = (functionName: string, event: unknown) => Promise<{ ok: boolean; result?: unknown; timedOut?: boolean }>;
+export type RouteInvoker = (functionName: string, event: unknown) => Promise<{ ok: boolean; result?: unknown; timedOut?: boolean; requestId?: string }>;
+
+/**
+ * One request an API answered, for the emulator's feed: no headers and no body, which may carry
+ * signatures and secrets; only the `code` and `message` of an error answer's JSON body.
+ */
+export interface HttpExchange {
+  /** `<stack>/<logical id>` of the API. */
+  readonly api: string;
+  readonly method: string;
+  readonly path: string;
+  readonly routeKey?: string;
+  readonly functionName?: string;
+  /** The invocation's request id (its log lines carry it). */
+  readonly requestId?: string;
+  readonly status: number;
+  readonly time: string;
+  readonly durationMs: number;
+  /** `code` (or `error`) and `message` of a 4xx/5xx JSON answer, when it has them. */
+  readonly code?: string;
+  readonly message?: string;
+}
 
 interface CompiledRoute {
   readonly route: RouteModel;
@@ -28,22 +49,17 @@ export class HttpApiServer {
   private routes: CompiledRoute[] = [];
 
   /** `api`: the API's `<stack>/<logical id>` (`RouteModel.api`). */
-  constructor(readonly api: string, private readonly invoker: RouteInvoker) {
+  constructor(readonly api: string, private readonly invoker: RouteInvoker, private readonly onExchange?: (exchange: HttpExchange) => void) {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
   /** Listens on 127.0.0.1 (`port` 0 = any free port) and returns the base URL. */
-  async listen(port = 0): Promise<string> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => resolve());
-    });
-    return this.url;
+  listen(port = 0): Promise<string> {
+    return listenOnLoopback(this.server, port);
   }
 
   get url(): string {
-    const addr = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${addr.port}`;
+    return loopbackUrl(this.server);
   }
 
   setRoutes(routes: RouteModel[]): void {
@@ -54,9 +70,8 @@ export class HttpApiServer {
     });
   }
 
-  async close(): Promise<void> {
-    this.server.closeAllConnections?.();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  close(): Promise<void> {
+    return closeServer(this.server);
   }
 
   private match(method: string, path: string): { route: CompiledRoute; params: Record<string, string> } | undefined {
@@ -92,7 +107,11 @@ export class HttpApiServer {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const started = Date.now();
+    const seen: { routeKey?: string; functionName?: string; requestId?: string; body?: unknown } = {};
+    if (this.onExchange) res.once('finish', () => this.onExchange!(exchange(this.api, req, res.statusCode, started, seen)));
     const send = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+      seen.body = body;
       res.writeHead(status, { 'content-type': 'application/json', 'apigw-requestid': randomUUID(), ...headers });
       res.end(typeof body === 'string' ? body : JSON.stringify(body));
     };
@@ -116,7 +135,11 @@ export class HttpApiServer {
         return;
       }
       const event = toEvent(req, url, method, matched.route.route.routeKey, matched.params, Buffer.concat(chunks));
+      seen.routeKey = matched.route.route.routeKey;
+      seen.functionName = matched.route.route.functionName;
       const out = await this.invoker(matched.route.route.functionName, event);
+      seen.requestId = out.requestId;
+      seen.body = (out.result as { body?: unknown } | undefined)?.body;
       if (out.timedOut) {
         send(503, { message: 'Service Unavailable' });
         return;
@@ -132,6 +155,29 @@ export class HttpApiServer {
       void e;
     }
   }
+}
+
+function exchange(api: string, req: http.IncomingMessage, status: number, started: number, seen: { routeKey?: string; functionName?: string; requestId?: string; body?: unknown }): HttpExchange {
+  let detail: { code?: unknown; error?: unknown; message?: unknown } = {};
+  if (status >= 400) {
+    try {
+      const body = typeof seen.body === 'string' ? JSON.parse(seen.body) : seen.body;
+      if (body && typeof body === 'object') detail = body as typeof detail;
+    } catch { /* not JSON: nothing to show */ }
+  }
+  return {
+    api,
+    method: (req.method ?? 'GET').toUpperCase(),
+    path: new URL(req.url ?? '/', 'http://localhost').pathname,
+    routeKey: seen.routeKey,
+    functionName: seen.functionName,
+    requestId: seen.requestId,
+    status,
+    time: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+    code: typeof detail.code === 'string' ? detail.code : typeof detail.error === 'string' ? detail.error : undefined,
+    message: typeof detail.message === 'string' ? detail.message.slice(0, 300) : undefined,
+  };
 }
 
 function toEvent(req: http.IncomingMessage, url: URL, method: string, routeKey: string, params: Record<string, string>, body: Buffer): Record<string, unknown> {

@@ -33,6 +33,25 @@ export interface InvocationRecord {
   readonly error?: string;
   /** Attempt number of this batch (1 = first delivery). */
   readonly attempt?: number;
+  /** The invocation's request id: the log lines of the invocation carry it (`function-log` events). */
+  readonly requestId?: string;
+  /** The error's stack trace, when the function threw. */
+  readonly stack?: string;
+}
+
+/** Records a mapping sent to its on-failure destination after its retries (`dead-letter` events). */
+export interface DestinationDelivery {
+  /** `<stack>/<mapping logical id>`. */
+  readonly mapping: string;
+  readonly functionName: string;
+  /** `<topic>-<partition>@<first>..<last>` of the records. */
+  readonly records: string;
+  readonly recordCount: number;
+  readonly attempts: number;
+  /** `kafka://<topic>`, `sqs:<queue>`, or the destination's ARN when it is not emulated. */
+  readonly destination?: string;
+  /** Whether the records reached an emulated destination (false: discarded, as with none). */
+  readonly delivered: boolean;
 }
 
 export interface MappingRunnerDeps {
@@ -43,6 +62,8 @@ export interface MappingRunnerDeps {
   readonly queues: LocalQueues;
   readonly bootstrapServers: string;
   readonly onInvocation: (record: InvocationRecord) => void;
+  /** Called once records went to (or, without an emulated destination, were dropped instead of) the on-failure destination. @default none */
+  readonly onDestination?: (delivery: DestinationDelivery) => void;
   readonly log: (line: string) => void;
   /** First retry delay; doubles per retry up to 2 s. @default 100 */
   readonly retryBackoffMs?: number;
@@ -103,6 +124,8 @@ export class MappingRunner {
   private restartTimer?: NodeJS.Timeout;
   private restarting?: Promise<void>;
   private batchesInFlight = 0;
+  /** Highest offset committed per `<topic>-<partition>`: a marker commit never goes back behind a batch's. */
+  private readonly committed = new Map<string, number>();
   private readonly source: KafkaEventSource;
   private readonly maxRetries: number;
 
@@ -153,6 +176,14 @@ export class MappingRunner {
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload));
+    // A fetch that holds only transaction markers or aborted records never reaches eachBatch (see
+    // processBatch for markers behind records). Everything before such a fetch is committed already.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.batchSize > 0 || consumer !== this.consumer || !this.running) return;
+      const next = Number(payload.lastOffset) + 1;
+      if (next <= (this.committed.get(`${payload.topic}-${payload.partition}`) ?? -1)) return;
+      void this.commit(payload.topic, payload.partition, next, () => undefined).catch(() => undefined);
+    });
     const joined = new Promise<void>((resolve, reject) => {
       const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => { offJoin(); offCrash(); resolve(); });
       const offCrash = consumer.on(consumer.events.CRASH, ({ payload }) => {
@@ -280,14 +311,23 @@ export class MappingRunner {
     try {
       const size = this.mapping.batchSize;
       const records = batch.messages.map((msg) => toEmulatedRecord(batch.topic, batch.partition, msg));
+      let committedAll = true;
       for (let i = 0; i < records.length && live(); i += size) {
         const chunk = records.slice(i, i + size);
         const done = await this.processChunk(chunk, live, onLost);
-        if (!done || !live()) break;
         const last = chunk[chunk.length - 1];
-        if (!(await this.commit(last.topic, last.partition, last.offset + 1, onLost))) break;
+        if (!done || !live() || !(await this.commit(last.topic, last.partition, last.offset + 1, onLost))) {
+          committedAll = false;
+          break;
+        }
         // Resolved only once committed: kafkajs fetches an unresolved batch again.
         resolveOffset(String(last.offset));
+      }
+      // A transaction's commit marker after the last record takes an offset too (a transactional
+      // producer wrote, e.g. `dlq redrive`): commit past it, or the group would lag by one for ever.
+      const end = Number(batch.lastOffset());
+      if (committedAll && live() && records.length > 0 && end > records[records.length - 1].offset) {
+        await this.commit(batch.topic, batch.partition, end + 1, onLost);
       }
     } finally {
       clearInterval(beat);
@@ -304,6 +344,8 @@ export class MappingRunner {
    */
   private async commit(topic: string, partition: number, next: number, onLost: (e: Error) => void): Promise<boolean> {
     try {
+      const key = `${topic}-${partition}`;
+      this.committed.set(key, Math.max(next, this.committed.get(key) ?? -1));
       await this.consumer!.commitOffsets([{ topic, partition, offset: String(next) }]);
       return true;
     } catch (e) {
@@ -416,6 +458,8 @@ export class MappingRunner {
       outcome: partial ? 'partial' : res.outcome,
       error: res.error ? `${res.error.errorType}: ${res.error.errorMessage}` : undefined,
       attempt,
+      requestId: res.requestId,
+      stack: res.error?.stack,
     });
     return res;
   }
@@ -431,17 +475,21 @@ export class MappingRunner {
       functionError: last?.outcome === 'succeeded' ? undefined : 'Unhandled',
       batchSize: batch.length,
     });
+    const delivery = { mapping: this.id, functionName: this.deps.host.model.name, records: range, recordCount: batch.length, attempts };
     if (dest?.kind === 'kafka') {
       await this.deps.producer.send({
         topic: dest.topic,
         messages: batch.map((r) => ({ key: r.key, value: JSON.stringify(kafkaDestinationRecord(this.source, ctx('RetriesExhausted'), r)) })),
       });
       this.deps.log(`mapping ${this.id}: ${range} sent to dead-letter topic ${dest.topic} after ${attempts} attempt(s)`);
+      this.deps.onDestination?.({ ...delivery, destination: `kafka://${dest.topic}`, delivered: true });
     } else if (dest?.kind === 'sqs') {
       this.deps.queues.send(dest.queue, queueDestinationRecord(this.source, ctx('RetryAttemptsExhausted'), batch));
       this.deps.log(`mapping ${this.id}: ${range} sent to local queue ${dest.queue} after ${attempts} attempt(s)`);
+      this.deps.onDestination?.({ ...delivery, destination: `sqs:${dest.queue}`, delivered: true });
     } else {
       this.deps.log(`mapping ${this.id}: ${range} discarded after ${attempts} attempt(s)${dest ? ` (destination ${dest.arn} not emulated)` : ''}`);
+      this.deps.onDestination?.({ ...delivery, destination: dest?.arn, delivered: false });
     }
   }
 }

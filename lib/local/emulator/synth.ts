@@ -16,6 +16,11 @@ export interface SynthesizeOptions {
    * @default true
    */
   readonly synth?: boolean | 'if-stale';
+  /**
+   * File that receives the app's output (esbuild's bundle listings among it).
+   * @default - the terminal
+   */
+  readonly logFile?: string;
 }
 
 /**
@@ -31,6 +36,8 @@ const CLI_CONTEXT = { 'aws:cdk:enable-path-metadata': true, 'aws:cdk:enable-asse
  * The app command of cdk.json is run directly, with the context of cdk.json and
  * cdk.context.json passed the way the CDK CLI passes it (CDK_OUTDIR, CDK_CONTEXT_JSON): local
  * mode does not depend on the CLI's version matching the library's cloud assembly schema.
+ * With `logFile`, the app's output (esbuild's bundle listings among it) goes there instead of
+ * the terminal; a failed synth's error carries the end of it.
  */
 export function synthesizeApp(appDir = process.cwd(), options: SynthesizeOptions = {}): string {
   const root = path.resolve(appDir);
@@ -49,11 +56,24 @@ export function synthesizeApp(appDir = process.cwd(), options: SynthesizeOptions
     ...(fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {}),
   };
   fs.mkdirSync(outDir, { recursive: true });
-  execSync(config.app, {
-    cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, CDK_OUTDIR: outDir, CDK_CONTEXT_JSON: JSON.stringify(context) },
-  });
+  let log: number | undefined;
+  if (options.logFile) {
+    fs.mkdirSync(path.dirname(path.resolve(options.logFile)), { recursive: true });
+    log = fs.openSync(options.logFile, 'w');
+  }
+  try {
+    execSync(config.app, {
+      cwd: root,
+      stdio: ['ignore', log ?? 'inherit', log ?? 'inherit'],
+      env: { ...process.env, CDK_OUTDIR: outDir, CDK_CONTEXT_JSON: JSON.stringify(context) },
+    });
+  } catch (e) {
+    if (!options.logFile) throw e;
+    const tail = fs.readFileSync(options.logFile, 'utf8').split('\n').slice(-30).join('\n');
+    throw new Error(`'${config.app}' failed (output in ${options.logFile}):\n${tail}`, { cause: e });
+  } finally {
+    if (log !== undefined) fs.closeSync(log);
+  }
   if (!fs.existsSync(path.join(outDir, 'manifest.json'))) throw new Error(`'${config.app}' wrote no cloud assembly to ${outDir}`);
   return outDir;
 }

@@ -29,14 +29,23 @@ export interface ChainScenarioOptions {
   readonly log?: (line: string) => void;
 }
 
-interface ChainFunctions {
+/** The functions of one emulated chain. */
+export interface ChainFunctions {
   name: string;
   requester: FunctionModel;
   tasks: FunctionModel[];
 }
 
+/** The chain's graph, from the environment TaskChain gives its task functions. */
+export function chainGraphOf(chain: ChainFunctions): ChainGraph {
+  return ChainGraph.of({
+    name: chain.name,
+    tasks: chain.tasks.map((t) => ({ name: t.environment[ChainEnv.TASK_NAME], entry: t.name, dependsOn: (t.environment[ChainEnv.TASK_DEPENDS_ON] ?? '').split(',').filter(Boolean) })),
+  });
+}
+
 /** Chains of the emulated assembly, recognised by the environment the TaskChain construct sets. */
-export function findChains(emulator: Emulator): ChainFunctions[] {
+export function findChains(emulator: Pick<Emulator, 'functions'>): ChainFunctions[] {
   const chains = new Map<string, ChainFunctions>();
   for (const fn of emulator.functions) {
     const chain = fn.environment[ChainEnv.CHAIN_NAME];
@@ -65,10 +74,7 @@ export async function runChainScenarios(emulator: Emulator, options: ChainScenar
   return Promise.all(
     chains.map(async (chain) => {
       const env = chain.requester.environment;
-      const graph = ChainGraph.of({
-        name: chain.name,
-        tasks: chain.tasks.map((t) => ({ name: t.environment[ChainEnv.TASK_NAME], entry: t.name, dependsOn: (t.environment[ChainEnv.TASK_DEPENDS_ON] ?? '').split(',').filter(Boolean) })),
-      });
+      const graph = chainGraphOf(chain);
       const db = DynamoDBDocumentClient.from(
         new DynamoDBClient({
           endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
