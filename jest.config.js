@@ -8,6 +8,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.json' }] },
   modulePathIgnorePatterns: ['<rootDir>/cdk.out', '<rootDir>/.local'],
+  setupFiles: ['<rootDir>/test/support/quiet-sdk.ts'],
 };
 
 module.exports = {

@@ -23,7 +23,7 @@ import { localDocumentClient, postEffectTables, PostEffectTables } from '../lib/
 import { LocalServices } from '../lib/local/services';
 import { PostConsumersStack } from '../lib/examples/post-consumers-stack';
 import { PostPublisherStack } from '../lib/examples/post-publisher-stack';
-import { encodeEvent } from '../lambdas/runtime/cloudevents';
+import { eventMessage } from '../lambdas/runtime/event-message';
 import { postPublishedEvent } from '../lambdas/examples/post-publisher/post';
 import { runBenchmark, stats, writeResult } from './support/stats';
 
@@ -139,7 +139,7 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
     const processed = (n: number) => emulator.waitFor((inv) => names.every((name) => inv.filter((i) => i.functionName === name && i.outcome === 'succeeded').reduce((k, i) => k + i.eventIds.length, 0) >= n), 600_000);
     const warmup = Array.from({ length: WARMUP_EVENTS }, (_, n) =>
       postPublishedEvent({ postId: `warmup-${run}-${n}`, authorId: `warmup-${run}-${n}`, title: 'warm-up', publishedAt: new Date().toISOString() }, WARMUP_SOURCE));
-    await producer.send({ topic: topicName, acks: -1, messages: warmup.map((e) => ({ key: e.subject!, value: encodeEvent(e) })) });
+    await producer.send({ topic: topicName, acks: -1, messages: warmup.map((e) => eventMessage(e)) });
     await processed(WARMUP_EVENTS);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const posts: Array<{ postId: string; authorId: string; eventId: string }> = [];
@@ -150,7 +150,7 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
         const post = { postId: `bench-${run}-${n}`, authorId: `bench-${run}-${n}`, title: `post ${n}`, publishedAt: new Date().toISOString() };
         return postPublishedEvent(post, 'urn:bench');
       });
-      await producer.send({ topic: topicName, acks: -1, messages: events.map((e) => ({ key: e.subject!, value: encodeEvent(e) })) });
+      await producer.send({ topic: topicName, acks: -1, messages: events.map((e) => eventMessage(e)) });
       for (const e of events) posts.push({ postId: e.data.postId, authorId: e.data.authorId, eventId: e.id });
     }
     const published = Date.now();
@@ -177,7 +177,7 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
     for (let n = 0; n < PACED_EVENTS; n++) {
       const post = { postId: `paced-${run}-${n}`, authorId: `paced-${run}-${n}`, title: `paced ${n}`, publishedAt: new Date().toISOString() };
       const e = postPublishedEvent(post, 'urn:bench');
-      await producer.send({ topic: topicName, acks: -1, messages: [{ key: e.subject!, value: encodeEvent(e) }] });
+      await producer.send({ topic: topicName, acks: -1, messages: [eventMessage(e)] });
       paced.push({ postId: post.postId, authorId: post.authorId, eventId: e.id });
       await new Promise((resolve) => setTimeout(resolve, 1000 / PACED_PER_SECOND));
     }

@@ -11,7 +11,11 @@ import * as list from '../lib/cli/list';
 import * as publish from '../lib/cli/publish';
 import * as run from '../lib/cli/run';
 import * as services from '../lib/cli/services';
+import { silenceSdkNodeWarning } from '../lib/local/sdk-node-warning';
 import { LocalServicesError } from '../lib/local/services';
+
+// The SDK's Node.js 22 notice concerns the functions' runtime on Lambda, not this command line.
+silenceSdkNodeWarning();
 
 const program = new Command('msk-pipelines')
   .description('Event pipelines on Amazon MSK: run the synthesized graph locally against real Kafka and DynamoDB Local')

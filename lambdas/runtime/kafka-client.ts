@@ -19,6 +19,20 @@ export class KafkaConfigError extends Error {
 
 const BOUNDED_RETRIES_WARNING = 'Limiting retries for the idempotent producer may invalidate EoS guarantees';
 
+// kafkajs's own table of Kafka protocol errors, with the ones it retries (not part of its typings).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { errorCodes } = require('kafkajs/src/protocol/error') as { errorCodes: Array<{ retriable: boolean; message: string }> };
+const RETRIED_ERRORS = new Set(errorCodes.filter((e) => e.retriable).map((e) => e.message));
+
+/**
+ * A broker's error response that kafkajs retries by itself: "The coordinator is loading…" on a
+ * fresh broker, a leader election… kafkajs logs each at ERROR; when its retries run out, the
+ * operation throws to the caller, which is where a real failure surfaces.
+ */
+export function isRetriedResponseError(message: string, fields: Record<string, unknown>): boolean {
+  return message.startsWith('Response ') && typeof fields.error === 'string' && RETRIED_ERRORS.has(fields.error);
+}
+
 /** kafkajs logs through the Powertools logger, WARN and above, so a function has one log format. */
 export const kafkaLogCreator: logCreator = () => ({ namespace, level, log }) => {
   // kafkajs stamps its own `timestamp`, a key the logger reserves (and warns about on every line).
@@ -27,6 +41,7 @@ export const kafkaLogCreator: logCreator = () => ({ namespace, level, log }) => 
   // The producer's retries are bounded on purpose (a publish must fail within the function's
   // timeout), which kafkajs warns about once per container: known and chosen, so debug only.
   if (message === BOUNDED_RETRIES_WARNING) logger.debug(message, attributes);
+  else if (isRetriedResponseError(message, extra)) logger.warn(message, { ...attributes, retried: true });
   else if (level === logLevel.ERROR || level === logLevel.NOTHING) logger.error(message, attributes);
   else if (level === logLevel.WARN) logger.warn(message, attributes);
   else if (level === logLevel.INFO) logger.info(message, attributes);

@@ -1,8 +1,7 @@
-import { CompressionTypes, Partitioners, type IHeaders, type Message, type Producer } from 'kafkajs';
-import { encodeEvent, type CloudEvent } from './cloudevents';
+import { CompressionTypes, Partitioners, type IHeaders, type Producer } from 'kafkajs';
+import type { CloudEvent } from './cloudevents';
+import { eventMessage, type EventMessageOptions } from './event-message';
 import { getKafka } from './kafka-client';
-
-export const CLOUDEVENTS_CONTENT_TYPE = 'application/cloudevents+json';
 
 let producer: Promise<Producer> | undefined;
 
@@ -37,21 +36,8 @@ export function getProducer(): Promise<Producer> {
   return producer;
 }
 
-export interface PublishOptions {
-  /** Kafka key, or how to derive it per event. @default event.subject ?? event.id */
-  key?: string | ((event: CloudEvent) => string);
-  /** Extra headers on every record. */
-  headers?: Record<string, string>;
-}
-
-export function toMessage(event: CloudEvent, options: PublishOptions = {}): Message {
-  const key = typeof options.key === 'function' ? options.key(event) : options.key ?? event.subject ?? event.id;
-  return {
-    key,
-    value: encodeEvent(event),
-    headers: { 'content-type': CLOUDEVENTS_CONTENT_TYPE, ...options.headers },
-  };
-}
+/** How `publish` writes its events: key and extra headers (see `eventMessage`). */
+export type PublishOptions = EventMessageOptions;
 
 /**
  * Publishes events to a topic in one send (acks from all in-sync replicas). Errors reach the
@@ -61,7 +47,7 @@ export async function publish(topic: string, events: CloudEvent | CloudEvent[], 
   const list = Array.isArray(events) ? events : [events];
   if (list.length === 0) return;
   const p = await getProducer();
-  await p.send({ topic, acks: -1, compression: CompressionTypes.None, messages: list.map((e) => toMessage(e, options)) });
+  await p.send({ topic, acks: -1, compression: CompressionTypes.None, messages: list.map((e) => eventMessage(e, options)) });
 }
 
 /** Sends raw messages (used to forward records to a dead-letter topic unchanged). */

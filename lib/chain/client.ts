@@ -1,15 +1,21 @@
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Producer } from 'kafkajs';
-import { encodeEvent, type CloudEvent } from '../../lambdas/runtime/cloudevents';
+import type { CloudEvent } from '../../lambdas/runtime/cloudevents';
+import { eventMessage } from '../../lambdas/runtime/event-message';
 import { chainTopicName, runRequested, taskRequested } from '../../lambdas/runtime/chain/events';
 import { JoinStore, type TaskStatusItem } from '../../lambdas/runtime/chain/join-store';
+import { RerunRefusedError } from '../../lambdas/runtime/chain/errors';
 import { validateRunId } from './declaration';
 import { ChainGraph, type TaskRunStatus } from './graph';
 
 /** Everything the client needs: the chain's graph, a connected producer and the join table. */
 export interface ChainClientOptions {
   readonly graph: ChainGraph;
-  readonly producer: Producer;
+  /**
+   * A connected producer for the chain's topic.
+   * @default - none: the client only reads (status); requesting runs throws
+   */
+  readonly producer?: Producer;
   readonly db: DynamoDBDocumentClient;
   readonly joinTableName: string;
   /** @default chain.<name>.events */
@@ -49,7 +55,8 @@ export class ChainClient {
 
   /** Publishes chain events of one run as they are (keyed by the run id). */
   async send(runId: string, events: CloudEvent[]): Promise<void> {
-    await this.options.producer.send({ topic: this.topicName, acks: -1, messages: events.map((e) => ({ key: runId, value: encodeEvent(e), headers: { 'content-type': 'application/cloudevents+json' } })) });
+    if (!this.options.producer) throw new Error(`this client of chain '${this.graph.name}' has no producer: it reads status only`);
+    await this.options.producer.send({ topic: this.topicName, acks: -1, messages: events.map((e) => eventMessage(e, { key: runId })) });
   }
 
   /** Publishes run.requested for each run id (a backfill is several independent runs). */
@@ -62,11 +69,18 @@ export class ChainClient {
 
   /**
    * Reruns `task` for `runId`: the task runs again, then each task downstream of it once, in a
-   * new generation; tasks outside that cascade keep their results.
+   * new generation; tasks outside that cascade keep their results (or, still running, join the
+   * rerun when they succeed). Refused, before anything is published, while a dependency of
+   * `task` has not succeeded for the run: the rerun would have no input from it.
+   * @throws RerunRefusedError naming each such dependency and its state
    */
   async requestRerun(task: string, runId: string, generation = Date.now()): Promise<{ generation: number; cascade: string[] }> {
     validateRunId(runId);
     const cascade = this.graph.downstream(task);
+    const dependencies = this.graph.dependenciesOf(task);
+    const statuses = await this.store.statuses(this.graph.name, runId, dependencies);
+    const notSucceeded = dependencies.filter((d) => !statuses.get(d)?.lastResult).map((d) => ({ task: d, state: statuses.get(d)?.state ?? 'waiting' }));
+    if (notSucceeded.length > 0) throw new RerunRefusedError(task, runId, notSucceeded);
     await this.send(runId, [taskRequested(this.graph.name, runId, task, cascade, generation, this.options.requestedBy ?? 'cli')]);
     return { generation, cascade };
   }

@@ -1,8 +1,10 @@
 /**
  * The pure part of a task chain: what a user declares, and the checks that run at synth so a
- * broken chain never reaches CloudFormation. Nothing here imports aws-cdk-lib, so the command
- * line and the function runtime can use it too.
+ * broken chain never reaches CloudFormation. Nothing here loads aws-cdk-lib (one type import,
+ * erased at compile time), so the command line and the function runtime can use it too.
  */
+
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 
 /** Task names end up in consumer group ids, filter values, DynamoDB keys and construct ids. */
 export const TASK_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -65,6 +67,12 @@ export interface TaskDeclaration {
    * @default {}
    */
   readonly environment?: Record<string, string>;
+  /**
+   * esbuild options for this task's bundle, merged over the chain's `bundling` and the
+   * project's defaults.
+   * @default - the chain's bundling
+   */
+  readonly bundling?: BundlingOptions;
 }
 
 /** A whole chain as declared in TypeScript. */

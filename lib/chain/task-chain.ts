@@ -1,8 +1,9 @@
 import * as path from 'path';
-import { CfnOutput, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import { Construct } from 'constructs';
@@ -13,17 +14,18 @@ import { CHAIN_METRICS_NAMESPACE } from '../../lambdas/runtime/chain/metrics';
 import type { IKafkaCluster } from '../cluster';
 import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
-import { createFunction, PROJECT_ROOT } from '../function/project-function';
+import { createFunction, mergeBundling, PROJECT_ROOT } from '../function/project-function';
 import { KafkaTopic } from '../topic';
+import { CHAIN_METADATA_KEY, chainMetadata } from './chain-metadata';
 import type { ChainDeadline, ChainSchedule, TaskDeclaration } from './declaration';
 import { ChainGraph } from './graph';
 
 /**
  * The DynamoDB actions the join store (`lambdas/runtime/chain/join-store.ts`) calls: tasks get
- * these on the join table, not `grantReadWriteData` (no Scan, DeleteItem or BatchWriteItem).
+ * these on the join table, not `grantReadWriteData` (no Scan or BatchWriteItem; DeleteItem only because a rerun removes its parked join).
  * test/chain/dynamodb-actions.test.ts keeps the list in step with the store's code.
  */
-export const JOIN_STORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+export const JOIN_STORE_ACTIONS = ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 
 /** Properties of a task chain. */
 export interface TaskChainProps {
@@ -91,6 +93,12 @@ export interface TaskChainProps {
    * @default - none: the alarms change state and notify nobody
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * esbuild options for every task's bundle (a task's own `bundling` is merged over them),
+   * merged over the project's defaults.
+   * @default - the project's defaults
+   */
+  readonly bundling?: BundlingOptions;
 }
 
 /**
@@ -182,6 +190,7 @@ export class TaskChain extends Construct {
         deadLetter: DeadLetter.kafkaTopic(this.deadLetterTopic),
         produceTo: [this.topic],
         alarmAction: props.alarmAction,
+        bundling: props.bundling || task.bundling ? mergeBundling(props.bundling ?? {}, task.bundling) : undefined,
         environment: {
           ...props.environment,
           ...task.environment,
@@ -252,7 +261,12 @@ export class TaskChain extends Construct {
     }
 
     new CfnOutput(this, 'TopicName', { value: this.topic.topicName, description: `Topic of chain ${this.chainName}` });
-    new CfnOutput(this, 'JoinTableName', { value: this.joinTable.tableName, description: `Join and status table of chain ${this.chainName}` });
+    const joinTableOutput = new CfnOutput(this, 'JoinTableName', { value: this.joinTable.tableName, description: `Join and status table of chain ${this.chainName}` });
+    // The command line finds the chain, and its table through the output, in `cdk.out` or a deployed template.
+    (this.joinTable.node.defaultChild as CfnResource).addMetadata(
+      CHAIN_METADATA_KEY,
+      chainMetadata(this.chainGraph.declaration, this.topic.topicName, Stack.of(this).getLogicalId(joinTableOutput), appRelative),
+    );
   }
 
   /** The validated graph: roots, downstream closure, topological order. */
@@ -301,6 +315,11 @@ export class TaskChain extends Construct {
     });
     return fn;
   }
+}
+
+/** A task's entry as recorded in the template: relative to the app's directory, so the template is the same on every machine. */
+function appRelative(entry: string): string {
+  return path.isAbsolute(entry) ? path.relative(process.cwd(), entry).split(path.sep).join('/') : entry;
 }
 
 function rootStack(scope: Construct): Stack {

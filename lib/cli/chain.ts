@@ -1,76 +1,43 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { Command } from 'commander';
-import { Partitioners } from 'kafkajs';
+import { Partitioners, type Producer } from 'kafkajs';
 import { businessDate } from '../../lambdas/runtime/chain/config';
 import { ChainClient, dateRange, statusTable } from '../chain/client';
-import type { ChainDeclaration } from '../chain/declaration';
 import { ChainGraph, timelineText } from '../chain/graph';
-import { loadAssembly } from '../local/emulator';
 import { DUMMY_CREDENTIALS, LOCAL_REGION } from '../local/services';
-import { EXAMPLE_CHAINS } from '../examples/chain-stacks';
+import { findChain, type ChainSourceOptions } from './chain-source';
 import { readServicesState } from './endpoints';
-import { cliKafka, isLocal, kafkaConnectionOptions, KafkaConnectionOptions } from './kafka-connection';
+import { cliKafka, isLocal, kafkaConnectionOptions, type KafkaConnectionOptions } from './kafka-connection';
 
-interface ConnectionOptions extends KafkaConnectionOptions {
+type ConnectionOptions = ChainSourceOptions & KafkaConnectionOptions & {
   table?: string;
   dynamodbEndpoint?: string;
-  assembly: string;
-  declaration?: string;
-}
-
-/** The chain's declaration: an example by name, or the export named like the chain in --declaration. */
-export function loadDeclaration(chain: string, file?: string): ChainDeclaration {
-  if (file) {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const mod = require(path.resolve(file)) as Record<string, unknown>;
-    const found = Object.values(mod).find((v): v is ChainDeclaration => typeof v === 'object' && v !== null && (v as ChainDeclaration).name === chain && Array.isArray((v as ChainDeclaration).tasks));
-    if (!found) throw new Error(`${file} exports no chain declaration named '${chain}'`);
-    return found;
-  }
-  const example = EXAMPLE_CHAINS[chain];
-  if (!example) throw new Error(`unknown chain '${chain}' (examples: ${Object.keys(EXAMPLE_CHAINS).join(', ')}; or pass --declaration <file>)`);
-  return example;
-}
-
-/**
- * The local name of the join table of `chain` in a synthesized assembly: the TaskChain's
- * `JoinTableName` output, named as the emulator names tables (docs/emulator.md).
- */
-export function joinTableFromAssembly(assemblyDir: string, chain: string): string | undefined {
-  if (!fs.existsSync(path.join(assemblyDir, 'manifest.json'))) return undefined;
-  const model = loadAssembly(assemblyDir, { kafkaBrokers: '127.0.0.1:9092', dynamodbEndpoint: 'http://127.0.0.1:8000' });
-  const description = `Join and status table of chain ${chain}`;
-  for (const stack of model.stacks) {
-    const template = JSON.parse(fs.readFileSync(stack.templateFile, 'utf8'));
-    for (const output of Object.values<any>(template.Outputs ?? {})) {
-      if (output.Description !== description) continue;
-      if (typeof output.Value === 'string') return output.Value;
-      const table = model.tables.find((t) => t.stack === stack.name && t.logicalId === output.Value?.Ref);
-      if (table) return table.name;
-    }
-  }
-  return undefined;
-}
+};
 
 async function connect(chain: string, options: ConnectionOptions, publishes: boolean) {
-  const graph = ChainGraph.of(loadDeclaration(chain, options.declaration));
-  const local = isLocal(options);
+  const found = await findChain(chain, options);
+  const graph = ChainGraph.of(found.declaration);
+  const local = isLocal(options) && !options.stack;
   const services = readServicesState();
-  const kafka = await cliKafka(options);
+  // A deployed stack's chain is never driven through the local broker by accident.
+  if (publishes && !local && !options.brokers && !options.clusterArn) {
+    throw new Error(`No Kafka for the deployed chain '${chain}': pass --cluster-arn <arn> (or --brokers with --auth iam).`);
+  }
+  const table = options.table ?? found.joinTable;
+  if (!table) throw new Error(`No join table for chain '${chain}' (found in ${found.source}): pass --table (the stack output JoinTableName).`);
   const endpoint = options.dynamodbEndpoint ?? (local ? process.env.DYNAMODB_ENDPOINT ?? services?.dynamodbEndpoint : undefined);
-  const table = options.table ?? (local ? joinTableFromAssembly(options.assembly, chain) : undefined);
-  if (!table) throw new Error(`No join table for chain '${chain}': pass --table (the stack output JoinTableName), or synthesize into ${options.assembly}.`);
   const db = DynamoDBDocumentClient.from(
     new DynamoDBClient(endpoint ? { endpoint, region: options.region ?? LOCAL_REGION, credentials: DUMMY_CREDENTIALS } : { region: options.region }),
   );
-  const producer = kafka.producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-  // Status and timeline only read the table.
-  if (publishes) await producer.connect();
-  const client = new ChainClient({ graph, producer, db, joinTableName: table, requestedBy: `cli:${process.env.USER ?? 'user'}` });
-  return { client, graph, close: () => (publishes ? producer.disconnect() : Promise.resolve()) };
+  let producer: Producer | undefined;
+  if (publishes) {
+    producer = (await cliKafka(options)).producer({ allowAutoTopicCreation: false, idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+  }
+  // Status and timeline only read the table: no producer.
+  const client = new ChainClient({ graph, producer, db, joinTableName: table, topicName: found.topicName, requestedBy: `cli:${process.env.USER ?? 'user'}` });
+  return { client, graph, close: () => (producer ? producer.disconnect() : Promise.resolve()) };
 }
 
 async function withClient(chain: string, options: ConnectionOptions, fn: (c: Awaited<ReturnType<typeof connect>>) => Promise<void>, publishes = true): Promise<void> {
@@ -82,12 +49,20 @@ async function withClient(chain: string, options: ConnectionOptions, fn: (c: Awa
   }
 }
 
+/** Where the chain is found: the local app's assembly, a deployed stack (`--stack`, `--cluster-arn`), or a module. */
+function chainSourceOptions(cmd: Command): Command {
+  return cmd
+    .option('--assembly <dir>', 'cloud assembly the chain is read from (synthesized when absent or older than the app)', 'cdk.out')
+    .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
+    .option('--no-synth', 'read the assembly as it is, never synthesize')
+    .option('--stack <name>', 'deployed stack holding the chain: read it from CloudFormation (GetTemplate, DescribeStacks)')
+    .option('--declaration <file>', 'module exporting the chain declaration, instead of the assembly');
+}
+
 function connectionOptions(cmd: Command): Command {
-  return kafkaConnectionOptions(cmd)
-    .option('--table <name>', 'join table (stack output JoinTableName); locally read from the assembly')
-    .option('--dynamodb-endpoint <url>', 'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else a running `services`)')
-    .option('--assembly <dir>', 'cloud assembly to find the local join table in', 'cdk.out')
-    .option('--declaration <file>', 'module exporting the chain declaration (default: the example chains)');
+  return kafkaConnectionOptions(chainSourceOptions(cmd))
+    .option('--table <name>', 'join table (default: from the assembly, or the deployed stack\'s JoinTableName output)')
+    .option('--dynamodb-endpoint <url>', 'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else a running `services`)');
 }
 
 const write = (text: string): void => void process.stdout.write(`${text}\n`);
@@ -142,10 +117,8 @@ export function register(program: Command): void {
       await withClient(name, options, async ({ client }) => write(timelineText(await client.status(options.runId))), false);
     });
 
-  chain
-    .command('graph')
-    .description('the chain as a Mermaid flowchart (no services needed)')
-    .argument('<chain>')
-    .option('--declaration <file>', 'module exporting the chain declaration (default: the example chains)')
-    .action((name: string, options: { declaration?: string }) => write(ChainGraph.of(loadDeclaration(name, options.declaration)).mermaid()));
+  chainSourceOptions(chain.command('graph').description('the chain as a Mermaid flowchart (no services needed)').argument('<chain>'))
+    .option('--cluster-arn <arn>', 'read the chain from the deployed stack (with --stack, or the stack the local assembly names)')
+    .option('--region <region>', 'AWS region of a deployed stack')
+    .action(async (name: string, options: ChainSourceOptions) => write(ChainGraph.of((await findChain(name, options)).declaration).mermaid()));
 }

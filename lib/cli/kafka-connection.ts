@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { Kafka, logLevel } from 'kafkajs';
 import { kafkaConfig } from '../../lambdas/runtime/kafka-client';
 import { readServicesState } from './endpoints';
+import { cliKafkaLogCreator } from './kafka-log';
 
 /** How a command reaches Kafka: local brokers, or a deployed cluster with IAM (or another auth). */
 export interface KafkaConnectionOptions {
@@ -40,5 +41,6 @@ export async function cliKafka(options: KafkaConnectionOptions, clientId = 'msk-
     AWS_REGION: options.region ?? process.env.AWS_REGION,
     POWERTOOLS_SERVICE_NAME: clientId,
   };
-  return new Kafka({ ...(await kafkaConfig(env)), clientId, logLevel: logLevel.ERROR });
+  // kafkajs's own log as one plain line per error, without the responses it retries by itself (DEBUG=1 shows all).
+  return new Kafka({ ...(await kafkaConfig(env)), clientId, logLevel: process.env.DEBUG ? logLevel.DEBUG : logLevel.ERROR, logCreator: cliKafkaLogCreator });
 }

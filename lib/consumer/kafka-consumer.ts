@@ -1,7 +1,7 @@
 import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
@@ -134,6 +134,13 @@ export interface KafkaConsumerProps {
    * @default - none: the alarms change state in CloudWatch and notify nobody
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * esbuild options for the function's bundle, merged over the project's defaults: for example
+   * `externalModules: ['avro-js', 'protobufjs']` for a handler built on
+   * `@aws-lambda-powertools/kafka`, whose optional schema libraries are not installed.
+   * @default - the project's defaults (minified CJS for node20 with source maps, AWS SDK bundled)
+   */
+  readonly bundling?: BundlingOptions;
 }
 
 /**
@@ -219,6 +226,7 @@ export class KafkaConsumer extends Construct {
       description: `Consumer ${this.consumerName} of Kafka topic ${topic.topicName}`,
       timeout,
       memorySize: props.memorySize,
+      bundling: props.bundling,
       vpc: cluster.vpc,
       vpcSubnets: cluster.vpcSubnets,
       securityGroups: [cluster.clientSecurityGroup],

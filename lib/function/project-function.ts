@@ -1,8 +1,9 @@
+import * as fs from 'fs';
 import * as path from 'path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, NodejsFunctionProps, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { BundlingOptions, NodejsFunction, NodejsFunctionProps, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -63,6 +64,28 @@ export interface DefaultFunctionOptions {
    * @default logs.RetentionDays.ONE_MONTH
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * esbuild options for the function's bundle (`externalModules`, `nodeModules`, `define`,
+   * `loader`, …), merged over the project's defaults (see `mergeBundling`).
+   * @default - the project's defaults only
+   */
+  readonly bundling?: BundlingOptions;
+}
+
+/**
+ * The project's bundling defaults with `overrides` over them: a field `overrides` sets wins,
+ * and the maps (`define`, `loader`, `esbuildArgs`) are merged key by key, so a function can add
+ * a definition without losing the project's.
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda_nodejs.BundlingOptions.html
+ */
+export function mergeBundling(defaults: BundlingOptions, overrides: BundlingOptions | undefined): BundlingOptions {
+  if (!overrides) return defaults;
+  const maps = ['define', 'loader', 'esbuildArgs'] as const;
+  const merged: Record<string, unknown> = { ...defaults, ...overrides };
+  for (const key of maps) {
+    if (defaults[key] || overrides[key]) merged[key] = { ...defaults[key], ...overrides[key] };
+  }
+  return merged as BundlingOptions;
 }
 
 /**
@@ -94,9 +117,8 @@ export function defaultFunctionProps(scope: Construct, id: string, options: Defa
     vpcSubnets: options.vpc ? options.vpcSubnets : undefined,
     securityGroups: options.vpc ? options.securityGroups : undefined,
     environment: { NODE_OPTIONS: '--enable-source-maps', ...options.environment },
-    depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
-    projectRoot: PROJECT_ROOT,
-    bundling: {
+    ...bundlingRoot(options.entry),
+    bundling: mergeBundling({
       minify: true,
       sourceMap: true,
       sourceMapMode: SourceMapMode.EXTERNAL,
@@ -105,9 +127,30 @@ export function defaultFunctionProps(scope: Construct, id: string, options: Defa
       format: OutputFormat.CJS,
       // Bundle the AWS SDK too: the same versions run in the cloud and in the local emulator.
       bundleAwsSDK: true,
-      tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json'),
-    },
+      ...(ownCode(options.entry) ? { tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json') } : {}),
+    }, options.bundling),
   };
+}
+
+/**
+ * Whether `entry` is this package's own code (its functions, its examples) in a checkout that
+ * has its lock file. A user's entry lives in the user's project, which has its own lock file
+ * and tsconfig: bundling it against this package's root would fail ("entryPath should be under
+ * projectRoot") or apply the wrong compiler settings.
+ */
+function ownCode(entry: string): boolean {
+  const relative = path.relative(PROJECT_ROOT, path.resolve(entry));
+  return !relative.startsWith('..') && !path.isAbsolute(relative) && fs.existsSync(path.join(PROJECT_ROOT, 'package-lock.json'));
+}
+
+/**
+ * The package's own code bundles from its root and lock file; a user's entry (or this
+ * package's code installed without its lock file) from the user's project, which
+ * NodejsFunction finds from the lock file above the working directory.
+ * @see https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_lambda_nodejs.NodejsFunctionProps.html#depslockfilepath
+ */
+function bundlingRoot(entry: string): Pick<NodejsFunctionProps, 'projectRoot' | 'depsLockFilePath'> {
+  return ownCode(entry) ? { projectRoot: PROJECT_ROOT, depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json') } : {};
 }
 
 /** A NodejsFunction with the project defaults. */

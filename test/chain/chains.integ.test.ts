@@ -92,6 +92,45 @@ describe('fork/join chain in local mode', () => {
     expect(s.find((x) => x.task === 'orders')).toMatchObject({ state: 'succeeded', generation: 0 });
   });
 
+  test('GIVEN orders still running WHEN users is rerun THEN report runs for the run and once more for the rerun when orders succeeds', async () => {
+    // GIVEN a run whose orders takes 3 s, and users already succeeded
+    const runId = testRunId('slow-orders');
+    await h.clients.forkjoin.requestRuns([runId]);
+    await waitFor(() => succeeded(runId, ['users']), { timeoutMs: 60_000, description: 'users succeeded' });
+    expect((await h.clients.forkjoin.status(runId)).find((x) => x.task === 'orders')?.state).not.toBe('succeeded');
+    // WHEN users is rerun before orders is done
+    const { generation } = await h.clients.forkjoin.requestRerun('users', runId);
+    // THEN once orders succeeds the rerun's join completes too: report runs in the run and in the rerun, once each
+    await waitFor(() => runEvents(h.events.forkjoin, runId, ChainEventType.TASK_SUCCEEDED, 'report').some((e) => e.generation === generation), { timeoutMs: 60_000, description: 'report succeeded in the rerun' });
+    await h.drained('forkjoin');
+    const generations = (task: string) => started(runId, task).map((e) => e.generation).sort((a, b) => Number(a) - Number(b));
+    expect(Object.fromEntries(['extract', 'orders', 'users', 'report'].map((t) => [t, generations(t)]))).toEqual({
+      extract: [0], orders: [0], users: [0, generation], report: [0, generation],
+    });
+    const s = await h.clients.forkjoin.status(runId);
+    expect(s.find((x) => x.task === 'report')).toMatchObject({ state: 'succeeded', generation });
+  });
+
+  test('GIVEN a dependency that failed or is still running WHEN its dependent is rerun THEN the rerun is refused, naming it, and nothing is published', async () => {
+    // GIVEN users failed for one run, and orders is still running in another
+    const failedRun = testRunId('fail-users');
+    const slowRun = testRunId('slow-orders');
+    await h.clients.forkjoin.requestRuns([failedRun, slowRun]);
+    await waitFor(() => runEvents(h.events.forkjoin, failedRun, ChainEventType.TASK_FAILED, 'users').length > 0, { timeoutMs: 60_000, description: 'users failed' });
+    await waitFor(() => succeeded(failedRun, ['orders']), { timeoutMs: 60_000, description: 'orders (the other dependency) succeeded' });
+    await waitFor(async () => {
+      const s = await h.clients.forkjoin.status(slowRun);
+      return s.find((x) => x.task === 'users')?.state === 'succeeded' && s.find((x) => x.task === 'orders')?.state === 'running';
+    }, { timeoutMs: 60_000, description: 'users succeeded and orders (3 s) running' });
+    // WHEN report is rerun in each / THEN it is refused
+    await expect(h.clients.forkjoin.requestRerun('report', failedRun)).rejects.toThrow(
+      `cannot rerun "report" for run ${failedRun}: its dependencies have not all succeeded (users: failed); rerun "report" once they have, or rerun them first`,
+    );
+    await expect(h.clients.forkjoin.requestRerun('report', slowRun)).rejects.toThrow(`cannot rerun "report" for run ${slowRun}: its dependencies have not all succeeded (orders: running)`);
+    await h.drained('forkjoin');
+    expect([...runEvents(h.events.forkjoin, failedRun, ChainEventType.TASK_REQUESTED), ...runEvents(h.events.forkjoin, slowRun, ChainEventType.TASK_REQUESTED)]).toEqual([]);
+  });
+
   test('GIVEN a backfill of three dates THEN three independent runs each complete with their own data', async () => {
     const base = Date.now() % 1000;
     const runIds = [1, 2, 3].map((d) => `bf${base}-2026-11-0${d}`);

@@ -1,9 +1,9 @@
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import type { CloudEvent } from '../../lambdas/runtime/cloudevents';
 import { runRequested, taskSucceeded, taskRequested } from '../../lambdas/runtime/chain/events';
 import { JoinStore } from '../../lambdas/runtime/chain/join-store';
 import { TaskRunner, type TaskFunction } from '../../lambdas/runtime/chain/task-runner';
-import { documentClient, dynamoDbClient, uniqueName } from '../support/services';
+import { documentClient, uniqueName } from '../support/services';
+import { createJoinTable } from './chain-fixtures';
 
 /**
  * The join store and the task runner against DynamoDB Local, without Kafka: many concurrent
@@ -15,16 +15,7 @@ describe('join store and task runner (DynamoDB Local)', () => {
   const store = new JoinStore(db, table);
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-  beforeAll(async () => {
-    await dynamoDbClient().send(
-      new CreateTableCommand({
-        TableName: table,
-        BillingMode: 'PAY_PER_REQUEST',
-        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-      }),
-    );
-  });
+  beforeAll(() => createJoinTable(table));
 
   const runner = (task: string, dependsOn: string[], fn: TaskFunction, published: CloudEvent[]) =>
     new TaskRunner({ chain: 'c', task, dependsOn, maxAttempts: 2, retryBaseMs: 10, defaultLeaseMs: 60_000 }, fn, store, async (_r, e) => void published.push(...e), quiet);

@@ -4,6 +4,7 @@ import * as path from 'path';
 import puppeteer, { Browser, Page } from 'puppeteer-core';
 import { LocalConsole } from '../../lib/local/console/local-console';
 import { Emulator } from '../../lib/local/emulator';
+import { runPaymentScenario } from '../../lib/local/scenarios/payment';
 import { postsUrl } from '../../lib/local/scenarios/posts';
 import { serviceEndpoints, uniqueName, waitFor } from '../support/services';
 import { synthToDir } from '../support/synth';
@@ -182,7 +183,6 @@ describe('the console in a browser', () => {
 
   test('GIVEN a payment order WHEN the provider calls the gateway back THEN the HTTP view shows the callback verified, without headers or bodies', async () => {
     // GIVEN / WHEN
-    const { runPaymentScenario } = await import('../../lib/local/scenarios/payment');
     await runPaymentScenario(emulator!, { timeoutMs: 90_000 });
     await view('http');
     // THEN

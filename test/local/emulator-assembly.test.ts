@@ -1,11 +1,13 @@
 import * as fs from 'fs';
-import { CfnOutput, CfnResource, Fn, Stack } from 'aws-cdk-lib';
+import * as path from 'path';
+import { CfnOutput, CfnResource, Fn, NestedStack, Stack } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import { Construct } from 'constructs';
 import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE, SASL_IAM_BROKERS_FIELD } from '../../lib/cluster';
-import { loadAssembly } from '../../lib/local/emulator';
+import { findFunction, loadAssembly } from '../../lib/local/emulator';
 import { synthToDir } from '../support/synth';
 import { CLUSTER_ARN, kafkaMapping, kafkaTopic, recorderFunction } from './fixtures/emulator-app';
 
@@ -189,5 +191,38 @@ describe('emulator assembly reader: HTTP APIs of several stacks', () => {
     const model = load();
     const notify = (stack: string) => model.functions.find((f) => f.stack === stack && f.logicalId.startsWith('Caller'))!.environment.NOTIFY_URL;
     expect([notify('One'), notify('Two')]).toEqual([`${urls.One}/items/x`, `${urls.Two}/items/x`]);
+  });
+});
+
+describe('emulator assembly reader: functions by construct path', () => {
+  /** A function in a construct of the stack, and one in a nested stack, as a user would find them. */
+  const build = (context?: Record<string, unknown>) => synthToDir((app) => {
+    for (const [k, v] of Object.entries(context ?? {})) app.node.setContext(k, v);
+    const stack = new Stack(app, 'Paths');
+    recorderFunction(new Construct(stack, 'Team'), 'Direct');
+    recorderFunction(new NestedStack(stack, 'Inner'), 'Deep');
+  });
+  const dirs: string[] = [];
+  afterAll(() => dirs.forEach((d) => fs.rmSync(d, { recursive: true, force: true })));
+
+  test.each([
+    ['a plain `new App()` (no aws:cdk:path in the templates)', undefined, false],
+    ['the CDK CLI and synthesizeApp (path metadata on)', { 'aws:cdk:enable-path-metadata': true }, true],
+  ])('GIVEN an assembly from %s THEN functions are found by construct path, of the function or of its resource', (_how, context, inTemplate) => {
+    // GIVEN
+    const dir = build(context);
+    dirs.push(dir);
+    const template = fs.readFileSync(path.join(dir, 'Paths.template.json'), 'utf8');
+    expect(template.includes('aws:cdk:path')).toBe(inTemplate);
+    // WHEN
+    const { functions } = loadAssembly(dir, LOCAL);
+    const find = (p: string) => findFunction(functions, p)?.logicalId;
+    // THEN
+    const direct = functions.find((f) => f.logicalId.startsWith('TeamDirect'))!;
+    const deep = functions.find((f) => f.logicalId.startsWith('Deep'))!;
+    expect([direct.path, deep.path]).toEqual(['Paths/Team/Direct/Resource', 'Paths/Inner/Deep/Resource']);
+    expect([find('Paths/Team/Direct'), find('Paths/Team/Direct/Resource'), find('/Paths/Team/Direct')]).toEqual([direct.logicalId, direct.logicalId, direct.logicalId]);
+    expect(find('Paths/Inner/Deep')).toBe(deep.logicalId);
+    expect(find('Paths/Team/Nope')).toBeUndefined();
   });
 });

@@ -136,6 +136,14 @@ describe('emulated Kafka event source mapping: delivery', () => {
     expect((results[0].result as any).env).toMatchObject({ auth: 'none', cluster: null, brokers: serviceEndpoints().kafkaBrokers, ddb: serviceEndpoints().dynamodbEndpoint });
   });
 
+  test('GIVEN an assembly from a plain `new App()` WHEN a function is invoked by its construct path THEN it is that function', async () => {
+    // The assembly carries no aws:cdk:path (synthToDir is a plain App): paths come from the manifest's metadata.
+    const stack = emulator.functions.find((f) => f.logicalId.startsWith('Direct'))!.stack;
+    const byPath = await emulator.invoke(`${stack}/Direct`, { n: 'path' });
+    expect(byPath).toMatchObject({ outcome: 'succeeded', result: { tag: 'D' } });
+    await expect(emulator.invoke(`${stack}/Nope`, {})).rejects.toThrow(`No function '${stack}/Nope' in the assembly`);
+  });
+
   test('LATEST starts after the records present at start; TRIM_HORIZON from the beginning', async () => {
     await producer.send({ topic: t.latest, messages: [{ value: JSON.stringify({ id: 'after-start' }) }] });
     await emulator.waitFor((inv) => inv.find((i) => i.functionName === fnName('Latest')));

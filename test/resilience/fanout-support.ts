@@ -2,7 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Producer } from 'kafkajs';
 import { postPublishedEvent, type PostPublished } from '../../lambdas/examples/post-publisher/post';
-import { encodeEvent } from '../../lambdas/runtime/cloudevents';
+import { eventMessage } from '../../lambdas/runtime/event-message';
 import type { PostEffectTables } from '../../lib/local/scenarios/posts';
 import { POSTS_TOPIC } from '../../lib/examples/post-publisher-stack';
 
@@ -24,11 +24,7 @@ export async function publishPosts(producer: Producer, posts: readonly PostPubli
     await producer.send({
       topic: POSTS_TOPIC,
       acks: -1,
-      messages: posts.slice(i, i + batch).map((p) => ({
-        key: p.postId,
-        value: encodeEvent(postPublishedEvent(p, 'urn:test:faults')),
-        headers: { 'content-type': 'application/cloudevents+json' },
-      })),
+      messages: posts.slice(i, i + batch).map((p) => eventMessage(postPublishedEvent(p, 'urn:test:faults'), { key: p.postId })),
     });
   }
 }

@@ -78,4 +78,21 @@ describe('kafkaLogCreator', () => {
     warn.mockRestore();
     debug.mockRestore();
   });
+
+  test.each([
+    ['a response kafkajs retries (the coordinator is loading)', 'warn', "The coordinator is loading and hence can't process requests for this group"],
+    ['a response kafkajs retries (leader election)', 'warn', 'There is no leader for this topic-partition as we are in the middle of a leadership election'],
+    ['a response kafkajs does not retry', 'error', 'Not authorized to access topics: [Topic authorization failed]'],
+  ])('GIVEN %s, logged by kafkajs at ERROR, WHEN logged THEN the logger gets it as %s', (_what, level, error) => {
+    // GIVEN the line kafkajs's connection writes for an error response
+    const spies = { warn: jest.spyOn(logger, 'warn').mockImplementation(() => undefined), error: jest.spyOn(logger, 'error').mockImplementation(() => undefined) };
+    // WHEN
+    kafkaLogCreator(logLevel.ERROR)({ namespace: 'Connection', level: logLevel.ERROR, label: 'ERROR', log: { message: 'Response InitProducerId(key: 22, version: 1)', timestamp: 't', error, correlationId: 2 } });
+    // THEN
+    const other = level === 'warn' ? spies.error : spies.warn;
+    expect(spies[level as 'warn' | 'error']).toHaveBeenCalledWith('Response InitProducerId(key: 22, version: 1)', expect.objectContaining({ kafkajs: 'Connection', error }));
+    expect(other).not.toHaveBeenCalled();
+    spies.warn.mockRestore();
+    spies.error.mockRestore();
+  });
 });

@@ -12,7 +12,10 @@ process.env.AWS_ACCESS_KEY_ID = 'local';
 process.env.AWS_SECRET_ACCESS_KEY = 'local';
 process.env.POWERTOOLS_LOG_LEVEL = 'ERROR';
 
-import { closeProducer, createEvent, decodeEvent, encodeEvent, getDynamoClient, getProducer, headerValue, kafkaRecordHandler, onceByEventId, publish, type KafkaRecord } from '../../lambdas/runtime';
+import { closeProducer, createEvent, decodeEvent, headerValue, kafkaRecordHandler, onceByEventId, publish, type KafkaRecord } from '../../lambdas/runtime';
+import { encodeEvent } from '../../lambdas/runtime/cloudevents';
+import { getDynamoClient } from '../../lambdas/runtime/dynamo';
+import { getProducer } from '../../lambdas/runtime/producer';
 import { mskEvent } from './msk-event-builder';
 
 const run = randomUUID().slice(0, 8);

@@ -1,5 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
+import { silenceSdkNodeWarning } from '../../lib/local/sdk-node-warning';
 import { LOCAL_DIR, LocalServices } from '../../lib/local/services';
 
 /** Where the integration run records what it started, so teardown can stop it from anywhere. */
@@ -24,6 +25,7 @@ declare global {
  * which the test workers inherit.
  */
 export default async function globalSetup(): Promise<void> {
+  silenceSdkNodeWarning();
   const services = await LocalServices.start({
     // Jest handles Ctrl-C itself; the exit hook still SIGKILLs the JVMs if teardown never runs.
     handleSignals: false,

@@ -61,6 +61,11 @@ export interface TaskSucceededData {
   finishedAt: string;
   /** Carried along a rerun so each task knows which dependencies run again (generation > 0). */
   cascade?: string[];
+  /**
+   * Reruns' joins (`<task>#<generation>`) that were waiting for this task to succeed for the
+   * run: each named task completes that join now.
+   */
+  waiters?: string[];
 }
 export interface TaskFailedData {
   error: { name: string; message: string };

@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ResultPointer } from './events';
 
 /**
@@ -9,6 +9,8 @@ import type { ResultPointer } from './events';
  * - `task#<task>`            status: state, generation, attempt, times, last success and its result
  * - `join#<task>#<gen>`      the dependencies seen succeeding for this generation, with their results
  * - `claim#<task>#<gen>`     the one start of the task for this generation (conditional put)
+ * - `rejoin#<task>#<gen>`    a rerun's join that waits for dependencies outside its cascade, with
+ *                            its cascade and the results it already has
  *
  * Every write that decides something is conditional, so duplicate and concurrent deliveries of the
  * same event agree on one outcome.
@@ -44,6 +46,26 @@ export interface TaskStatusItem {
   lastResult?: ResultPointer;
   lastSucceededAt?: string;
   lastSucceededGeneration?: number;
+  /**
+   * Reruns' joins waiting for this task's first success, as `<task>#<generation>`: the success
+   * that finds them here names them in its task.succeeded, so those joins complete.
+   */
+  waiters?: string[];
+}
+
+/** A rerun's join that waits for dependencies outside the rerun's cascade. */
+export interface PendingRejoin {
+  /** The rerun's cascade: its task and every task downstream of it. */
+  cascade: string[];
+  /** Results of the dependencies inside the cascade, already joined in the rerun's generation. */
+  inputs: Record<string, ResultPointer>;
+}
+
+/** What a status write did; `waiters` are the joins waiting for the task (see TaskStatusItem). */
+export interface StatusWrite {
+  /** False when a newer generation's status was there (and stays). */
+  written: boolean;
+  waiters: string[];
 }
 
 export type ClaimOutcome = { claimed: true } | { claimed: false; existing: Claim };
@@ -205,9 +227,10 @@ export class JoinStore {
 
   /**
    * Writes a task's status. An older generation never overwrites a newer one (a late retry of
-   * the run must not hide a rerun's state); returns false when it was older.
+   * the run must not hide a rerun's state). Returns, read in the same atomic write, the joins
+   * waiting for the task, so a success never misses a waiter registered just before it.
    */
-  async putStatus(chain: string, runId: string, status: Omit<TaskStatusItem, 'lastResult' | 'lastSucceededAt' | 'lastSucceededGeneration'>): Promise<boolean> {
+  async putStatus(chain: string, runId: string, status: Omit<TaskStatusItem, 'lastResult' | 'lastSucceededAt' | 'lastSucceededGeneration' | 'waiters'>): Promise<StatusWrite> {
     const names: Record<string, string> = { '#generation': 'generation' };
     const values: Record<string, unknown> = { ':generation': status.generation, ':expires': this.expiresAt() };
     const sets = ['#generation = :generation', 'expiresAt = :expires'];
@@ -231,7 +254,7 @@ export class JoinStore {
       sets.push('lastResult = :result', 'lastSucceededAt = :finishedAt', 'lastSucceededGeneration = :generation');
     }
     try {
-      await this.db.send(
+      const out = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { pk: JoinStore.pk(chain, runId), sk: `task#${status.task}` },
@@ -239,13 +262,54 @@ export class JoinStore {
           ConditionExpression: 'attribute_not_exists(#generation) OR #generation <= :generation',
           ExpressionAttributeNames: names,
           ExpressionAttributeValues: values,
+          ReturnValues: 'ALL_NEW',
         }),
       );
-      return true;
+      return { written: true, waiters: stringSet(out.Attributes?.waiters) };
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      if ((err as Error).name === 'ConditionalCheckFailedException') return { written: false, waiters: [] };
       throw err;
     }
+  }
+
+  /**
+   * Parks a rerun's join of `task` in `generation` until `dependencies` (outside the rerun's
+   * cascade, never succeeded yet for the run) have succeeded: stores the join as pending and
+   * adds it to each dependency's waiters. Each add reads the dependency's status in the same
+   * atomic write, so either it sees the dependency's success here, or that success (written
+   * later) sees the waiter. Returns the results of the dependencies that have succeeded by now.
+   */
+  async awaitDependencies(chain: string, runId: string, task: string, generation: number, pending: PendingRejoin, dependencies: string[]): Promise<Record<string, ResultPointer>> {
+    const pk = JoinStore.pk(chain, runId);
+    await this.db.send(new PutCommand({ TableName: this.tableName, Item: { pk, sk: `rejoin#${task}#${generation}`, ...pending, expiresAt: this.expiresAt() } }));
+    const found: Record<string, ResultPointer> = {};
+    for (const dependency of dependencies) {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk, sk: `task#${dependency}` },
+          UpdateExpression: 'ADD waiters :waiter SET expiresAt = :expires',
+          ExpressionAttributeValues: { ':waiter': new Set([`${task}#${generation}`]), ':expires': this.expiresAt() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      const result = out.Attributes?.lastResult as ResultPointer | undefined;
+      if (result) found[dependency] = result;
+    }
+    return found;
+  }
+
+  /** The pending rerun join of `task` in `generation` (consistent read), if it still waits. */
+  async readRejoin(chain: string, runId: string, task: string, generation: number): Promise<PendingRejoin | undefined> {
+    const out = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: { pk: JoinStore.pk(chain, runId), sk: `rejoin#${task}#${generation}` }, ConsistentRead: true }),
+    );
+    return out.Item ? { cascade: out.Item.cascade as string[], inputs: out.Item.inputs as Record<string, ResultPointer> } : undefined;
+  }
+
+  /** Forgets a pending rerun join once its task has been started (the claim dedupes any later attempt). */
+  async deleteRejoin(chain: string, runId: string, task: string, generation: number): Promise<void> {
+    await this.db.send(new DeleteCommand({ TableName: this.tableName, Key: { pk: JoinStore.pk(chain, runId), sk: `rejoin#${task}#${generation}` } }));
   }
 
   /** Status items of the given tasks (consistent reads); tasks never started are absent. */
@@ -255,7 +319,10 @@ export class JoinStore {
       let keys: Array<Record<string, unknown>> = tasks.slice(i, i + 100).map((t) => ({ pk: JoinStore.pk(chain, runId), sk: `task#${t}` }));
       for (let round = 0; keys.length > 0 && round < 10; round++) {
         const out = await this.db.send(new BatchGetCommand({ RequestItems: { [this.tableName]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of out.Responses?.[this.tableName] ?? []) result.set(item.task as string, item as TaskStatusItem);
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const status = toStatus(item);
+          if (status) result.set(status.task, status);
+        }
         keys = (out.UnprocessedKeys?.[this.tableName]?.Keys as Array<Record<string, unknown>> | undefined) ?? [];
       }
     }
@@ -276,9 +343,24 @@ export class JoinStore {
           ExclusiveStartKey: start,
         }),
       );
-      items.push(...((out.Items ?? []) as TaskStatusItem[]));
+      for (const item of out.Items ?? []) {
+        const status = toStatus(item);
+        if (status) items.push(status);
+      }
       start = out.LastEvaluatedKey;
     } while (start);
     return items;
   }
+}
+
+/** A status item as stored; an item holding only waiters (the task never started) is no status yet. */
+function toStatus(item: Record<string, unknown>): TaskStatusItem | undefined {
+  if (typeof item.state !== 'string' || typeof item.task !== 'string') return undefined;
+  const status = { ...item } as unknown as TaskStatusItem;
+  if (item.waiters !== undefined) status.waiters = stringSet(item.waiters);
+  return status;
+}
+
+function stringSet(value: unknown): string[] {
+  return value instanceof Set ? [...(value as Set<string>)].sort() : [];
 }

@@ -11,6 +11,7 @@ import {
   type TaskRequestedData,
   type TaskSucceededData,
 } from './events';
+import { RerunRefusedError } from './errors';
 import type { Claim, JoinStore, TaskStatusItem } from './join-store';
 import { taskMetrics } from './metrics';
 
@@ -102,7 +103,9 @@ export class TaskRunner {
     } else if (event.type === ChainEventType.TASK_REQUESTED && a.task === task) {
       await this.rerun(a, (event.data ?? {}) as TaskRequestedData, event.id, remainingMs);
     } else if (event.type === ChainEventType.TASK_SUCCEEDED && a.task !== undefined && dependsOn.includes(a.task)) {
-      await this.dependencySucceeded(a, event.data as TaskSucceededData, event.id, remainingMs);
+      const data = event.data as TaskSucceededData;
+      await this.dependencySucceeded(a, data, event.id, remainingMs);
+      await this.resumeWaiting(a.runid, data.waiters ?? [], event.id, remainingMs);
     } else {
       this.log.info('event does not concern this task', { type: event.type, task: a.task, runId: a.runid });
     }
@@ -113,10 +116,10 @@ export class TaskRunner {
     const statuses = await this.store.statuses(this.config.chain, a.runid, this.config.dependsOn);
     const missing = this.config.dependsOn.filter((d) => !statuses.get(d)?.lastResult);
     if (missing.length > 0) {
-      this.log.warn('rerun requested but dependencies never succeeded for this run', { runId: a.runid, missing });
+      this.log.warn('rerun requested but dependencies have not succeeded for this run', { runId: a.runid, missing });
     }
     const inputs = Object.fromEntries([...statuses].filter(([, s]) => s.lastResult).map(([d, s]) => [d, s.lastResult!]));
-    const precondition = missing.length > 0 ? new Error(`cannot rerun "${this.config.task}" for run ${a.runid}: ${missing.join(', ')} never succeeded`) : undefined;
+    const precondition = missing.length > 0 ? new RerunRefusedError(this.config.task, a.runid, missing.map((d) => ({ task: d, state: statuses.get(d)?.state ?? 'waiting' }))) : undefined;
     await this.start(a.runid, a.generation, inputs, cascade, eventId, remainingMs, precondition);
   }
 
@@ -137,16 +140,50 @@ export class TaskRunner {
     }
     const inputs: Record<string, ResultPointer> = Object.fromEntries(inGeneration.map((d) => [d, done[d]]));
     const outside = dependsOn.filter((d) => !inGeneration.includes(d));
+    let parked = false;
     if (outside.length > 0) {
       const statuses = await this.store.statuses(chain, a.runid, outside);
       const missing = outside.filter((d) => !statuses.get(d)?.lastResult);
+      for (const d of outside) if (!missing.includes(d)) inputs[d] = statuses.get(d)!.lastResult!;
       if (missing.length > 0) {
-        this.log.info('join waiting for dependencies outside the rerun', { runId: a.runid, generation: a.generation, waitingFor: missing });
-        return;
+        // Not there yet (still running in the run itself): park the join; their success resumes it.
+        Object.assign(inputs, await this.store.awaitDependencies(chain, a.runid, task, a.generation, { cascade: cascade!, inputs }, missing));
+        parked = true;
+        const still = missing.filter((d) => !(d in inputs));
+        if (still.length > 0) {
+          this.log.info('join waiting for dependencies outside the rerun', { runId: a.runid, generation: a.generation, waitingFor: still });
+          return;
+        }
       }
-      for (const d of outside) inputs[d] = statuses.get(d)!.lastResult!;
     }
     await this.start(a.runid, a.generation, inputs, cascade, eventId, remainingMs);
+    if (parked) await this.store.deleteRejoin(chain, a.runid, task, a.generation);
+  }
+
+  /**
+   * Completes reruns' joins of this task that waited for the dependency whose success names
+   * them (`waiters`), once every dependency outside their cascade has succeeded.
+   */
+  private async resumeWaiting(runId: string, waiters: string[], eventId: string, remainingMs: () => number): Promise<void> {
+    const { chain, task, dependsOn } = this.config;
+    for (const waiter of waiters) {
+      const [name, generationText] = waiter.split('#');
+      if (name !== task) continue;
+      const generation = Number(generationText);
+      const pending = await this.store.readRejoin(chain, runId, task, generation);
+      if (!pending) continue;
+      const outside = dependsOn.filter((d) => !pending.cascade.includes(d));
+      const statuses = await this.store.statuses(chain, runId, outside);
+      const missing = outside.filter((d) => !statuses.get(d)?.lastResult);
+      if (missing.length > 0) {
+        this.log.info('join waiting for dependencies outside the rerun', { runId, generation, waitingFor: missing });
+        continue;
+      }
+      const inputs = { ...pending.inputs, ...Object.fromEntries(outside.map((d) => [d, statuses.get(d)!.lastResult!])) };
+      this.log.info('rerun join completed by a dependency outside the rerun', { runId, generation });
+      await this.start(runId, generation, inputs, pending.cascade, eventId, remainingMs);
+      await this.store.deleteRejoin(chain, runId, task, generation);
+    }
   }
 
   private async start(
@@ -224,9 +261,9 @@ export class TaskRunner {
       await announced;
       if (result) {
         const finishedAt = new Date().toISOString();
-        await this.store.putStatus(chain, runId, { task, state: 'succeeded', generation, attempt, startedAt, finishedAt, result });
+        const { waiters } = await this.store.putStatus(chain, runId, { task, state: 'succeeded', generation, attempt, startedAt, finishedAt, result });
         await this.store.finishClaim(chain, runId, task, generation, owner, 'succeeded', PUBLISH_HOLD_MS);
-        await this.publish(runId, [taskSucceeded(attempted, { result, startedAt, finishedAt, ...(cascade ? { cascade } : {}) })]);
+        await this.publish(runId, [taskSucceeded(attempted, { result, startedAt, finishedAt, ...(cascade ? { cascade } : {}), ...(waiters.length > 0 ? { waiters } : {}) })]);
         await this.store.markPublished(chain, runId, task, generation);
         taskMetrics(chain, task, { TaskSucceeded: 1, TaskDuration: Date.now() - Date.parse(startedAt) });
         this.log.info('task succeeded', { runId, generation, attempt, result, durationMs: Date.now() - t0 });
@@ -288,7 +325,7 @@ export class TaskRunner {
     const times = { startedAt: status.startedAt ?? '', finishedAt: status.finishedAt ?? '' };
     const event =
       status.state === 'succeeded' && status.result
-        ? taskSucceeded(a, { result: status.result, ...times, ...(cascade ? { cascade } : {}) })
+        ? taskSucceeded(a, { result: status.result, ...times, ...(cascade ? { cascade } : {}), ...(status.waiters?.length ? { waiters: status.waiters } : {}) })
         : taskFailed(a, { error: { name: 'Error', message: status.error ?? 'failed' }, attempts: status.attempt, ...times });
     this.log.warn('republishing an outcome that was stored but not published', { runId, generation, type: event.type });
     await this.publish(runId, [event]);

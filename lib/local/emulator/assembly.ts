@@ -4,6 +4,7 @@ import {
   apiKey, AssemblyModel, FunctionModel, LocalEndpoints, MappingModel, RouteModel, ScheduleModel, StackModel, TableModel, TopicModel,
 } from './model';
 import { Resolver, ResolverStack } from './resolve';
+import { SDK_NODE_WARNING_OFF } from '../sdk-node-warning';
 
 /**
  * Reads a cloud assembly (`cdk.out`: manifest.json, templates, asset manifests, nested
@@ -20,6 +21,8 @@ interface RawStack extends ResolverStack {
   readonly displayName: string;
   /** A nested stack's parent and the parameters the parent passes (unresolved). */
   readonly parent?: { readonly stack: RawStack; readonly parameters: Record<string, unknown> };
+  /** Construct path of each resource, by logical id (from the manifest's `aws:cdk:logicalId` metadata). */
+  readonly paths: Map<string, string>;
 }
 
 const DEFAULT_REGION = 'us-east-1';
@@ -71,7 +74,7 @@ export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAs
           tables.push(readTable(resolver, stack, id, props));
           break;
         case 'AWS::Lambda::Function': {
-          const fn = readFunction(resolver, stack, id, res, absDir, assets, local);
+          const fn = readFunction(resolver, stack, id, res, absDir, assets, local, stack.paths.get(id));
           if (fn) functions.push(fn);
           break;
         }
@@ -116,6 +119,7 @@ function readStacks(dir: string, assets: Map<string, string>): RawStack[] {
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
   const stacks: RawStack[] = [];
   const topLevel: RawStack[] = [];
+  const logicalIds = new Map<RawStack, Array<[string, string]>>();
   for (const [id, artifact] of Object.entries<any>(manifest.artifacts ?? {})) {
     const props = artifact.properties ?? {};
     if (artifact.type === 'cdk:asset-manifest') {
@@ -129,15 +133,62 @@ function readStacks(dir: string, assets: Map<string, string>): RawStack[] {
         templateFile,
         region: region === 'unknown-region' ? DEFAULT_REGION : region,
         template: JSON.parse(fs.readFileSync(templateFile, 'utf8')),
+        paths: new Map(),
       };
       stacks.push(stack);
       topLevel.push(stack);
+      logicalIds.set(stack, logicalIdsOf(dir, artifact));
     } else if (artifact.type === 'cdk:cloud-assembly') {
       stacks.push(...readStacks(path.join(dir, props.directoryName), assets));
     }
   }
   // Nested stacks last: their templates are found through the asset manifests.
-  return stacks.flatMap((st) => (topLevel.includes(st) ? [st, ...nestedStacks(dir, st, assets)] : [st]));
+  return stacks.flatMap((st) => {
+    if (!topLevel.includes(st)) return [st];
+    const family = [st, ...nestedStacks(dir, st, assets)];
+    assignPaths(family, logicalIds.get(st) ?? []);
+    return family;
+  });
+}
+
+/**
+ * `[construct path, logical id]` of every resource of a stack artifact and its nested stacks,
+ * from the metadata the CDK always writes into the assembly (in the manifest or, since CDK
+ * 2.17x, the stack's `additionalMetadataFile`), whether or not the templates carry
+ * `aws:cdk:path` (only the CDK CLI turns that on).
+ */
+function logicalIdsOf(dir: string, artifact: any): Array<[string, string]> {
+  const metadata: Record<string, Array<{ type: string; data: unknown }>> = { ...(artifact.metadata ?? {}) };
+  if (artifact.additionalMetadataFile && fs.existsSync(path.join(dir, artifact.additionalMetadataFile))) {
+    Object.assign(metadata, JSON.parse(fs.readFileSync(path.join(dir, artifact.additionalMetadataFile), 'utf8')));
+  }
+  const out: Array<[string, string]> = [];
+  for (const [constructPath, entries] of Object.entries(metadata)) {
+    const logicalId = entries.find((e) => e.type === 'aws:cdk:logicalId')?.data;
+    if (typeof logicalId === 'string') out.push([constructPath.replace(/^\//, ''), logicalId]);
+  }
+  return out;
+}
+
+/**
+ * Gives each resource path to the stack that holds it: the deepest (nested) stack whose
+ * construct path prefixes it. A nested stack's construct path is its resource's path without
+ * the `<id>.NestedStack/<id>.NestedStackResource` the CDK appends.
+ */
+function assignPaths(family: RawStack[], entries: Array<[string, string]>): void {
+  const root = family[0];
+  const scopes: Array<{ stack: RawStack; prefix: string }> = [{ stack: root, prefix: root.displayName }];
+  for (const nested of family.slice(1)) {
+    const resourceId = nested.name.slice(nested.parent!.stack.name.length + 1);
+    const resourcePath = entries.find(([p, id]) => id === resourceId && p.endsWith('.NestedStackResource'))?.[0];
+    const m = resourcePath ? /^(.*)\/([^/]+)\.NestedStack\/\2\.NestedStackResource$/.exec(resourcePath) : null;
+    if (m) scopes.push({ stack: nested, prefix: `${m[1]}/${m[2]}` });
+  }
+  scopes.sort((a, b) => b.prefix.length - a.prefix.length);
+  for (const [constructPath, logicalId] of entries) {
+    const owner = scopes.find((s) => constructPath.startsWith(`${s.prefix}/`));
+    if (owner && owner.stack.template.Resources?.[logicalId]) owner.stack.paths.set(logicalId, constructPath);
+  }
 }
 
 /** The nested stacks (`AWS::CloudFormation::Stack` with a template in the assembly) of `parent`, depth first. */
@@ -157,6 +208,7 @@ function nestedStacks(dir: string, parent: RawStack, assets: Map<string, string>
       region: parent.region,
       template: JSON.parse(fs.readFileSync(file, 'utf8')),
       parent: { stack: parent, parameters: res.Properties?.Parameters ?? {} },
+      paths: new Map(),
     };
     out.push(nested, ...nestedStacks(dir, nested, assets));
   }
@@ -219,7 +271,7 @@ function readTable(resolver: Resolver, stack: ResolverStack, id: string, rawProp
 }
 
 function readFunction(
-  resolver: Resolver, stack: ResolverStack, id: string, res: any, dir: string, assets: Map<string, string>, local: LocalEndpoints,
+  resolver: Resolver, stack: ResolverStack, id: string, res: any, dir: string, assets: Map<string, string>, local: LocalEndpoints, constructPath?: string,
 ): FunctionModel | undefined {
   const props = res.Properties ?? {};
   const runtime = String(resolver.resolve(stack, props.Runtime ?? ''));
@@ -250,13 +302,15 @@ function readFunction(
     AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
     LAMBDA_TASK_ROOT: codeDir,
     TZ: 'UTC',
+    // Lambda runs these functions on nodejs22.x, where the SDK has no Node.js version notice to give.
+    ...SDK_NODE_WARNING_OFF,
     ...local.environment,
   });
   return {
     name,
     logicalId: id,
     stack: stack.name,
-    path: res.Metadata?.['aws:cdk:path'],
+    path: res.Metadata?.['aws:cdk:path'] ?? constructPath,
     arn: resolver.arn(stack, id),
     codeDir,
     handler: String(resolver.resolve(stack, props.Handler ?? 'index.handler')),
@@ -285,9 +339,14 @@ function localBrokers(environment: Record<string, string>, local: LocalEndpoints
 /** A loopback port nothing listens on (the discard port): connections are refused at once. */
 const UNREACHABLE_MSK_API = 'http://127.0.0.1:9';
 
-/** Finds the function a resolved name or ARN designates. */
+/**
+ * Finds the function a name, ARN, logical id or construct path designates. A construct path
+ * may name the function construct (`Stack/Consumer/Function`) or its resource (`…/Resource`),
+ * with or without a leading slash.
+ */
 export function findFunction(functions: FunctionModel[], nameOrArn: string): FunctionModel | undefined {
-  return functions.find((f) => f.name === nameOrArn || f.arn === nameOrArn || f.logicalId === nameOrArn || f.path === nameOrArn)
+  const asPath = nameOrArn.replace(/^\//, '');
+  return functions.find((f) => f.name === nameOrArn || f.arn === nameOrArn || f.logicalId === nameOrArn || f.path === asPath || f.path === `${asPath}/Resource`)
     ?? functions.find((f) => nameOrArn.includes(`:function:${f.name}`));
 }
 

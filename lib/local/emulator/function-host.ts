@@ -3,22 +3,25 @@ import * as readline from 'readline';
 import { Worker } from 'worker_threads';
 import { FunctionModel } from './model';
 
-/**
- * Runs one function like Lambda runs it: each execution environment is a worker thread with
- * the function's own environment and module state, kept warm between invocations, one
- * invocation at a time; a timed-out environment is discarded and the next one starts cold.
- */
-
 /** What an invocation came to. */
 export interface InvokeResult {
   readonly outcome: 'succeeded' | 'failed' | 'timed-out';
   readonly result?: unknown;
   readonly error?: { errorType: string; errorMessage: string; stack?: string };
   readonly requestId: string;
+  /** When the invoke phase started (after a cold start's init phase). */
   readonly start: number;
   readonly end: number;
   readonly coldStart: boolean;
+  /** A cold start's init phase (module loading), in ms; not part of `end - start`. */
+  readonly initDurationMs?: number;
 }
+
+/**
+ * The init phase of an on-demand function may take 10 s, apart from the function's timeout.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html#runtimes-lifecycle-ib
+ */
+export const INIT_PHASE_LIMIT_MS = 10_000;
 
 export interface FunctionHostOptions {
   /** Most execution environments at once (concurrent invocations across partitions). @default 4 */
@@ -29,6 +32,11 @@ export interface FunctionHostOptions {
    * a line written just before an invocation ended may come after its result).
    */
   readonly onLog?: (line: string, fn: FunctionModel, requestId?: string) => void;
+  /**
+   * Time the init phase may take before it is retried within the invocation (tests shorten it).
+   * @default INIT_PHASE_LIMIT_MS (10 s, as for on-demand functions on Lambda)
+   */
+  readonly initPhaseLimitMs?: number;
 }
 
 // Runs inside the worker: plain JavaScript so that it works under ts-jest, tsx and compiled code alike.
@@ -84,6 +92,11 @@ function serialiseError(e) {
 }
 parentPort.on('message', async (msg) => {
   currentId = msg.id;
+  if (msg.type === 'init') {
+    try { await loadHandler(); parentPort.postMessage({ id: msg.id, ok: true }); }
+    catch (e) { parentPort.postMessage({ id: msg.id, ok: false, error: serialiseError(e) }); }
+    return;
+  }
   const ctx = msg.context;
   const context = {
     ...ctx,
@@ -108,15 +121,35 @@ parentPort.on('message', async (msg) => {
 });
 `;
 
+interface Reply {
+  ok: boolean;
+  result?: unknown;
+  error?: InvokeResult['error'];
+  timedOut?: boolean;
+}
+
 interface Env {
   readonly worker: Worker;
   invocations: number;
-  /** The invocation this environment runs, or ran last. */
+  /** The function's module has been loaded (init phase or first invoke done). */
+  initialized: boolean;
+  /** The invocation this environment runs (its init phase included), or ran last. */
   requestId?: string;
-  pending?: { id: string; settle: (r: { ok: boolean; result?: unknown; error?: InvokeResult['error'] }) => void };
+  pending?: { id: string; settle: (r: Reply) => void };
   dead: boolean;
 }
 
+/**
+ * Runs one function like Lambda runs it: each execution environment is a worker thread with
+ * the function's own environment and module state, kept warm between invocations, one
+ * invocation at a time; a timed-out environment is discarded and the next one starts cold.
+ *
+ * A cold start has an init phase first (loading the function's module, its static code), as
+ * on Lambda: limited to 10 s on its own and not counted against the function's timeout. An
+ * init phase that runs out of time is retried within the invocation, on a fresh environment,
+ * where it counts against the timeout; one that throws fails the invocation and the
+ * environment (the next invocation starts cold).
+ */
 export class FunctionHost {
   private readonly idle: Env[] = [];
   private readonly all = new Set<Env>();
@@ -136,51 +169,79 @@ export class FunctionHost {
   /** Invokes the handler with `event`, waiting for a free execution environment if all are busy. */
   async invoke(event: unknown): Promise<InvokeResult> {
     if (this.stopped) throw new Error(`Function ${this.model.name} is stopped`);
-    const env = await this.acquire();
+    let env = await this.acquire();
     const coldStart = env.invocations === 0;
     env.invocations++;
     const requestId = randomUUID();
     env.requestId = requestId;
+    let initDurationMs: number | undefined;
+    if (!env.initialized) {
+      const limitMs = this.options.initPhaseLimitMs ?? INIT_PHASE_LIMIT_MS;
+      const initStart = Date.now();
+      const init = await this.exchange(env, { id: requestId, type: 'init' }, limitMs);
+      initDurationMs = Date.now() - initStart;
+      if (init.timedOut) {
+        // Lambda retries the init phase at the invocation, with the function's timeout: a fresh environment loads the module within it.
+        this.log(`INIT_REPORT Init Duration: ${limitMs.toFixed(2)} ms\tPhase: init\tStatus: timeout`, requestId);
+        env = this.spawn();
+        env.invocations++;
+        env.requestId = requestId;
+      } else if (!init.ok) {
+        this.log(`INIT_REPORT Init Duration: ${initDurationMs.toFixed(2)} ms\tPhase: init\tStatus: error\tError Type: ${init.error?.errorType}`, requestId);
+        this.discard(env);
+        this.release(env);
+        return { outcome: 'failed', requestId, start: initStart, end: Date.now(), coldStart, initDurationMs, error: init.error };
+      } else {
+        env.initialized = true;
+      }
+    }
     const start = Date.now();
     const deadline = start + this.model.timeout * 1000;
-    const raw = await new Promise<{ ok: boolean; result?: unknown; error?: InvokeResult['error']; timedOut?: boolean }>((resolve) => {
+    const raw = await this.exchange(env, {
+      id: requestId,
+      event,
+      context: {
+        functionName: this.model.name,
+        functionVersion: '$LATEST',
+        invokedFunctionArn: this.model.arn,
+        memoryLimitInMB: String(this.model.memorySize),
+        awsRequestId: requestId,
+        logGroupName: `/aws/lambda/${this.model.name}`,
+        logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,
+        deadline,
+      },
+    }, this.model.timeout * 1000);
+    const end = Date.now();
+    if (!raw.timedOut) env.initialized = true;
+    this.release(env);
+    const timing = { requestId, start, end, coldStart, ...(initDurationMs === undefined ? {} : { initDurationMs }) };
+    if (raw.timedOut) {
+      const seconds = this.model.timeout;
+      this.log(`${new Date(end).toISOString()} ${requestId} Task timed out after ${seconds.toFixed(2)} seconds`, requestId);
+      return { outcome: 'timed-out', ...timing, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds.toFixed(2)} seconds` } };
+    }
+    if (!raw.ok) return { outcome: 'failed', ...timing, error: raw.error };
+    return { outcome: 'succeeded', result: raw.result, ...timing };
+  }
+
+  /** Sends `message` to the environment and waits for its reply; past `limitMs` the environment is discarded. */
+  private exchange(env: Env, message: { id: string } & Record<string, unknown>, limitMs: number): Promise<Reply> {
+    return new Promise<Reply>((resolve) => {
       const timer = setTimeout(() => {
         env.pending = undefined;
         this.discard(env);
         resolve({ ok: false, timedOut: true });
-      }, this.model.timeout * 1000);
+      }, limitMs);
       env.pending = {
-        id: requestId,
+        id: message.id,
         settle: (r) => {
           clearTimeout(timer);
           env.pending = undefined;
           resolve(r);
         },
       };
-      env.worker.postMessage({
-        id: requestId,
-        event,
-        context: {
-          functionName: this.model.name,
-          functionVersion: '$LATEST',
-          invokedFunctionArn: this.model.arn,
-          memoryLimitInMB: String(this.model.memorySize),
-          awsRequestId: requestId,
-          logGroupName: `/aws/lambda/${this.model.name}`,
-          logStreamName: `local/[$LATEST]${requestId.replace(/-/g, '')}`,
-          deadline,
-        },
-      });
+      env.worker.postMessage(message);
     });
-    const end = Date.now();
-    this.release(env);
-    if (raw.timedOut) {
-      const seconds = this.model.timeout;
-      this.log(`${new Date(end).toISOString()} ${requestId} Task timed out after ${seconds.toFixed(2)} seconds`, requestId);
-      return { outcome: 'timed-out', requestId, start, end, coldStart, error: { errorType: 'Sandbox.Timedout', errorMessage: `Task timed out after ${seconds.toFixed(2)} seconds` } };
-    }
-    if (!raw.ok) return { outcome: 'failed', requestId, start, end, coldStart, error: raw.error };
-    return { outcome: 'succeeded', result: raw.result, requestId, start, end, coldStart };
   }
 
   /** Terminates every execution environment; invocations still waiting for one reject. */
@@ -234,7 +295,7 @@ export class FunctionHost {
       // Heap at least 256 MB: a worker has no native headroom like a container, and a false OOM would mislead.
       resourceLimits: { maxOldGenerationSizeMb: Math.max(256, this.model.memorySize) },
     });
-    const env: Env = { worker, invocations: 0, dead: false };
+    const env: Env = { worker, invocations: 0, initialized: false, dead: false };
     this.all.add(env);
     for (const stream of [worker.stdout, worker.stderr]) {
       readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
@@ -242,14 +303,14 @@ export class FunctionHost {
       });
     }
     let partial = '';
-    worker.on('message', (msg: { id?: string; ok: boolean; result?: unknown; error?: InvokeResult['error']; log?: string }) => {
+    worker.on('message', (msg: Reply & { id?: string; log?: string }) => {
       if (msg.log !== undefined) {
         const lines = (partial + msg.log).split('\n');
         partial = lines.pop()!;
         for (const line of lines) if (line.trim() !== '') this.log(line, msg.id ?? env.requestId);
         return;
       }
-      if (env.pending && env.pending.id === msg.id) env.pending.settle(msg as { ok: boolean; result?: unknown; error?: InvokeResult['error'] });
+      if (env.pending && env.pending.id === msg.id) env.pending.settle(msg);
     });
     const crash = (error: InvokeResult['error']) => {
       if (env.dead) return;

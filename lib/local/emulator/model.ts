@@ -36,7 +36,7 @@ export interface FunctionModel {
   readonly name: string;
   readonly logicalId: string;
   readonly stack: string;
-  /** Construct path from `aws:cdk:path` metadata, when present. */
+  /** Construct path of the function's resource (`aws:cdk:path`, else the assembly's `aws:cdk:logicalId` metadata), when known. */
   readonly path?: string;
   readonly arn: string;
   /** Absolute directory holding the bundled code (`cdk.out/asset.<hash>`). */
