@@ -9,6 +9,23 @@ import * as path from 'path';
  */
 export const LOCAL_MODE_CONTEXT: Readonly<Record<string, string>> = { simulatedProvider: 'true' };
 
+/** How `synthesizeApp` synthesizes. */
+export interface SynthOptions {
+  /** The assembly directory, relative to the app directory. @default 'cdk.out' */
+  readonly outDir?: string;
+  /** false: use the assembly already in `outDir`. @default true */
+  readonly synth?: boolean;
+  /** Where the app's output goes. @default the terminal */
+  readonly logFile?: string;
+  /** The app command (as `cdk --app`). @default the "app" of cdk.json */
+  readonly app?: string;
+  /**
+   * Add LOCAL_MODE_CONTEXT (local-only fixtures); false synthesizes what `cdk deploy` would deploy.
+   * @default true
+   */
+  readonly localMode?: boolean;
+}
+
 /**
  * Synthesizes the CDK app of `appDir` into `outDir` (default `<appDir>/cdk.out`), or returns
  * `outDir` untouched when `synth` is false and it already holds an assembly.
@@ -19,7 +36,7 @@ export const LOCAL_MODE_CONTEXT: Readonly<Record<string, string>> = { simulatedP
  * With `logFile`, the app's output (esbuild's bundle listings among it) goes there instead of
  * the terminal; a failed synth's error carries the end of it.
  */
-export function synthesizeApp(appDir = process.cwd(), options: { outDir?: string; synth?: boolean; logFile?: string } = {}): string {
+export function synthesizeApp(appDir = process.cwd(), options: SynthOptions = {}): string {
   const root = path.resolve(appDir);
   const outDir = path.resolve(root, options.outDir ?? 'cdk.out');
   if (options.synth === false) {
@@ -27,12 +44,13 @@ export function synthesizeApp(appDir = process.cwd(), options: { outDir?: string
     return outDir;
   }
   const cdkJson = path.join(root, 'cdk.json');
-  if (!fs.existsSync(cdkJson)) throw new Error(`no cdk.json in ${root}: give the CDK app directory (--app-dir)`);
-  const config = JSON.parse(fs.readFileSync(cdkJson, 'utf8'));
+  if (!options.app && !fs.existsSync(cdkJson)) throw new Error(`no cdk.json in ${root}: give the CDK app directory (--app-dir)`);
+  const config = fs.existsSync(cdkJson) ? JSON.parse(fs.readFileSync(cdkJson, 'utf8')) : {};
+  if (options.app) config.app = options.app;
   if (typeof config.app !== 'string') throw new Error(`${cdkJson} has no "app" command`);
   const contextFile = path.join(root, 'cdk.context.json');
   const context = {
-    ...LOCAL_MODE_CONTEXT,
+    ...(options.localMode === false ? {} : LOCAL_MODE_CONTEXT),
     ...(config.context ?? {}),
     ...(fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {}),
   };
