@@ -56,7 +56,7 @@ describe('template rules', () => {
       Destined: fn({}), DestinedMapping: mapping('Destined', { DestinationConfig: { OnFailure: { Destination: 'kafka://t.dlt' } }, ProvisionedPollerConfig: { MinimumPollers: 1 } }),
       ImportedMapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { ...MSK, FunctionName: 'arn:aws:lambda:r:a:function:elsewhere' } },
     } };
-    expect(found(KafkaConsumerDeadLetter, template)).toEqual([['BareMapping', 'function Bare has no dead-letter path: no DEAD_LETTER_TOPIC or DEAD_LETTER_QUEUE_URL in its environment and no on-failure destination on the mapping']]);
+    expect(found(KafkaConsumerDeadLetter, template)).toEqual([['BareMapping', 'function Stack/Bare has no dead-letter path: no DEAD_LETTER_TOPIC or DEAD_LETTER_QUEUE_URL in its environment and no on-failure destination on the mapping']]);
   });
 
   test('MskClusterIamTls: a cluster without IAM, with unauthenticated access or plaintext is found; the secure shape and a serverless IAM cluster are not', () => {

@@ -1,6 +1,6 @@
 import { ConsumerEnv } from '../../../lambdas/runtime/consumer-env';
 import type { ResourceView, Rule, RuleContext } from '../rule';
-import { environmentOf, isKafkaMapping } from '../private/resources';
+import { describe, environmentOf, isKafkaMapping } from '../private/resources';
 
 /** Kafka consumers with nowhere to put a record they cannot process. */
 export const KafkaConsumerDeadLetter: Rule = {
@@ -18,6 +18,6 @@ export const KafkaConsumerDeadLetter: Rule = {
     if (!fn || fn.type !== 'AWS::Lambda::Function') return [];
     const env = environmentOf(fn);
     if (env[ConsumerEnv.DEAD_LETTER_TOPIC] !== undefined || env[ConsumerEnv.DEAD_LETTER_QUEUE_URL] !== undefined) return [];
-    return [`function ${fn.logicalId} has no dead-letter path: no ${ConsumerEnv.DEAD_LETTER_TOPIC} or ${ConsumerEnv.DEAD_LETTER_QUEUE_URL} in its environment and no on-failure destination on the mapping`];
+    return [`function ${describe(fn)} has no dead-letter path: no ${ConsumerEnv.DEAD_LETTER_TOPIC} or ${ConsumerEnv.DEAD_LETTER_QUEUE_URL} in its environment and no on-failure destination on the mapping`];
   },
 };
