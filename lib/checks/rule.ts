@@ -49,11 +49,11 @@ export interface RuleContext {
 /** `error` fails `check` (and the nag pack at synth); `warning` is reported only. */
 export type Severity = 'error' | 'warning';
 
-/** A named rule: what it checks (`info`), why (`explanation`), and the check itself. */
+/** A named rule: what it reports (`info`), why it matters (`explanation`), and the check itself. */
 export interface Rule {
   /** PascalCase, unique; the cdk-nag id is `MskPipelines-<name>`. */
   readonly name: string;
-  /** What a compliant resource does, in one sentence. */
+  /** What is wrong with a resource the rule reports, in one sentence (what cdk-nag prints). */
   readonly info: string;
   /** Why it matters (what breaks on AWS), with the governing AWS page. */
   readonly explanation: string;

@@ -3,7 +3,7 @@ import type { ResourceView, Rule } from '../rule';
 /** Alarms that notify nobody. */
 export const AlarmHasAction: Rule = {
   name: 'AlarmHasAction',
-  info: 'Every CloudWatch alarm has at least one alarm action.',
+  info: 'The CloudWatch alarm has no alarm action.',
   explanation: 'An alarm without an action changes state in the console and tells nobody. Give the constructs an alarmAction (e.g. an SNS topic). See https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/alarm-actions.html',
   severity: 'error',
   resourceTypes: ['AWS::CloudWatch::Alarm'],

@@ -12,7 +12,7 @@ interface WatchedMetric {
 /** Alarms on a custom metric that no function of the app emits. */
 export const AlarmMetricEmitted: Rule = {
   name: 'AlarmMetricEmitted',
-  info: 'Every alarm on a custom (non AWS/) namespace watches a metric that a function in view declares it emits (same namespace, name, dimension names and values), and whose bundled code names it when the bundle is available.',
+  info: 'The alarm watches a custom metric (not an AWS/ namespace) that no function in view declares with the same namespace, name and dimensions, or whose declaring function\'s bundled code never names it.',
   explanation: 'CloudWatch identifies a metric by namespace, name and all of its dimensions; an alarm on a combination nobody writes never leaves INSUFFICIENT_DATA (or sits in OK with notBreaching) and never fires. Functions declare what their EMF lines emit (declareMetrics(), which the constructs call); the nag pack sees one stack and its nested stacks, `msk-pipelines check` the whole assembly. See https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Dimension',
   severity: 'error',
   resourceTypes: ['AWS::CloudWatch::Alarm'],

@@ -4,7 +4,7 @@ import type { ResourceView, Rule } from '../rule';
 /** HTTP API stages whose access-log format names a variable HTTP APIs do not have. */
 export const HttpApiAccessLogVariables: Rule = {
   name: 'HttpApiAccessLogVariables',
-  info: 'An HTTP API stage\'s access-log format uses HTTP API $context variables only.',
+  info: 'The HTTP API stage\'s access-log format uses a $context variable that HTTP APIs do not have.',
   explanation: 'HTTP APIs have their own list of access-log variables; REST-only ones such as $context.resourcePath (in jsonWithStandardFields()) are not in it, so the stage is refused or logs nothing useful. See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging-variables.html',
   severity: 'error',
   resourceTypes: ['AWS::ApiGatewayV2::Stage'],

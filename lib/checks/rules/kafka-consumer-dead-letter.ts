@@ -5,7 +5,7 @@ import { describe, environmentOf, isKafkaMapping } from '../private/resources';
 /** Kafka consumers with nowhere to put a record they cannot process. */
 export const KafkaConsumerDeadLetter: Rule = {
   name: 'KafkaConsumerDeadLetter',
-  info: `Every function a Kafka mapping invokes has a dead-letter path: ${ConsumerEnv.DEAD_LETTER_TOPIC} or ${ConsumerEnv.DEAD_LETTER_QUEUE_URL} in its environment (the runtime writes there after its bounded attempts) or an on-failure destination on the mapping.`,
+  info: `The function a Kafka event source mapping invokes has no dead-letter path: no ${ConsumerEnv.DEAD_LETTER_TOPIC} or ${ConsumerEnv.DEAD_LETTER_QUEUE_URL} in its environment (where the runtime writes after its bounded attempts) and no on-failure destination on the mapping.`,
   explanation: 'A Kafka mapping retries a failing batch until it succeeds (on-demand pollers have no retry limit), so one poison record blocks its partition for every later record, or, when the function gives up on it, is lost. A dead-letter topic or queue keeps the record and lets the partition move on. See https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html',
   severity: 'error',
   resourceTypes: ['AWS::Lambda::EventSourceMapping'],

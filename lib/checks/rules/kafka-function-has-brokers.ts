@@ -7,7 +7,7 @@ import { environmentOf } from '../private/resources';
  */
 export const KafkaFunctionHasBrokers: Rule = {
   name: 'KafkaFunctionHasBrokers',
-  info: 'A function with KAFKA_CLUSTER_ARN in its environment also has KAFKA_BOOTSTRAP_SERVERS.',
+  info: 'The function has KAFKA_CLUSTER_ARN but no KAFKA_BOOTSTRAP_SERVERS in its environment.',
   explanation: 'Without brokers the runtime asks the MSK API (GetBootstrapBrokers) at run time, which isolated subnets without a NAT or an MSK API endpoint cannot reach: the function hangs until its timeout. The constructs set the brokers from a deploy-time lookup (connectionEnvironment()). See https://docs.aws.amazon.com/msk/latest/developerguide/privatelink-vpc-endpoints.html',
   severity: 'error',
   resourceTypes: ['AWS::Lambda::Function'],

@@ -3,7 +3,7 @@ import type { ResourceView, Rule } from '../rule';
 /** MSK clusters the app creates that accept clients without IAM or without TLS. */
 export const MskClusterIamTls: Rule = {
   name: 'MskClusterIamTls',
-  info: 'Every MSK cluster the app creates turns on IAM client authentication, turns off unauthenticated access, and encrypts client-broker (TLS only) and in-cluster traffic.',
+  info: 'The MSK cluster does not require IAM client authentication over TLS: IAM is off, unauthenticated access is on, or client-broker or in-cluster traffic may be plaintext.',
   explanation: 'The constructs grant kafka-cluster:* actions per topic and consumer group; those grants mean something only when clients authenticate with IAM, which MSK serves over TLS only. Unauthenticated or plaintext access lets anything in the network read and write every topic. See https://docs.aws.amazon.com/msk/latest/developerguide/iam-access-control.html and https://docs.aws.amazon.com/msk/latest/developerguide/msk-encryption.html',
   severity: 'error',
   resourceTypes: ['AWS::MSK::Cluster', 'AWS::MSK::ServerlessCluster'],

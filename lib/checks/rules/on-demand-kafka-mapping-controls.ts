@@ -7,7 +7,7 @@ export const PROVISIONED_ONLY_MAPPING_PROPERTIES = ['MaximumRetryAttempts', 'Bis
 /** On-demand Kafka mappings carrying controls documented for provisioned pollers only. */
 export const OnDemandKafkaMappingControls: Rule = {
   name: 'OnDemandKafkaMappingControls',
-  info: `A Kafka event source mapping without ProvisionedPollerConfig sets none of ${PROVISIONED_ONLY_MAPPING_PROPERTIES.join(', ')}.`,
+  info: `The on-demand Kafka event source mapping (no ProvisionedPollerConfig) sets a control Lambda documents for provisioned pollers only (${PROVISIONED_ONLY_MAPPING_PROPERTIES.join(', ')}).`,
   explanation: 'Lambda documents retry attempts, bisect, partial batch responses, record age and on-failure destinations for Kafka mappings in provisioned mode; on an on-demand mapping they are ignored (ReportBatchItemFailures: the failed records are committed with the batch) or refused. See https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html',
   severity: 'error',
   resourceTypes: ['AWS::Lambda::EventSourceMapping'],

@@ -8,7 +8,7 @@ export const SIGNATURE_VERIFIED = 'provider-signature';
 /** Write routes open to anyone. */
 export const WriteRouteAuthorized: Rule = {
   name: 'WriteRouteAuthorized',
-  info: 'Every POST, PUT, PATCH, DELETE or ANY route of an HTTP API has an authorizer, unless it is marked as verified by its provider\'s signature.',
+  info: 'The HTTP API write route (POST, PUT, PATCH, DELETE or ANY) has no authorizer and is not marked as verified by its provider\'s signature.',
   explanation: 'An unauthenticated write route lets anyone publish events. Callback routes cannot take IAM or JWT credentials from a third party; they verify the provider\'s signature in the function instead, and say so in their metadata. See https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-access-control.html',
   severity: 'error',
   resourceTypes: ['AWS::ApiGatewayV2::Route'],
