@@ -29,9 +29,12 @@ function problemsOf(metric: WatchedMetric, functions: readonly ResourceView[], c
   const emitters = functions.filter((fn) => emittedMetricsOf(fn).some((e) => metricKey(e.namespace, e.metricName, e.dimensions) === key));
   const where = context.extent === 'stack' ? 'this stack and its nested stacks' : 'the cloud assembly';
   if (emitters.length === 0) {
-    const sameName = functions.flatMap((fn) => emittedMetricsOf(fn)
+    // The closest emitted forms first: most dimensions with the alarm's name and value.
+    const closeness = (d: Readonly<Record<string, unknown>>) => Object.entries(metric.dimensions).filter(([k, v]) => k in d && JSON.stringify(d[k]) === JSON.stringify(v)).length;
+    const sameName = functions.flatMap((fn) => emittedMetricsOf(fn))
       .filter((e) => e.namespace === metric.namespace && e.metricName === metric.metricName)
-      .map((e) => metricKey(e.namespace, e.metricName, e.dimensions)));
+      .sort((a, b) => closeness(b.dimensions) - closeness(a.dimensions))
+      .map((e) => metricKey(e.namespace, e.metricName, e.dimensions));
     const hint = sameName.length > 0 ? `; emitted only as ${[...new Set(sameName)].slice(0, 3).join(', ')}` : '';
     return [`no function in ${where} emits ${key}${hint}`];
   }
