@@ -28,6 +28,7 @@ const BENCHMARKS: Array<{ name: string; file: string; args?: string[]; ownServic
   { name: 'fanout', file: 'bench/fanout.ts' },
   { name: 'gateway', file: 'bench/gateway.ts' },
   { name: 'redrive', file: 'bench/redrive.ts' },
+  { name: 'checks', file: 'bench/checks.ts' },
 ];
 
 /** One headline figure and the baseline measured in the same run. */
@@ -86,6 +87,12 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   },
   redrive: (r) => [
     fig('redrive', 'dead letters redriven/s (transactions of 50)', r.redrivePerSecond, 'records/s', 'plain idempotent sends/s', r.plainSendPerSecond),
+  ],
+  checks: (r) => [
+    fig('checks', '`check` over the example app (p50)', r.checkMs?.p50, 'ms'),
+    fig('checks', 'MskPipelinesChecks over the example app (p50)', r.nagPackMs?.mskPipelines?.p50, 'ms', 'cdk-nag AwsSolutions pack, same tree (p50)', r.nagPackMs?.awsSolutions?.p50),
+    fig('checks', 'alarm evaluator: EMF line read', r.alarms?.readEmfLineUs, 'µs', 'JSON.parse of the same line', r.alarms?.jsonParseEmfLineUs),
+    fig('checks', 'alarm evaluator: plain log line read', r.alarms?.readEmfPlainLineUs, 'µs'),
   ],
 };
 

@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import * as chain from '../lib/cli/chain';
+import * as check from '../lib/cli/check';
 import * as demo from '../lib/cli/demo';
 import * as dlq from '../lib/cli/dlq';
 import * as list from '../lib/cli/list';
@@ -28,6 +29,7 @@ run.register(program);
 demo.register(program);
 chain.register(program);
 dlq.register(program);
+check.register(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   // Expected failures (missing Java, no broker, bad option) are one line; DEBUG=1 shows the stack.

@@ -28,3 +28,8 @@ export function emitDeadLettered(service: string, count: number, write: (line: s
     [RuntimeMetrics.DEAD_LETTERED_RECORDS]: count,
   }));
 }
+
+/** The metric `emitDeadLettered(service, …)` writes: what the KafkaConsumer construct declares for its function. */
+export function deadLetteredMetricIdentity(service: string): { namespace: string; metricName: string; dimensions: Record<string, string> } {
+  return { namespace: RuntimeMetrics.NAMESPACE, metricName: RuntimeMetrics.DEAD_LETTERED_RECORDS, dimensions: { [RuntimeMetrics.SERVICE_DIMENSION]: service } };
+}

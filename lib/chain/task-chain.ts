@@ -10,7 +10,8 @@ import { Construct } from 'constructs';
 import { ChainEnv } from '../../lambdas/runtime/chain/config';
 import { chainTopicName, taskFilters } from '../../lambdas/runtime/chain/events';
 import { JOIN_TABLE_KEYS } from '../../lambdas/runtime/chain/join-store';
-import { CHAIN_METRICS_NAMESPACE } from '../../lambdas/runtime/chain/metrics';
+import { CHAIN_METRICS_NAMESPACE, taskMetricIdentities } from '../../lambdas/runtime/chain/metrics';
+import { declareMetrics } from '../checks/declare-metrics';
 import type { IKafkaCluster } from '../cluster';
 import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
@@ -203,6 +204,8 @@ export class TaskChain extends Construct {
         },
       });
       this.joinTable.grant(consumer.function, ...JOIN_STORE_ACTIONS);
+      // The task runner's EMF lines (task-runner.ts), matched against the chain's alarms by the checks.
+      declareMetrics(consumer.function, taskMetricIdentities(this.chainName, task.name, ['TaskSucceeded', 'TaskDuration', 'TaskFailed']));
       this.tasks[task.name] = consumer;
     });
 
@@ -239,6 +242,7 @@ export class TaskChain extends Construct {
       this.topic.grantProduce(fn);
       this.joinTable.grantReadData(fn);
       this.deadlineChecker = fn;
+      declareMetrics(fn, taskMetricIdentities(this.chainName, undefined, ['DeadlineMissed']));
       new scheduler.Schedule(this, 'DeadlineSchedule', {
         description: `Checks that chain ${this.chainName} finished (${finals.join(', ')})`,
         schedule: scheduler.ScheduleExpression.expression(props.deadline.expression, TimeZone.of(deadlineZone)),

@@ -16,6 +16,7 @@ interface DemoOptions {
   verbose?: boolean;
   keep?: boolean;
   consolePort?: string;
+  alarmTimeScale: string;
 }
 
 interface ScenarioOutcome {
@@ -48,6 +49,7 @@ export function register(program: Command): void {
     .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')
     .option('--keep', 'keep the graph and the console running after the scenarios, until Ctrl-C')
     .option('--console-port <port>', 'port of the console (default: a free port)')
+    .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
     .action(async (options: DemoOptions) => {
       // Exit explicitly: SDK clients' keep-alive sockets would otherwise hold the process open.
       process.exit(await runDemo(options));
@@ -63,6 +65,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     synth: options.synth,
     verbose: options.verbose,
     consolePort: options.consolePort ? Number(options.consolePort) : undefined,
+    alarmTimeScale: Number(options.alarmTimeScale),
     handleSignals: !options.keep,
     say,
   });

@@ -33,6 +33,11 @@ export interface LocalRunOptions {
   readonly reportFile?: string;
   /** Let LocalServices stop the JVMs on SIGINT/SIGTERM itself. */
   readonly handleSignals?: boolean;
+  /**
+   * How much faster the alarms' clock runs than the wall clock (EmulatorOptions.alarmTimeScale).
+   * @default 1
+   */
+  readonly alarmTimeScale?: number;
   /** A progress line for the terminal. */
   readonly say: (line: string) => void;
 }
@@ -45,6 +50,8 @@ export interface RunCounts {
   readonly deadLettered: Record<string, number>;
   /** Batches a mapping sent to an SQS destination or dropped (no Kafka topic to count). */
   readonly otherDestinations: number;
+  /** Alarms by state, and the names of those in ALARM (none when alarms are off). */
+  readonly alarms?: { readonly byState: Record<string, number>; readonly inAlarm: string[]; readonly timeScale: number };
 }
 
 /**
@@ -93,6 +100,7 @@ export class LocalRun {
       stacks: options.stacks,
       httpPort: options.httpPort,
       reportFile: options.reportFile,
+      alarmTimeScale: options.alarmTimeScale,
       onLog: (line, source) => {
         logs.write(line, source);
         if (options.verbose) process.stdout.write(`${line}\n`);
@@ -118,7 +126,11 @@ export class LocalRun {
   async counts(): Promise<RunCounts> {
     const byOutcome: Record<string, number> = {};
     for (const i of this.invocations) byOutcome[i.outcome] = (byOutcome[i.outcome] ?? 0) + 1;
+    const alarms = this.emulator?.alarms?.report();
+    const byState: Record<string, number> = {};
+    for (const a of alarms?.states ?? []) byState[a.state] = (byState[a.state] ?? 0) + 1;
     return {
+      alarms: alarms && { byState, inAlarm: alarms.states.filter((a) => a.state === 'ALARM').map((a) => a.alarm), timeScale: alarms.timeScale },
       invocations: this.invocations.length,
       byOutcome,
       deadLettered: (await this.tally?.counts().catch(() => ({}))) ?? {},
@@ -152,6 +164,12 @@ export function countLines(counts: RunCounts, failures: readonly InvocationRecor
     `invocations: ${counts.invocations} (${outcomes})`,
     `dead-lettered records: ${total}${dead.length ? ` (${dead.map(([t, c]) => `${t}: ${c}`).join(', ')})` : ''}${counts.otherDestinations ? `; ${counts.otherDestinations} batch(es) to other destinations` : ''}`,
   ];
+  if (counts.alarms) {
+    const { byState, inAlarm, timeScale } = counts.alarms;
+    const states = ['OK', 'ALARM', 'INSUFFICIENT_DATA'].map((s) => `${byState[s] ?? 0} ${s}`).join(', ');
+    const names = inAlarm.length ? `: ${inAlarm.slice(0, 3).join(', ')}${inAlarm.length > 3 ? ` and ${inAlarm.length - 3} more` : ''}` : '';
+    lines.push(`alarms (clock x${timeScale}): ${states}${names}`);
+  }
   for (const f of failures.slice(0, maxFailures)) lines.push(`  ${f.functionName}: ${f.outcome}${f.error ? ` (${f.error.slice(0, 160)})` : ''}`);
   if (failures.length > maxFailures) lines.push(`  … and ${failures.length - maxFailures} more in the report`);
   return lines;

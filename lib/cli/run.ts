@@ -13,6 +13,7 @@ interface RunOptions {
   consolePort?: string;
   report: string;
   verbose?: boolean;
+  alarmTimeScale: string;
 }
 
 /**
@@ -33,6 +34,7 @@ export function register(program: Command): void {
     .option('--console-port <port>', 'port of the console (default: a free port)')
     .option('--report <file>', 'invocation report written on exit', path.join(LOCAL_DIR, 'report.json'))
     .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')
+    .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
     .action(async (options: RunOptions) => {
       const say = (line: string) => process.stdout.write(`[run] ${line}\n`);
       let run: LocalRun | undefined;
@@ -60,6 +62,7 @@ export function register(program: Command): void {
           consolePort: options.consolePort ? Number(options.consolePort) : undefined,
           reportFile: options.report,
           verbose: options.verbose,
+          alarmTimeScale: Number(options.alarmTimeScale),
           handleSignals: false,
           say,
         });
@@ -75,6 +78,7 @@ export function register(program: Command): void {
       emulator.on('invocation', (i) => {
         if (i.outcome !== 'succeeded') say(`${i.functionName} ${i.outcome}${i.error ? `: ${i.error}` : ''}`);
       });
+      emulator.on('alarm', (c) => say(`alarm ${c.alarm}: ${c.from} -> ${c.to}`));
       await new Promise<never>(() => setInterval(() => undefined, 1 << 30));
     });
 }

@@ -5,7 +5,8 @@ import { BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
-import { RuntimeMetrics } from '../../lambdas/runtime/metrics';
+import { deadLetteredMetricIdentity, RuntimeMetrics } from '../../lambdas/runtime/metrics';
+import { declareMetrics } from '../checks/declare-metrics';
 import { IKafkaCluster } from '../cluster';
 import { KafkaTopic } from '../topic';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
@@ -244,6 +245,9 @@ export class KafkaConsumer extends Construct {
         ...deadLetter.environment,
       },
     });
+
+    // The record handler counts dead letters under the service name set above (checked by AlarmMetricEmitted).
+    declareMetrics(this.function, [deadLetteredMetricIdentity(this.consumerName)]);
 
     topic.grantConsume(this.function, this.consumerGroupId);
     deadLetter.grant(this.function);

@@ -204,7 +204,9 @@ export class PaymentStack extends Stack {
     });
     this.ordersRoute = orderRoute;
     if (props.openRoutes) {
-      Validations.of(orderRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'Opened on purpose for a demo (context openWriteRoutes=true); IAM authorization is the default' });
+      for (const id of ['AwsSolutions-APIG4', 'MskPipelines-WriteRouteAuthorized']) {
+        Validations.of(orderRoute).acknowledge({ id, reason: 'Opened on purpose for a demo (context openWriteRoutes=true); IAM authorization is the default' });
+      }
     }
 
     this.results = gateway.subscribe(this, 'PaymentResults', {

@@ -87,7 +87,9 @@ export class PostPublisherStack extends Stack {
     });
     this.postsRoute = route;
     if (props.openRoute) {
-      Validations.of(route).acknowledge({ id: 'AwsSolutions-APIG4', reason: 'Opened on purpose for a demo (context openWriteRoutes=true); IAM authorization is the default' });
+      for (const id of ['AwsSolutions-APIG4', 'MskPipelines-WriteRouteAuthorized']) {
+        Validations.of(route).acknowledge({ id, reason: 'Opened on purpose for a demo (context openWriteRoutes=true); IAM authorization is the default' });
+      }
     }
     new CfnOutput(this, 'PostsUrl', { value: `${this.api.apiEndpoint}/posts` });
     new CfnOutput(this, 'TopicName', { value: this.fanout.topicName });

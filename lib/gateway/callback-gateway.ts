@@ -8,7 +8,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
-import { SIGNATURE_VERIFIED, SIGNATURE_VERIFIED_METADATA } from '../checks/rules';
+import { SIGNATURE_VERIFIED, SIGNATURE_VERIFIED_METADATA } from '../checks/rules/write-route-authorized';
 import { IKafkaCluster } from '../cluster';
 import { httpApiAccessLogFormat } from '../http';
 import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';

@@ -11,9 +11,12 @@ import { ForkJoinChainStack, NIGHTLY_CHAIN, NightlyChainStack } from '../../lib/
 const ENV = { account: '111111111111', region: 'eu-west-1' };
 // Bundling runs esbuild per function: build the app once per suite.
 const app = new App();
-const cluster = new KafkaCluster(new Stack(app, 'Foundation', { env: ENV }), 'Cluster');
-const nightly = new NightlyChainStack(app, 'Nightly', { env: ENV, cluster });
-const forkJoin = new ForkJoinChainStack(app, 'ForkJoin', { env: ENV, cluster });
+const foundation = new Stack(app, 'Foundation', { env: ENV });
+const cluster = new KafkaCluster(foundation, 'Cluster');
+// As in the example app: alarms notify a topic (MskPipelines-AlarmHasAction).
+const alarmAction = new SnsAction(new sns.Topic(foundation, 'Alarms', { enforceSSL: true }));
+const nightly = new NightlyChainStack(app, 'Nightly', { env: ENV, cluster, alarmAction });
+const forkJoin = new ForkJoinChainStack(app, 'ForkJoin', { env: ENV, cluster, alarmAction });
 const nightlyTemplate = Template.fromStack(nightly);
 const forkJoinTemplate = Template.fromStack(forkJoin);
 

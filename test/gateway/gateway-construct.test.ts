@@ -1,5 +1,7 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as sns from 'aws-cdk-lib/aws-sns';
 import { KafkaCluster } from '../../lib/cluster';
 import { lambdaEntry } from '../../lib/consumer';
 import { CallbackGateway, GatewayProvider } from '../../lib/gateway';
@@ -207,7 +209,9 @@ describe('PaymentStack', () => {
     const app = newApp();
     const foundation = new Stack(app, 'Foundation');
     const cluster = new KafkaCluster(foundation, 'Cluster');
-    const [gatewayStack, payment] = paymentStacks(app, cluster, { simulatedProvider: true });
+    // As in the example app: alarms notify a topic (MskPipelines-AlarmHasAction).
+    const alarmAction = new SnsAction(new sns.Topic(foundation, 'Alarms', { enforceSSL: true }));
+    const [gatewayStack, payment] = paymentStacks(app, cluster, { simulatedProvider: true, alarmAction });
     expect(describeFindings([...nagFindings(gatewayStack), ...nagFindings(payment!)])).toEqual([]);
     const template = Template.fromStack(payment!);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {

@@ -61,4 +61,10 @@ describe('countLines', () => {
       '  … and 7 more in the report',
     ]);
   });
+
+  test('GIVEN alarm states WHEN summarized THEN one line with the clock, the count per state and the first names in ALARM', () => {
+    const alarms = { byState: { OK: 38, ALARM: 4 }, inAlarm: ['a1', 'a2', 'a3', 'a4'], timeScale: 60 };
+    const lines = countLines({ invocations: 0, byOutcome: {}, deadLettered: {}, otherDestinations: 0, alarms }, []);
+    expect(lines[2]).toBe('alarms (clock x60): 38 OK, 4 ALARM, 0 INSUFFICIENT_DATA: a1, a2, a3 and 1 more');
+  });
 });

@@ -6,7 +6,7 @@ export const CHAIN_METRICS_NAMESPACE = 'MskPipelines/Chains';
  * no extra client in the function. Dimensions: per chain (what alarms watch) and per task.
  */
 export function taskMetrics(chain: string, task: string | undefined, values: Record<string, number>, write: (line: string) => void = (l) => process.stdout.write(`${l}\n`)): void {
-  const dimensions = task ? [['Chain'], ['Chain', 'Task']] : [['Chain']];
+  const dimensions = dimensionSets(task);
   const metrics = Object.keys(values).map((name) => ({ Name: name, Unit: name.endsWith('Duration') ? 'Milliseconds' : 'Count' }));
   write(
     JSON.stringify({
@@ -16,4 +16,22 @@ export function taskMetrics(chain: string, task: string | undefined, values: Rec
       ...values,
     }),
   );
+}
+
+function dimensionSets(task: string | undefined): string[][] {
+  return task ? [['Chain'], ['Chain', 'Task']] : [['Chain']];
+}
+
+/**
+ * The metrics a `taskMetrics(chain, task, …)` call with these metric names writes (one per name and
+ * dimension set, as CloudWatch extracts them): what the TaskChain construct declares for the
+ * function that makes the call, so that the checks can match its alarms against them.
+ */
+export function taskMetricIdentities(chain: string, task: string | undefined, names: readonly string[]): Array<{ namespace: string; metricName: string; dimensions: Record<string, string> }> {
+  const values: Record<string, string | undefined> = { Chain: chain, Task: task };
+  return names.flatMap((metricName) => dimensionSets(task).map((set) => ({
+    namespace: CHAIN_METRICS_NAMESPACE,
+    metricName,
+    dimensions: Object.fromEntries(set.map((d) => [d, values[d]!])),
+  })));
 }

@@ -16,7 +16,7 @@ export interface LoadAssemblyOptions {
   readonly stacks?: string[];
 }
 
-interface RawStack extends ResolverStack {
+export interface RawStack extends ResolverStack {
   readonly templateFile: string;
   readonly displayName: string;
   /** A nested stack's parent and the parameters the parent passes (unresolved). */
@@ -113,7 +113,11 @@ export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAs
   return { dir: absDir, stacks, topics: [...topics.values()], tables, functions, mappings, routes, schedules, apis };
 }
 
-function readStacks(dir: string, assets: Map<string, string>): RawStack[] {
+/**
+ * Every stack of the assembly at `dir` (stages' nested assemblies and nested stacks included), with
+ * its template; fills `assets` with each file asset's directory by object key (`<hash>.zip`).
+ */
+export function readStacks(dir: string, assets: Map<string, string>): RawStack[] {
   const manifestFile = path.join(dir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) throw new Error(`No cloud assembly at ${dir}: manifest.json is missing (run 'cdk synth' first)`);
   const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
@@ -276,11 +280,8 @@ function readFunction(
   const props = res.Properties ?? {};
   const runtime = String(resolver.resolve(stack, props.Runtime ?? ''));
   if (!runtime.startsWith('nodejs')) return undefined;
-  let codeDir: string | undefined;
-  const key = props.Code?.S3Key !== undefined ? resolver.resolve(stack, props.Code.S3Key) : undefined;
-  if (typeof key === 'string') codeDir = assets.get(key) ?? assets.get(path.basename(key));
-  if (!codeDir && res.Metadata?.['aws:asset:path']) codeDir = path.resolve(dir, res.Metadata['aws:asset:path']);
-  if (!codeDir || !fs.existsSync(codeDir)) return undefined;
+  const codeDir = functionCodeDir(resolver, stack, res, dir, assets);
+  if (!codeDir) return undefined;
 
   const name = resolver.physicalName(stack, id);
   const region = resolver.region(stack);
@@ -319,6 +320,16 @@ function readFunction(
     memorySize: Number(resolver.resolve(stack, props.MemorySize ?? 128)),
     environment,
   };
+}
+
+/** The directory of a function's bundled code (`cdk.out/asset.<hash>`), when the assembly holds it. */
+export function functionCodeDir(resolver: Resolver, stack: ResolverStack, res: any, dir: string, assets: Map<string, string>): string | undefined {
+  const props = res.Properties ?? {};
+  let codeDir: string | undefined;
+  const key = props.Code?.S3Key !== undefined ? resolver.resolve(stack, props.Code.S3Key) : undefined;
+  if (typeof key === 'string') codeDir = assets.get(key) ?? assets.get(path.basename(key));
+  if (!codeDir && res.Metadata?.['aws:asset:path']) codeDir = path.resolve(dir, res.Metadata['aws:asset:path']);
+  return codeDir && fs.existsSync(codeDir) ? codeDir : undefined;
 }
 
 /**

@@ -11,6 +11,8 @@ import { FunctionHost, InvokeResult } from './function-host';
 import { HttpApiServer, HttpExchange } from './http';
 import { LocalQueues } from './local-queue';
 import { assemblySecrets, SecretsStandIn } from './secrets';
+import type { AlarmEvaluator, AlarmStateChange } from '../alarms/alarm-evaluator';
+import { startAlarms } from '../alarms/attach';
 import { AssemblyModel, FunctionModel, MappingModel, RouteModel, ScheduleModel, TableModel, TopicModel } from './model';
 
 export interface EmulatorOptions {
@@ -45,6 +47,16 @@ export interface EmulatorOptions {
   readonly sessionTimeoutMs?: number;
   /** Heartbeat interval of the mappings' consumers, also while a batch is in flight. @default 3000 */
   readonly heartbeatIntervalMs?: number;
+  /**
+   * Evaluate the assembly's CloudWatch alarms against the run's metrics (lib/local/alarms).
+   * @default true
+   */
+  readonly alarms?: boolean;
+  /**
+   * How much faster the alarms' clock runs: 60 makes a 5-minute period pass in 5 s.
+   * @default 1
+   */
+  readonly alarmTimeScale?: number;
 }
 
 /** Which function (and which of its invocations) printed a log line. */
@@ -76,6 +88,8 @@ export interface EmulatorEvents {
   'dead-letter': [DestinationDelivery];
   /** An HTTP API answered a request. */
   http: [HttpExchange];
+  /** An alarm of the assembly changed state (the run's metrics crossed, or left, its threshold). */
+  alarm: [AlarmStateChange];
 }
 
 // Typed `on`/`off`/`emit` over the events above (declaration merging with the class).
@@ -103,6 +117,8 @@ export class Emulator extends EventEmitter {
   }
 
   readonly invocations: InvocationRecord[] = [];
+  /** The alarm evaluator (undefined with `alarms: false`). */
+  alarms?: AlarmEvaluator;
   /** The Secrets Manager stand-in every function's SDK talks to (`secrets.put(name, value)`). */
   secrets!: SecretsStandIn;
   private model!: AssemblyModel;
@@ -230,6 +246,7 @@ export class Emulator extends EventEmitter {
       this.runners.push(runner);
     }
     await Promise.all(this.runners.map((r) => r.start()));
+    if (this.options.alarms !== false) this.alarms = startAlarms(this, { timeScale: this.options.alarmTimeScale, log: (line) => this.log(`[alarm] ${line}`) });
     const apis = [...this.servers].map(([key, s]) => `${key} at ${s.url}`);
     this.log(`[emulator] ${this.model.functions.length} functions, ${this.runners.length} mappings, ${this.model.topics.length} topics, ${this.model.tables.length} tables${apis.length ? `, HTTP API${apis.length > 1 ? 's' : ''} ${apis.join(', ')}` : ''}`);
   }
@@ -409,7 +426,7 @@ export class Emulator extends EventEmitter {
   }
 
   /** The report: every invocation, and counts by outcome and by function. */
-  report(): { invocations: InvocationRecord[]; summary: Record<string, unknown> } {
+  report(): { invocations: InvocationRecord[]; summary: Record<string, unknown>; alarms?: ReturnType<AlarmEvaluator['report']> } {
     const byOutcome: Record<string, number> = {};
     const byFunction: Record<string, Record<string, number>> = {};
     for (const i of this.invocations) {
@@ -420,6 +437,7 @@ export class Emulator extends EventEmitter {
     return {
       invocations: this.invocations,
       summary: { total: this.invocations.length, byOutcome, byFunction, allSucceeded: this.invocations.every((i) => i.outcome === 'succeeded') },
+      alarms: this.alarms?.report(),
     };
   }
 
@@ -432,6 +450,7 @@ export class Emulator extends EventEmitter {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.alarms?.stop();
     for (const r of this.runners) r.halt();
     await Promise.all([...this.hosts.values()].map((h) => h.stop()));
     await Promise.all(this.runners.map((r) => r.stop()));

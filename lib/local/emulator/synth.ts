@@ -21,6 +21,16 @@ export interface SynthesizeOptions {
    * @default - the terminal
    */
   readonly logFile?: string;
+  /**
+   * The app command (as `cdk --app`).
+   * @default - the "app" of cdk.json
+   */
+  readonly app?: string;
+  /**
+   * Add LOCAL_MODE_CONTEXT (local-only fixtures); false synthesizes what `cdk deploy` would deploy.
+   * @default true
+   */
+  readonly localMode?: boolean;
 }
 
 /**
@@ -54,11 +64,11 @@ export function synthesizeApp(appDir = process.cwd(), options: SynthesizeOptions
     if (!fs.existsSync(path.join(outDir, 'manifest.json'))) throw new Error(`no cloud assembly at ${outDir} (synthesize first, or drop --no-synth)`);
     return outDir;
   }
-  const config = readCdkJson(root);
+  const config = options.app ? { ...readCdkJson(root, false), app: options.app } : readCdkJson(root);
   if (typeof config.app !== 'string') throw new Error(`${path.join(root, 'cdk.json')} has no "app" command`);
   const contextFile = path.join(root, 'cdk.context.json');
   const context = {
-    ...LOCAL_MODE_CONTEXT,
+    ...(options.localMode === false ? {} : LOCAL_MODE_CONTEXT),
     ...CLI_CONTEXT,
     ...(config.context ?? {}),
     ...(fs.existsSync(contextFile) ? JSON.parse(fs.readFileSync(contextFile, 'utf8')) : {}),
@@ -122,8 +132,9 @@ export function assemblyIsCurrent(appDir: string, outDir: string): boolean {
   return walk(root);
 }
 
-function readCdkJson(root: string): { app?: unknown; context?: Record<string, unknown>; watch?: { include?: string[]; exclude?: string[] } } {
+function readCdkJson(root: string, required = true): { app?: unknown; context?: Record<string, unknown>; watch?: { include?: string[]; exclude?: string[] } } {
   const file = path.join(root, 'cdk.json');
+  if (!fs.existsSync(file) && !required) return {};
   if (!fs.existsSync(file)) throw new Error(`no cdk.json in ${root}: give the CDK app directory (--app-dir)`);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
