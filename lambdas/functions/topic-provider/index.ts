@@ -2,7 +2,7 @@ import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
 import { Kafka, type Admin } from 'kafkajs';
 import { kafkaConfig, type KafkaConfigDeps } from '../../runtime/kafka-client';
 import { logger } from '../../runtime/logger';
-import { createTopic, deleteTopic, topicSpec, updateTopic, type TopicProperties } from './topic-admin';
+import { awaitSpec, createTopic, deleteTopic, topicSpec, updateTopic, type TopicProperties } from './topic-admin';
 
 /** What the provider framework expects back: the topic name is the physical id. */
 export interface TopicResponse {
@@ -24,6 +24,7 @@ export async function handleTopicEvent(event: CloudFormationCustomResourceEvent,
   } else {
     await updateTopic(admin, spec, topicSpec(event.OldResourceProperties as unknown as TopicProperties));
   }
+  await awaitSpec(admin, spec);
   return { PhysicalResourceId: spec.name, Data: { TopicName: spec.name } };
 }
 

@@ -112,6 +112,29 @@ export async function deleteTopic(admin: Admin, name: string): Promise<void> {
   await admin.deleteTopics({ topics: [name] });
 }
 
+/** How long `awaitSpec` waits for the broker to report a change it accepted. */
+const SPEC_VISIBLE_TIMEOUT_MS = 30_000;
+const SPEC_POLL_MS = 200;
+
+/**
+ * Waits until the broker reports the topic at its spec (partitions, the topic's own configs).
+ * Kafka accepts a config change or new partitions before every broker's metadata shows them, so
+ * a resource that returned at once could be read back — by the mappings and functions
+ * CloudFormation creates next — in its old state.
+ */
+export async function awaitSpec(admin: Admin, spec: TopicSpec, timeoutMs = SPEC_VISIBLE_TIMEOUT_MS): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const want = JSON.stringify(sorted(spec.configs));
+  for (;;) {
+    const now = await describeTopic(admin, spec.name);
+    if (now.partitions >= spec.partitions && JSON.stringify(sorted(now.configs)) === want) return;
+    if (Date.now() > deadline) {
+      throw new Error(`topic ${spec.name} not at its spec ${timeoutMs} ms after the change: the broker reports ${now.partitions} partition(s) and configs ${JSON.stringify(now.configs)}, the spec is ${spec.partitions} and ${JSON.stringify(spec.configs)}`);
+    }
+    await new Promise((r) => setTimeout(r, SPEC_POLL_MS));
+  }
+}
+
 /** Current state of a topic, for tests and diagnostics. */
 export async function describeTopic(admin: Admin, name: string): Promise<{ partitions: number; configs: Record<string, string> }> {
   const partitions = await partitionCount(admin, name);
