@@ -10,13 +10,12 @@
  * the runner gives the claim back and the record handler's transient retry starts the task again:
  * the function runs once per retry until the broker is back. Expected: one start per run.
  */
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import type { LocalServices } from '../../lib/local/services';
 import { startOwnServices } from './support';
+import { createJoinTable } from '../chain/chain-fixtures';
 import { encodeEvent } from '../../lambdas/runtime/cloudevents';
-import { getDynamoClient } from '../../lambdas/runtime/dynamo';
 import { closeProducer } from '../../lambdas/runtime/producer';
 import { defineTask } from '../../lambdas/runtime/chain/define-task';
 import { runRequested } from '../../lambdas/runtime/chain/events';
@@ -40,11 +39,7 @@ afterAll(async () => {
 
 test('GIVEN the broker is down WHEN a root task record is handled THEN the task function runs once', async () => {
   const table = `repro-join-${randomUUID().slice(0, 8)}`;
-  await getDynamoClient().send(new CreateTableCommand({
-    TableName: table, BillingMode: 'PAY_PER_REQUEST',
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }, { AttributeName: 'sk', KeyType: 'RANGE' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }, { AttributeName: 'sk', AttributeType: 'S' }],
-  }));
+  await createJoinTable(table);
   const admin = new Kafka({ brokers: services.kafkaBrokers.split(','), logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic: 'chain.repro.events', numPartitions: 1, replicationFactor: 1 }], waitForLeaders: true });
