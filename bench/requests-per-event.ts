@@ -180,7 +180,7 @@ async function main(): Promise<void> {
     process.stderr.write(`[requests-per-event] ${consumer.name}: ${first.requestsPerEvent} requests, ${first.writeCapacityUnitsPerEvent} WCU reported, ${first.awsRuleWriteCapacityUnitsPerEvent} WCU by AWS's rule per event (redelivered: ${again.requestsPerEvent} requests) ${JSON.stringify(first.requests)}\n`);
   }
   // The same benchmark run on the code before one write per event (saved with its commit).
-  const beforeFile = path.join(__dirname, 'results', 'requests-per-event.before.json');
+  const beforeFile = path.join(__dirname, 'baselines', 'requests-per-event.before.json');
   const before = fs.existsSync(beforeFile) ? JSON.parse(fs.readFileSync(beforeFile, 'utf8')) : undefined;
   const out = { date: new Date().toISOString(), eventsPerConsumer: EVENTS, batchSize: BATCH, consumers: results, before };
   const file = path.join(__dirname, 'results', 'requests-per-event.json');
