@@ -29,6 +29,7 @@ const BENCHMARKS: Array<{ name: string; file: string; args?: string[]; ownServic
   { name: 'gateway', file: 'bench/gateway.ts' },
   { name: 'redrive', file: 'bench/redrive.ts' },
   { name: 'checks', file: 'bench/checks.ts' },
+  { name: 'requests-per-event', file: 'bench/requests-per-event.ts' },
 ];
 
 /** One headline figure and the baseline measured in the same run. */
@@ -88,6 +89,11 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   redrive: (r) => [
     fig('redrive', 'dead letters redriven/s (transactions of 50)', r.redrivePerSecond, 'records/s', 'plain idempotent sends/s', r.plainSendPerSecond),
   ],
+  'requests-per-event': (r) =>
+    Object.entries((r.consumers ?? {}) as Record<string, Json>).flatMap(([name, c]) => [
+      fig('requests-per-event', `${name}: DynamoDB requests per event`, c.firstDelivery?.requestsPerEvent, 'requests', `before (${String(r.before?.commit ?? '?').split(' ')[0]})`, r.before?.consumers?.[name]?.firstDelivery?.requestsPerEvent),
+      fig('requests-per-event', `${name}: WCU per event (AWS rule; DynamoDB Local reported ${c.firstDelivery?.writeCapacityUnitsPerEvent})`, c.firstDelivery?.awsRuleWriteCapacityUnitsPerEvent, 'WCU'),
+    ]),
   checks: (r) => [
     fig('checks', '`check` over the example app (p50)', r.checkMs?.p50, 'ms'),
     fig('checks', 'MskPipelinesChecks over the example app (p50)', r.nagPackMs?.mskPipelines?.p50, 'ms', 'cdk-nag AwsSolutions pack, same tree (p50)', r.nagPackMs?.awsSolutions?.p50),

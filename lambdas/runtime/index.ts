@@ -16,8 +16,14 @@ export type { EventMessageOptions } from './event-message';
 // Consuming: per-record handling with bounded retries and the dead-letter topic, and idempotency.
 export { kafkaRecordHandler } from './record-handler';
 export type { KafkaRecordHandler, RecordContext, RecordHandlerOptions } from './record-handler';
-export { onceByEventId } from './idempotency';
+export { onceByEventId, IdempotencyAlreadyInProgressError } from './idempotency';
 export type { OnceByEventIdOptions } from './idempotency';
+export { writeOncePerEvent } from './write-once';
+export type { TransactItem, WriteOnceOutcome, WriteOncePerEventOptions } from './write-once';
+export { updateOncePerEvent } from './update-once';
+export type { UpdateOnceOutcome, UpdateOncePerEventOptions } from './update-once';
+export { IDEMPOTENCY_TABLE_KEYS } from './event-marker';
+export type { EventMarkerOptions } from './event-marker';
 export { decodeKafkaEvent, headerValue, MalformedKafkaEventError } from './kafka-event';
 export type { KafkaRecord, LambdaKafkaEvent } from './kafka-event';
 export type { KafkaBatchResponse, KafkaBatchItemFailure, KafkaItemIdentifier } from './batch-response';

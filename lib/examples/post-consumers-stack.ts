@@ -97,8 +97,10 @@ export class PostConsumersStack extends Stack {
       entry: lambdaEntry('examples/post-recruitment'),
       environment: { REWARDS_TABLE: this.rewardsTable.tableName, BALANCES_TABLE: this.balancesTable.tableName },
     });
-    this.rewardsTable.grantReadWriteData(this.recruitment.function);
-    this.balancesTable.grantReadWriteData(this.recruitment.function);
+    // Only the writes each effect's transaction makes (IAM authorises a transaction's writes as
+    // the item actions): https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+    this.rewardsTable.grant(this.recruitment.function, 'dynamodb:PutItem');
+    this.balancesTable.grant(this.recruitment.function, 'dynamodb:UpdateItem');
 
     this.realEstate = this.posts.addConsumer('real-estate', {
       ...common,
@@ -108,14 +110,14 @@ export class PostConsumersStack extends Stack {
         ...(props.realEstateRejectsPostIdPrefix ? { REJECT_POST_ID_PREFIX: props.realEstateRejectsPostIdPrefix } : {}),
       },
     });
-    this.pinnedPostsTable.grantReadWriteData(this.realEstate.function);
+    this.pinnedPostsTable.grant(this.realEstate.function, 'dynamodb:PutItem');
 
     this.secondHand = this.posts.addConsumer('second-hand', {
       ...common,
       entry: lambdaEntry('examples/post-second-hand'),
       environment: { USER_STATISTICS_TABLE: this.userStatisticsTable.tableName },
     });
-    this.userStatisticsTable.grantReadWriteData(this.secondHand.function);
+    this.userStatisticsTable.grant(this.secondHand.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }
 }
 

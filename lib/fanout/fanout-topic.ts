@@ -88,7 +88,7 @@ abstract class FanoutTopicBase extends Construct {
       consumerGroupId: props.consumerGroupId ?? fanoutConsumerGroupId(this.topicName, name),
       environment: { ...props.environment, IDEMPOTENCY_TABLE: table.tableName },
     });
-    table.grantReadWriteData(consumer.function);
+    table.grant(consumer.function, ...IDEMPOTENCY_TABLE_ACTIONS);
     this.consumers[name] = consumer;
     this.idempotencyTables[name] = table;
     return consumer;
@@ -117,6 +117,15 @@ abstract class FanoutTopicBase extends Construct {
     });
   }
 }
+
+/**
+ * What the runtime does on a consumer's idempotency table: `onceByEventId` puts its in-progress
+ * and completed records (conditional puts; the record that blocked a put comes back with the
+ * error, so no read) and deletes the record of an effect that threw; `writeOncePerEvent` puts
+ * the event's marker inside the effect's transaction, which IAM authorises as PutItem.
+ * @see https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
+ */
+export const IDEMPOTENCY_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteItem'] as const;
 
 /**
  * A topic that one publisher writes and any number of consumers read, each on its own. Consumers

@@ -99,21 +99,48 @@ describe('join store and task runner (DynamoDB Local)', () => {
     expect(published.find((e) => e.type === 'task.failed')?.data).toMatchObject({ error: { message: expect.stringMatching(/must return a result pointer/) } });
   });
 
-  test('GIVEN the broker fails before the outcome is stored WHEN the record is retried THEN the claim is given back and the retry runs the task', async () => {
+  test('GIVEN the broker is down while the task runs WHEN the record is retried THEN the task ran once and task.started goes out late, before its outcome', async () => {
+    // GIVEN
     const published: CloudEvent[] = [];
     let calls = 0;
     let brokerDown = true;
     const flaky = new TaskRunner({ chain: 'c', task: 'a', dependsOn: [], maxAttempts: 1, retryBaseMs: 10, defaultLeaseMs: 60_000 }, async () => ({ uri: `mem://a/${++calls}` }), store, async (_r, e) => {
-      if (brokerDown && e[0].type === 'task.started') throw new Error('broker down');
+      if (brokerDown) throw new Error('broker down');
       published.push(...e);
     }, quiet);
     const event = runRequested('c', 'r6', 'test');
+    // WHEN
+    await expect(flaky.handle(event)).rejects.toThrow(/broker down/);
     await expect(flaky.handle(event)).rejects.toThrow(/broker down/);
     brokerDown = false;
     await flaky.handle(event);
     await flaky.handle(event);
-    expect(calls).toBe(2);
-    expect(published.filter((e) => e.type === 'task.succeeded')).toHaveLength(1);
+    // THEN
+    expect(calls).toBe(1);
+    expect(published.map((e) => e.type)).toEqual(['task.started', 'task.succeeded']);
+    expect((await store.readClaim('c', 'r6', 'a', 0))).toMatchObject({ state: 'succeeded', published: true });
+  });
+
+  test('GIVEN the store fails to record the outcome WHEN the record is retried in the same container THEN the outcome is recorded and published without running the task again', async () => {
+    // GIVEN: the outcome's store writes fail twice (DynamoDB unreachable), then work again
+    const published: CloudEvent[] = [];
+    let calls = 0;
+    let failures = 2;
+    const unreachable = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+    const flakyStore = new JoinStore(db, table);
+    const finishClaim = flakyStore.finishClaim.bind(flakyStore);
+    flakyStore.finishClaim = async (...args) => (failures-- > 0 ? Promise.reject(unreachable) : finishClaim(...args));
+    const root = new TaskRunner({ chain: 'c', task: 'a', dependsOn: [], maxAttempts: 1, retryBaseMs: 10, defaultLeaseMs: 60_000 }, async () => ({ uri: `mem://a/${++calls}` }), flakyStore, async (_r, e) => void published.push(...e), quiet);
+    const event = runRequested('c', 'r6b', 'test');
+    // WHEN
+    await expect(root.handle(event)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(root.handle(event)).rejects.toThrow(/ECONNREFUSED/);
+    await root.handle(event);
+    await root.handle(event);
+    // THEN
+    expect(calls).toBe(1);
+    expect(published.map((e) => e.type)).toEqual(['task.started', 'task.succeeded']);
+    expect((await store.readClaim('c', 'r6b', 'a', 0))).toMatchObject({ state: 'succeeded', published: true });
   });
 
   test('GIVEN the broker fails after the outcome is stored WHEN the record is retried THEN the stored outcome is published without running the task again', async () => {
@@ -137,7 +164,8 @@ describe('join store and task runner (DynamoDB Local)', () => {
   const diedBeforePublishing = async (runId: string, holdMs: number) => {
     await store.claim('c', runId, 'a', 0, 'dead-owner', 60_000);
     await store.putStatus('c', runId, { task: 'a', state: 'succeeded', generation: 0, attempt: 1, startedAt: 's', finishedAt: 'f', result: { uri: `mem://${runId}/a` } });
-    await store.finishClaim('c', runId, 'a', 0, 'dead-owner', 'succeeded', holdMs);
+    const outcome = taskSucceeded({ chain: 'c', runid: runId, task: 'a', generation: 0, attempt: 1 }, { result: { uri: `mem://${runId}/a` }, startedAt: 's', finishedAt: 'f' });
+    await store.finishClaim('c', runId, 'a', 0, 'dead-owner', 'succeeded', holdMs, [outcome]);
   };
 
   test('GIVEN an outcome stored but never published, its hold run out, WHEN 5 redeliveries race THEN it is published once, without running the task', async () => {

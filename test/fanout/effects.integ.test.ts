@@ -5,7 +5,6 @@ import { parsePost, postPublishedEvent } from '../../lambdas/examples/post-publi
 import { pinnedUntil, pinPost, PromotionRejectedError } from '../../lambdas/examples/post-real-estate/promotion';
 import { awardBeans, BEANS_PER_POST } from '../../lambdas/examples/post-recruitment/reward';
 import { countPost } from '../../lambdas/examples/post-second-hand/statistics';
-import { onceByEventId } from '../../lambdas/runtime/idempotency';
 
 // The consumers' effects against DynamoDB Local: each is safe to apply twice for one post.
 const endpoint = process.env.DYNAMODB_ENDPOINT ?? 'http://127.0.0.1:18000';
@@ -46,14 +45,18 @@ afterAll(async () => {
 
 const post = (postId: string, authorId = 'author-1') => parsePost({ postId, authorId, title: `post ${postId}` }, new Date('2026-11-24T08:00:00.000Z'));
 const ctx = (eventId: string = randomUUID()) => ({ eventId, eventTime: '2026-11-24T08:00:00.000Z' });
+/** Where the effects remember event ids (the consumer's idempotency table). */
+const marker = { table: tables.idempotency, keyPrefix: 'effects-test' };
 
-test('GIVEN a post rewarded once WHEN the reward is applied again THEN the author holds 58 beans and one reward row', async () => {
+test('GIVEN a post rewarded once WHEN the event is redelivered and the post republished THEN the author holds 58 beans and one reward row', async () => {
   // GIVEN
-  expect(await awardBeans(doc, tables, post('r-1', 'writer'), ctx())).toBe('awarded');
-  // WHEN
-  const again = await awardBeans(doc, tables, post('r-1', 'writer'), ctx());
+  const first = ctx();
+  expect(await awardBeans(doc, tables, post('r-1', 'writer'), first, marker)).toBe('awarded');
+  // WHEN: the same event again, then the same post under a new event id
+  const redelivered = await awardBeans(doc, tables, post('r-1', 'writer'), first, marker);
+  const republished = await awardBeans(doc, tables, post('r-1', 'writer'), ctx(), marker);
   // THEN
-  expect(again).toBe('already-awarded');
+  expect([redelivered, republished]).toEqual(['duplicate', 'already-awarded']);
   const balance = await doc.send(new GetCommand({ TableName: tables.balances, Key: { userId: 'writer' } }));
   expect(balance.Item?.beans).toBe(BEANS_PER_POST);
   const rows = await doc.send(new ScanCommand({ TableName: tables.rewards }));
@@ -62,32 +65,43 @@ test('GIVEN a post rewarded once WHEN the reward is applied again THEN the autho
 
 test('GIVEN a pinned post WHEN pinned again THEN the row keeps its two days from publication', async () => {
   const p = post('e-1');
-  expect(await pinPost(doc, tables.pinned, p, ctx('first'))).toBe('pinned');
-  expect(await pinPost(doc, tables.pinned, p, ctx('second'))).toBe('already-pinned');
+  expect(await pinPost(doc, tables.pinned, p, ctx('first'), marker)).toBe('pinned');
+  expect(await pinPost(doc, tables.pinned, p, ctx('first'), marker)).toBe('duplicate');
+  expect(await pinPost(doc, tables.pinned, p, ctx('second'), marker)).toBe('already-pinned');
   const row = await doc.send(new GetCommand({ TableName: tables.pinned, Key: { postId: 'e-1' } }));
   expect(row.Item).toMatchObject({ pinnedFrom: '2026-11-24T08:00:00.000Z', pinnedUntil: '2026-11-26T08:00:00.000Z', eventId: 'first' });
   expect(pinnedUntil(p)).toBe('2026-11-26T08:00:00.000Z');
 });
 
 test('GIVEN a rejected prefix WHEN a matching post is pinned THEN it throws and writes nothing', async () => {
-  await expect(pinPost(doc, tables.pinned, post('poison-1'), { ...ctx(), rejectPostIdPrefix: 'poison-' })).rejects.toThrow(PromotionRejectedError);
+  await expect(pinPost(doc, tables.pinned, post('poison-1'), { ...ctx(), rejectPostIdPrefix: 'poison-' }, marker)).rejects.toThrow(PromotionRejectedError);
   const row = await doc.send(new GetCommand({ TableName: tables.pinned, Key: { postId: 'poison-1' } }));
   expect(row.Item).toBeUndefined();
 });
 
-test('GIVEN the statistics increment behind onceByEventId WHEN one event is delivered twice THEN the count moves once', async () => {
+test('GIVEN a counted post WHEN its event is delivered again and the post republished THEN the count moved once per post', async () => {
   // GIVEN
-  const countOnce = onceByEventId(async (event: ReturnType<typeof postPublishedEvent>) => {
-    await countPost(doc, tables.stats, event.data, ctx(event.id));
-  }, { table: tables.idempotency, keyPrefix: 'second-hand-test' });
   const first = postPublishedEvent(post('s-1', 'seller'), 'urn:test');
   const second = postPublishedEvent(post('s-2', 'seller'), 'urn:test');
-  const record = { record: { topic: 't', partition: 0, offset: 0, timestamp: 0, timestampType: 'CREATE_TIME', key: null, value: null, headers: [] }, attempt: 1 };
+  expect(await countPost(doc, tables.stats, first.data, ctx(first.id), marker)).toBe('counted');
   // WHEN
-  await countOnce(first, record);
-  await countOnce(first, record);
-  await countOnce(second, record);
+  const redelivered = await countPost(doc, tables.stats, first.data, ctx(first.id), marker);
+  const republished = await countPost(doc, tables.stats, first.data, ctx(), marker);
+  await countPost(doc, tables.stats, second.data, ctx(second.id), marker);
   // THEN
+  expect([redelivered, republished]).toEqual(['duplicate', 'already-counted']);
   const stats = await doc.send(new GetCommand({ TableName: tables.stats, Key: { userId: 'seller' } }));
   expect(stats.Item).toMatchObject({ postsCount: 2, lastPostId: 's-2', lastEventId: second.id });
+});
+
+test('GIVEN 8 concurrent deliveries of one event WHEN the reward is applied THEN it is applied once and the others are duplicates or retried conflicts', async () => {
+  // GIVEN
+  const event = ctx();
+  // WHEN
+  const outcomes = await Promise.all(Array.from({ length: 8 }, () => awardBeans(doc, tables, post('r-c', 'racer'), event, marker).catch((err: Error) => err.name)));
+  // THEN: one applies; the rest find the marker, or conflict with the transaction in flight (transient: the record handler retries them into 'duplicate')
+  expect(outcomes.filter((o) => o === 'awarded')).toHaveLength(1);
+  expect(outcomes.every((o) => ['awarded', 'duplicate', 'TransactionCanceledException', 'TransactionConflictException'].includes(o))).toBe(true);
+  const balance = await doc.send(new GetCommand({ TableName: tables.balances, Key: { userId: 'racer' } }));
+  expect(balance.Item?.beans).toBe(BEANS_PER_POST);
 });

@@ -67,6 +67,32 @@ describe('post fan-out stacks', () => {
     });
   });
 
+  test.each([
+    ['Recruitment', { RewardsTable: ['dynamodb:PutItem'], BalancesTable: ['dynamodb:UpdateItem'], IdempotencyTable: ['dynamodb:DeleteItem', 'dynamodb:PutItem'] }],
+    ['RealEstate', { PinnedPostsTable: ['dynamodb:PutItem'], IdempotencyTable: ['dynamodb:DeleteItem', 'dynamodb:PutItem'] }],
+    ['SecondHand', { UserStatisticsTable: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], IdempotencyTable: ['dynamodb:DeleteItem', 'dynamodb:PutItem'] }],
+  ])('GIVEN the consumers stack THEN %s may make exactly the DynamoDB writes of its effect and its event markers, and no read', (consumer, expected) => {
+    // GIVEN
+    const template = Template.fromStack(three.consumers).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
+    const roleOf = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith(`Posts${consumer}Function`))?.[0];
+    // WHEN: the DynamoDB statements of every policy attached to the consumer's role, per table
+    const granted: Record<string, string[]> = {};
+    for (const resource of Object.values(template.Resources)) {
+      if (resource.Type !== 'AWS::IAM::Policy' || !JSON.stringify(resource.Properties.Roles).includes(`"${roleOf}"`)) continue;
+      const statements = (resource.Properties.PolicyDocument as { Statement: Array<{ Action: string | string[]; Resource: unknown }> }).Statement;
+      for (const statement of statements) {
+        const actions = [statement.Action].flat().filter((a) => a.startsWith('dynamodb:'));
+        for (const [, table] of JSON.stringify(statement.Resource).matchAll(/"Fn::GetAtt":\["([A-Za-z0-9]+?)[0-9A-F]{8}","Arn"\]/g)) {
+          const name = table.replace(/^Posts(Recruitment|RealEstate|SecondHand)/, '');
+          granted[name] = [...new Set([...(granted[name] ?? []), ...actions])].sort();
+        }
+      }
+    }
+    // THEN
+    expect(roleOf).toBeDefined();
+    expect(granted).toEqual(expected);
+  });
+
   test('GIVEN the consumers stack THEN the three consumers share no idempotency table and the topic itself is not created there', () => {
     const template = Template.fromStack(three.consumers);
     // four effect tables + three idempotency tables

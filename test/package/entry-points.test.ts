@@ -16,8 +16,9 @@ describe('entry points by package name', () => {
   test('GIVEN msk-event-pipelines/runtime THEN it exports the documented runtime, and a record it builds decodes back to the event', () => {
     // THEN the named surface, and nothing by accident (no resetKafka, sendRaw, kafkaLogCreator…)
     expect(Object.keys(runtime).sort()).toEqual([
-      'CLOUDEVENTS_CONTENT_TYPE', 'ChainEventType', 'InvalidEventError', 'MalformedKafkaEventError', 'closeProducer', 'createEvent', 'decodeEvent',
-      'decodeKafkaEvent', 'defineTask', 'eventMessage', 'getDocumentClient', 'headerValue', 'kafkaRecordHandler', 'logger', 'onceByEventId', 'publish',
+      'CLOUDEVENTS_CONTENT_TYPE', 'ChainEventType', 'IDEMPOTENCY_TABLE_KEYS', 'IdempotencyAlreadyInProgressError', 'InvalidEventError', 'MalformedKafkaEventError', 'closeProducer',
+      'createEvent', 'decodeEvent', 'decodeKafkaEvent', 'defineTask', 'eventMessage', 'getDocumentClient', 'headerValue', 'kafkaRecordHandler', 'logger', 'onceByEventId', 'publish',
+      'updateOncePerEvent', 'writeOncePerEvent',
     ]);
     // AND it works: createEvent → eventMessage → decodeEvent
     const event = runtime.createEvent({ type: 'order.placed', source: 'urn:shop', subject: 'o-1', data: { total: 3 } });

@@ -64,9 +64,8 @@ describe('fan-out consumers survive crashes and poison records', () => {
     }
   }, 240_000);
 
-  // The redelivered records wait most of a minute for the in-progress idempotency records of
-  // their killed first runs, so this also covers invocations longer than the consumer group's
-  // session timeout (issue 7: mappings used to stop for good after that).
+  // Each post consumer commits its effect and the event's marker in one transaction, so a killed
+  // invocation leaves each post applied in full or not at all; the redelivery finds the markers.
   test('GIVEN batches in flight WHEN every function process dies (emulator stopped) and comes back THEN records are delivered again and each effect happens once', async () => {
     // GIVEN: enough posts that batches are still running when the crash comes
     const run = Date.now().toString(36);

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient } from '../../runtime/dynamo';
+import { logger } from '../../runtime/logger';
 import type { ResultPointer } from '../../runtime/chain/events';
 
 /**
@@ -69,9 +70,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /**
  * Fault injection for tests and demos, on only when EXAMPLE_FAULT_INJECTION=true: a run id
  * containing `fail-<task>` makes that task throw; `slow-<task>` makes it take EXAMPLE_SLOW_MS.
+ * Each call is logged (`task function called`), so fault tests count the calls per run and task.
  */
 export async function injectFaults(task: string, runId: string): Promise<void> {
   if (process.env.EXAMPLE_FAULT_INJECTION !== 'true') return;
+  logger.info('task function called', { task, runId });
   if (runId.includes(`slow-${task}`)) await sleep(Number(process.env.EXAMPLE_SLOW_MS ?? 3000));
   if (runId.includes(`fail-${task}`)) throw new Error(`injected failure of ${task} for run ${runId}`);
 }

@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { updateOncePerEvent } from '../../runtime/update-once';
 
 /**
  * The orders table of the payment example: partition key `orderNumber`, GSI `byStatus`
@@ -32,30 +32,30 @@ export async function createOrder(client: DynamoDBDocumentClient, table: string,
   await client.send(new PutCommand({ TableName: table, Item: order, ConditionExpression: 'attribute_not_exists(orderNumber)' }));
 }
 
-/** Applies a payment result; 'unchanged' when the order already has a final status (a repeated result). */
+/**
+ * Applies a payment result once per result event and once per order, in one request: the
+ * status transition is conditional on the order not being final yet and on the result event
+ * not having been applied to it. 'unchanged' when the order already has a final status (another
+ * result), 'duplicate' when this result was applied before.
+ */
 export async function applyResult(
   client: DynamoDBDocumentClient,
   table: string,
   orderNumber: string,
   result: { paid: boolean; transactionId?: string; eventId: string; at: Date },
-): Promise<'updated' | 'unchanged'> {
-  try {
-    await client.send(new UpdateCommand({
-      TableName: table,
-      Key: { orderNumber },
-      UpdateExpression: 'SET #status = :status, transactionId = :tx, resultEventId = :event, settledAt = :at',
-      ConditionExpression: 'attribute_exists(orderNumber) AND #status IN (:pending, :query)',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: {
-        ':status': result.paid ? 'PAID' : 'FAILED', ':tx': result.transactionId ?? null, ':event': result.eventId,
-        ':at': result.at.toISOString(), ':pending': 'PENDING', ':query': 'NEEDS_STATUS_QUERY',
-      },
-    }));
-    return 'updated';
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException || (err as Error).name === 'ConditionalCheckFailedException') return 'unchanged';
-    throw err;
-  }
+): Promise<'updated' | 'unchanged' | 'duplicate'> {
+  const outcome = await updateOncePerEvent({ id: result.eventId }, {
+    TableName: table,
+    Key: { orderNumber },
+    UpdateExpression: 'SET #status = :status, transactionId = :tx, resultEventId = :event, settledAt = :at',
+    ConditionExpression: 'attribute_exists(orderNumber) AND #status IN (:pending, :query)',
+    ExpressionAttributeNames: { '#status': 'status' },
+    ExpressionAttributeValues: {
+      ':status': result.paid ? 'PAID' : 'FAILED', ':tx': result.transactionId ?? null, ':event': result.eventId,
+      ':at': result.at.toISOString(), ':pending': 'PENDING', ':query': 'NEEDS_STATUS_QUERY',
+    },
+  }, { client });
+  return outcome === 'applied' ? 'updated' : outcome === 'duplicate' ? 'duplicate' : 'unchanged';
 }
 
 /** Flags every PENDING order whose deadline has passed; returns the flagged order numbers. */

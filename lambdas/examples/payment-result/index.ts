@@ -8,8 +8,9 @@ interface WechatPayload { transaction?: { transaction_id?: string } }
 
 /**
  * The caller's result consumer: receives only its own results (the mapping filters on the
- * `ORD-` subject prefix) and settles the order. Idempotent by business key: the order's
- * status transition is conditional, so a repeated result changes nothing.
+ * `ORD-` subject prefix) and settles the order in one request, once per result event (the
+ * order remembers the results applied to it) and once per order (the status transition is
+ * conditional), so a repeated or a second result changes nothing.
  */
 export const handler = kafkaRecordHandler<PaymentResultData>(async (event) => {
   const orderNumber = event.subject;

@@ -1,4 +1,6 @@
-import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventMarkerOptions } from '../../runtime/event-marker';
+import { writeOncePerEvent } from '../../runtime/write-once';
 import type { PostPublished } from '../post-publisher/post';
 
 /** Days a published post stays pinned on the real-estate board. */
@@ -29,19 +31,24 @@ export function pinnedUntil(post: PostPublished): string {
   return new Date(Date.parse(post.publishedAt) + PINNED_DAYS * DAY_MS).toISOString();
 }
 
-/** Pins the post for PINNED_DAYS, once per post: a second delivery finds the row and changes nothing. */
+/**
+ * Pins the post for PINNED_DAYS, once per event and once per post, in one request: the event's
+ * marker and the pinned row commit together; a second delivery, or a republished post, finds
+ * the marker or the row and changes nothing.
+ */
 export async function pinPost(
   doc: DynamoDBDocumentClient,
   table: string,
   post: PostPublished,
   ctx: PromotionContext,
-): Promise<'pinned' | 'already-pinned'> {
+  marker: EventMarkerOptions = {},
+): Promise<'pinned' | 'already-pinned' | 'duplicate'> {
   if (ctx.rejectPostIdPrefix && post.postId.startsWith(ctx.rejectPostIdPrefix)) {
     throw new PromotionRejectedError(post.postId, `id starts with the rejected prefix ${JSON.stringify(ctx.rejectPostIdPrefix)}`);
   }
-  try {
-    await doc.send(
-      new PutCommand({
+  const outcome = await writeOncePerEvent({ id: ctx.eventId }, [
+    {
+      Put: {
         TableName: table,
         Item: {
           postId: post.postId,
@@ -53,11 +60,9 @@ export async function pinPost(
           appliedAt: (ctx.now ?? new Date()).toISOString(),
         },
         ConditionExpression: 'attribute_not_exists(postId)',
-      }),
-    );
-    return 'pinned';
-  } catch (err) {
-    if ((err as Error).name === 'ConditionalCheckFailedException') return 'already-pinned';
-    throw err;
-  }
+      },
+    },
+  ], { ...marker, client: doc });
+  if (outcome.applied) return 'pinned';
+  return outcome.reason === 'duplicate' ? 'duplicate' : 'already-pinned';
 }

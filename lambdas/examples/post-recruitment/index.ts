@@ -1,5 +1,4 @@
 import { getDocumentClient } from '../../runtime/dynamo';
-import { onceByEventId } from '../../runtime/idempotency';
 import { logger } from '../../runtime/logger';
 import { kafkaRecordHandler } from '../../runtime/record-handler';
 import { postOf, type PostPublished } from '../post-publisher/post';
@@ -11,14 +10,12 @@ function env(name: string): string {
   return value;
 }
 
-/** Recruitment: 58 beans to the author of every published post, once per event id and once per post. */
-export const handler = kafkaRecordHandler<PostPublished>(
-  onceByEventId(async (event) => {
-    const post = postOf(event);
-    const outcome = await awardBeans(getDocumentClient(), { rewards: env('REWARDS_TABLE'), balances: env('BALANCES_TABLE') }, post, {
-      eventId: event.id,
-      eventTime: event.time,
-    });
-    logger.info('recruitment reward', { postId: post.postId, authorId: post.authorId, eventId: event.id, outcome });
-  }),
-);
+/** Recruitment: 58 beans to the author of every published post, once per event id and once per post (one request). */
+export const handler = kafkaRecordHandler<PostPublished>(async (event) => {
+  const post = postOf(event);
+  const outcome = await awardBeans(getDocumentClient(), { rewards: env('REWARDS_TABLE'), balances: env('BALANCES_TABLE') }, post, {
+    eventId: event.id,
+    eventTime: event.time,
+  });
+  logger.info('recruitment reward', { postId: post.postId, authorId: post.authorId, eventId: event.id, outcome });
+});

@@ -1,4 +1,6 @@
-import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventMarkerOptions } from '../../runtime/event-marker';
+import { writeOncePerEvent } from '../../runtime/write-once';
 import type { PostPublished } from '../post-publisher/post';
 
 /** Beans the recruitment programme awards an author per published post. */
@@ -19,44 +21,37 @@ export interface RewardContext {
 }
 
 /**
- * Awards the author BEANS_PER_POST beans for the post, once per post: the reward row and the
- * balance increment commit in one transaction guarded by "no reward row for this post yet", so
- * the balance can never be incremented twice for one post even when the event-id guard is
- * bypassed (a republished post gets a new event id).
+ * Awards the author BEANS_PER_POST beans for the post, once per event and once per post, in one
+ * request: the event's marker, the reward row and the balance increment commit in one
+ * transaction guarded by "event id not seen" and "no reward row for this post yet", so the
+ * balance can never be incremented twice for one post, also when a republished post comes with
+ * a new event id.
  */
 export async function awardBeans(
   doc: DynamoDBDocumentClient,
   tables: RewardTables,
   post: PostPublished,
   ctx: RewardContext,
-): Promise<'awarded' | 'already-awarded'> {
+  marker: EventMarkerOptions = {},
+): Promise<'awarded' | 'already-awarded' | 'duplicate'> {
   const appliedAt = (ctx.now ?? new Date()).toISOString();
-  try {
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: tables.rewards,
-              Item: { postId: post.postId, authorId: post.authorId, beans: BEANS_PER_POST, eventId: ctx.eventId, eventTime: ctx.eventTime, appliedAt },
-              ConditionExpression: 'attribute_not_exists(postId)',
-            },
-          },
-          {
-            Update: {
-              TableName: tables.balances,
-              Key: { userId: post.authorId },
-              UpdateExpression: 'ADD beans :beans SET updatedAt = :now',
-              ExpressionAttributeValues: { ':beans': BEANS_PER_POST, ':now': appliedAt },
-            },
-          },
-        ],
-      }),
-    );
-    return 'awarded';
-  } catch (err) {
-    const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-    if ((err as Error).name === 'TransactionCanceledException' && reasons?.[0]?.Code === 'ConditionalCheckFailed') return 'already-awarded';
-    throw err;
-  }
+  const outcome = await writeOncePerEvent({ id: ctx.eventId }, [
+    {
+      Put: {
+        TableName: tables.rewards,
+        Item: { postId: post.postId, authorId: post.authorId, beans: BEANS_PER_POST, eventId: ctx.eventId, eventTime: ctx.eventTime, appliedAt },
+        ConditionExpression: 'attribute_not_exists(postId)',
+      },
+    },
+    {
+      Update: {
+        TableName: tables.balances,
+        Key: { userId: post.authorId },
+        UpdateExpression: 'ADD beans :beans SET updatedAt = :now',
+        ExpressionAttributeValues: { ':beans': BEANS_PER_POST, ':now': appliedAt },
+      },
+    },
+  ], { ...marker, client: doc });
+  if (outcome.applied) return 'awarded';
+  return outcome.reason === 'duplicate' ? 'duplicate' : 'already-awarded';
 }

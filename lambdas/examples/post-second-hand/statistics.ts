@@ -1,4 +1,6 @@
-import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { EventMarkerOptions } from '../../runtime/event-marker';
+import { writeOncePerEvent } from '../../runtime/write-once';
 import type { PostPublished } from '../post-publisher/post';
 
 export interface StatisticsContext {
@@ -13,40 +15,37 @@ export function countedMarkerKey(postId: string): string {
 }
 
 /**
- * Counts the post in its author's statistics (partition key `userId`), once per post: the
- * increment and a marker row for the post commit in one transaction, conditional on the marker
- * not existing. onceByEventId in front of it is not enough on its own — a process that dies
- * after the increment but before the idempotency record is completed would count the
- * redelivered post again.
+ * Counts the post in its author's statistics (partition key `userId`), once per event and once
+ * per post, in one request: the event's marker, a marker row for the post and the increment
+ * commit in one transaction, conditional on neither marker existing. A process that dies
+ * anywhere leaves either all three or none, so a redelivered or republished post is never
+ * counted twice.
  */
-export async function countPost(doc: DynamoDBDocumentClient, table: string, post: PostPublished, ctx: StatisticsContext): Promise<number> {
+export async function countPost(
+  doc: DynamoDBDocumentClient,
+  table: string,
+  post: PostPublished,
+  ctx: StatisticsContext,
+  marker: EventMarkerOptions = {},
+): Promise<'counted' | 'already-counted' | 'duplicate'> {
   const now = (ctx.now ?? new Date()).toISOString();
-  try {
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          {
-            Put: {
-              TableName: table,
-              Item: { userId: countedMarkerKey(post.postId), authorId: post.authorId, eventId: ctx.eventId, countedAt: now },
-              ConditionExpression: 'attribute_not_exists(userId)',
-            },
-          },
-          {
-            Update: {
-              TableName: table,
-              Key: { userId: post.authorId },
-              UpdateExpression: 'ADD postsCount :one SET lastPostId = :post, lastEventId = :event, lastEventTime = :time, lastAppliedAt = :now',
-              ExpressionAttributeValues: { ':one': 1, ':post': post.postId, ':event': ctx.eventId, ':time': ctx.eventTime, ':now': now },
-            },
-          },
-        ],
-      }),
-    );
-  } catch (err) {
-    const reasons = (err as { CancellationReasons?: Array<{ Code?: string }> }).CancellationReasons;
-    if (!((err as Error).name === 'TransactionCanceledException' && reasons?.[0]?.Code === 'ConditionalCheckFailed')) throw err;
-  }
-  const row = await doc.send(new GetCommand({ TableName: table, Key: { userId: post.authorId }, ConsistentRead: true }));
-  return Number(row.Item?.postsCount ?? 0);
+  const outcome = await writeOncePerEvent({ id: ctx.eventId }, [
+    {
+      Put: {
+        TableName: table,
+        Item: { userId: countedMarkerKey(post.postId), authorId: post.authorId, eventId: ctx.eventId, countedAt: now },
+        ConditionExpression: 'attribute_not_exists(userId)',
+      },
+    },
+    {
+      Update: {
+        TableName: table,
+        Key: { userId: post.authorId },
+        UpdateExpression: 'ADD postsCount :one SET lastPostId = :post, lastEventId = :event, lastEventTime = :time, lastAppliedAt = :now',
+        ExpressionAttributeValues: { ':one': 1, ':post': post.postId, ':event': ctx.eventId, ':time': ctx.eventTime, ':now': now },
+      },
+    },
+  ], { ...marker, client: doc });
+  if (outcome.applied) return 'counted';
+  return outcome.reason === 'duplicate' ? 'duplicate' : 'already-counted';
 }

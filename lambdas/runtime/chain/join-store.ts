@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { encodeEvent, type CloudEvent } from '../cloudevents';
 import type { ResultPointer } from './events';
 
 /**
@@ -31,6 +32,12 @@ export interface Claim {
    * last; before then a redelivery waits instead of publishing the outcome a second time.
    */
   publishUntil?: number;
+  /**
+   * The events still to publish (encoded CloudEvents: a task.started the broker did not take,
+   * then the outcome), stored with the outcome so that a redelivery publishes them without
+   * running the task again.
+   */
+  outbox?: string[];
 }
 
 export interface TaskStatusItem {
@@ -145,20 +152,35 @@ export class JoinStore {
   }
 
   /**
-   * Marks the claim finished (owner only) and holds the publishing of its outcome for
-   * `publishLeaseMs`; `markPublished` records, separately, that the outcome event went out.
+   * Marks the claim finished (owner only), stores its outbox and holds the publishing of it for
+   * `publishLeaseMs`; `markPublished` records, separately, that the outbox went out. Returns the
+   * hold (its end, epoch ms), or undefined when the claim is no longer this owner's (taken over
+   * after its lease ran out).
    */
-  async finishClaim(chain: string, runId: string, task: string, generation: number, owner: string, state: ClaimState, publishLeaseMs: number): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
-        UpdateExpression: 'SET #state = :state, finishedAt = :at, publishUntil = :until',
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
-        ExpressionAttributeValues: { ':state': state, ':owner': owner, ':at': new Date(this.now()).toISOString(), ':until': this.now() + publishLeaseMs },
-      }),
-    );
+  async finishClaim(chain: string, runId: string, task: string, generation: number, owner: string, state: ClaimState, publishLeaseMs: number, outbox: CloudEvent[]): Promise<number | undefined> {
+    const until = this.now() + publishLeaseMs;
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
+          UpdateExpression: 'SET #state = :state, finishedAt = :at, publishUntil = :until, outbox = :outbox',
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#state': 'state', '#owner': 'owner' },
+          ExpressionAttributeValues: {
+            ':state': state,
+            ':owner': owner,
+            ':at': new Date(this.now()).toISOString(),
+            ':until': until,
+            ':outbox': outbox.map((event) => encodeEvent(event).toString('utf8')),
+          },
+        }),
+      );
+      return until;
+    } catch (err) {
+      if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw err;
+    }
   }
 
   /** The claim of `task` for `generation` (consistent read), if any. */
@@ -172,10 +194,12 @@ export class JoinStore {
   /**
    * Takes over publishing a finished claim's outcome whose publisher's hold ran out (it died
    * between the store write and the publish). Only one redelivery wins: the update is
-   * conditional on the hold it saw. Returns whether this one won.
+   * conditional on the hold it saw. Returns the hold this one took (its end, epoch ms), or
+   * undefined when another won.
    */
-  async takePublish(chain: string, runId: string, task: string, generation: number, seen: Claim, publishLeaseMs: number): Promise<boolean> {
+  async takePublish(chain: string, runId: string, task: string, generation: number, seen: Claim, publishLeaseMs: number): Promise<number | undefined> {
     const now = this.now();
+    const until = now + publishLeaseMs;
     try {
       await this.db.send(
         new UpdateCommand({
@@ -186,30 +210,29 @@ export class JoinStore {
             seen.publishUntil === undefined
               ? 'published = :false AND attribute_not_exists(publishUntil)'
               : 'published = :false AND publishUntil = :seen AND publishUntil < :now',
-          ExpressionAttributeValues: { ':until': now + publishLeaseMs, ':false': false, ...(seen.publishUntil === undefined ? {} : { ':seen': seen.publishUntil, ':now': now }) },
+          ExpressionAttributeValues: { ':until': until, ':false': false, ...(seen.publishUntil === undefined ? {} : { ':seen': seen.publishUntil, ':now': now }) },
         }),
       );
-      return true;
+      return until;
     } catch (err) {
-      if ((err as Error).name === 'ConditionalCheckFailedException') return false;
+      if ((err as Error).name === 'ConditionalCheckFailedException') return undefined;
       throw err;
     }
   }
 
   /**
-   * Gives a claim up (owner only) while its outcome is unpublished, so a redelivery can take it
-   * at once: a running claim is started again, a finished one has its outcome published. Used
-   * when the store or the broker failed mid-start.
+   * Ends a hold on publishing a finished claim's outbox (`hold`, as finishClaim or takePublish
+   * returned it) whose publish failed, so the record's retry publishes at once instead of
+   * waiting for the hold to run out. A hold taken by someone else since stays.
    */
-  async releaseClaim(chain: string, runId: string, task: string, generation: number, owner: string): Promise<void> {
+  async releasePublish(chain: string, runId: string, task: string, generation: number, hold: number): Promise<void> {
     await this.db.send(
       new UpdateCommand({
         TableName: this.tableName,
         Key: { pk: JoinStore.pk(chain, runId), sk: `claim#${task}#${generation}` },
-        UpdateExpression: 'SET leaseUntil = :zero, publishUntil = :zero',
-        ConditionExpression: '#owner = :owner AND published = :false',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':zero': 0, ':owner': owner, ':false': false },
+        UpdateExpression: 'SET publishUntil = :zero',
+        ConditionExpression: 'publishUntil = :hold AND published = :false',
+        ExpressionAttributeValues: { ':zero': 0, ':hold': hold, ':false': false },
       }),
     );
   }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CloudEvent } from '../cloudevents';
+import { decodeEvent, type CloudEvent } from '../cloudevents';
 import {
   ChainEventType,
   chainAttributes,
@@ -53,6 +53,26 @@ export interface RunnerLog {
 /** Publishes chain events of one run (keyed by its run id). */
 export type ChainPublish = (runId: string, events: CloudEvent[]) => Promise<void>;
 
+/** What one start of the task came to; `unannounced` are the task.started events the broker did not take. */
+interface Outcome {
+  readonly state: 'succeeded' | 'failed';
+  readonly attempt: number;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly result?: ResultPointer;
+  readonly error?: { name: string; message: string };
+  readonly unannounced: CloudEvent[];
+  readonly durationMs?: number;
+}
+
+/** A claim this container holds, with its function's outcome (settled once the attempts end). */
+interface OwnStart {
+  readonly owner: string;
+  readonly outcome: Promise<Outcome>;
+  /** Its last attempt to store the outcome failed: the next delivery of the record resumes it. */
+  stalled: boolean;
+}
+
 const MAX_RESULT_BYTES = 8 * 1024;
 /**
  * How long whoever finished a claim holds the publishing of its outcome. A publish takes
@@ -82,6 +102,9 @@ function checkResult(result: unknown): ResultPointer {
  * is retried by the caller.
  */
 export class TaskRunner {
+  /** Starts whose function ran in this container and whose outcome is not stored yet, by `<runId>#<generation>`. */
+  private readonly started = new Map<string, OwnStart>();
+
   constructor(
     private readonly config: TaskRunnerConfig,
     private readonly fn: TaskFunction,
@@ -196,6 +219,16 @@ export class TaskRunner {
     precondition?: Error,
   ): Promise<void> {
     const { chain, task } = this.config;
+    const key = `${runId}#${generation}`;
+    const own = this.started.get(key);
+    if (own?.stalled) {
+      // A retry, in this container, of a start whose function has run: its outcome is not stored
+      // yet (the store failed). Never call the function again for this claim: store and publish.
+      own.stalled = false;
+      this.log.warn('storing the outcome of a start whose store write failed, without running the task again', { runId, generation });
+      await this.settleOwn(runId, generation, cascade, own);
+      return;
+    }
     const owner = `${eventId}/${randomUUID()}`;
     const remaining = remainingMs();
     const leaseMs = Number.isFinite(remaining) ? remaining + 5000 : this.config.defaultLeaseMs;
@@ -204,49 +237,40 @@ export class TaskRunner {
       await this.republishIfLost(runId, generation, cascade, claim.existing, remainingMs);
       return;
     }
+    // Held until the outcome is stored with the claim: a failing store or broker throws to the
+    // caller, whose retry of the record resumes here, so the claim is never given back and the
+    // function runs once per claim.
+    const start: OwnStart = { owner, outcome: this.runClaimed(runId, generation, inputs, remainingMs, precondition), stalled: false };
+    this.started.set(key, start);
+    await this.settleOwn(runId, generation, cascade, start);
+  }
+
+  private async settleOwn(runId: string, generation: number, cascade: string[] | undefined, start: OwnStart): Promise<void> {
     try {
-      await this.runClaimed(runId, generation, inputs, cascade, owner, remainingMs, precondition);
+      await this.settle(runId, generation, cascade, start);
     } catch (err) {
-      // The store or the broker failed: give the claim back so the caller's retry of this record can take it.
-      // Keep trying while time is left: a claim left running would make that retry a "duplicate" and drop it.
-      for (let delay = 200, since = Date.now(); ; delay = Math.min(delay * 2, 2000)) {
-        const released = await this.store.releaseClaim(chain, runId, task, generation, owner).then(() => true, (e: Error) => e.name === 'ConditionalCheckFailedException');
-        if (released || remainingMs() - delay < 5000 || Date.now() - since > 30_000) {
-          if (!released) this.log.error('could not give the claim back; until its lease ends a redelivery is taken for a duplicate', { runId, generation, error: describe(err) });
-          break;
-        }
-        await sleep(delay);
-      }
+      start.stalled = true;
       throw err;
     }
   }
 
-  private async runClaimed(
-    runId: string,
-    generation: number,
-    inputs: Record<string, ResultPointer>,
-    cascade: string[] | undefined,
-    owner: string,
-    remainingMs: () => number,
-    precondition?: Error,
-  ): Promise<void> {
+  /**
+   * Runs the task function's attempts for a claim. Never throws: a failing function is a failed
+   * outcome, and an announcement the store or broker did not take is carried in the outcome.
+   */
+  private async runClaimed(runId: string, generation: number, inputs: Record<string, ResultPointer>, remainingMs: () => number, precondition?: Error): Promise<Outcome> {
     const { chain, task, maxAttempts, retryBaseMs } = this.config;
-    const base: ChainAttributes = { chain, runid: runId, task, generation, ...(generation > 0 ? { rerun: task } : {}) };
     const startedAt = new Date().toISOString();
+    const unannounced: CloudEvent[] = [];
     let lastError: unknown = precondition;
     let attempt = 0;
     for (attempt = 1; !precondition && attempt <= maxAttempts; attempt++) {
-      const attempted = { ...base, attempt };
       const controller = new AbortController();
       const guard = Number.isFinite(remainingMs()) ? setTimeout(() => controller.abort(new Error('function time is running out')), Math.max(0, remainingMs() - 3000)) : undefined;
       const t0 = Date.now();
       // The task starts right after the claim; its status and task.started are written while it runs.
       const running = this.attempt({ chain, task, runId, attempt, generation, inputs, signal: controller.signal });
-      const announced = Promise.all([
-        this.store.putStatus(chain, runId, { task, state: 'running', generation, attempt, startedAt }),
-        this.publish(runId, [taskStarted(attempted, new Date().toISOString())]),
-      ]);
-      announced.catch(() => undefined);
+      const announced = this.announce(runId, { ...this.attributes(runId, generation), attempt }, startedAt, unannounced);
       if (attempt === 1) this.log.info('task claimed', { runId, generation, inputs: Object.keys(inputs) });
       let result: ResultPointer | undefined;
       try {
@@ -257,18 +281,8 @@ export class TaskRunner {
       } finally {
         if (guard) clearTimeout(guard);
       }
-      // Store and broker errors are not the task's: from here on they throw to the caller, which retries the record.
       await announced;
-      if (result) {
-        const finishedAt = new Date().toISOString();
-        const { waiters } = await this.store.putStatus(chain, runId, { task, state: 'succeeded', generation, attempt, startedAt, finishedAt, result });
-        await this.store.finishClaim(chain, runId, task, generation, owner, 'succeeded', PUBLISH_HOLD_MS);
-        await this.publish(runId, [taskSucceeded(attempted, { result, startedAt, finishedAt, ...(cascade ? { cascade } : {}), ...(waiters.length > 0 ? { waiters } : {}) })]);
-        await this.store.markPublished(chain, runId, task, generation);
-        taskMetrics(chain, task, { TaskSucceeded: 1, TaskDuration: Date.now() - Date.parse(startedAt) });
-        this.log.info('task succeeded', { runId, generation, attempt, result, durationMs: Date.now() - t0 });
-        return;
-      }
+      if (result) return { state: 'succeeded', attempt, startedAt, finishedAt: new Date().toISOString(), result, unannounced, durationMs: Date.now() - t0 };
       const delay = retryBaseMs * 2 ** (attempt - 1);
       if (attempt < maxAttempts && remainingMs() - delay < 5000) {
         this.log.warn('not enough time left for another attempt', { runId, attempt });
@@ -276,16 +290,79 @@ export class TaskRunner {
       }
       if (attempt < maxAttempts) await sleep(delay);
     }
-    const attempts = Math.min(attempt, maxAttempts);
-    const finishedAt = new Date().toISOString();
-    const error = describe(lastError);
-    await this.store.putStatus(chain, runId, { task, state: 'failed', generation, attempt: attempts, startedAt, finishedAt, error: `${error.name}: ${error.message}` });
-    await this.store.finishClaim(chain, runId, task, generation, owner, 'failed', PUBLISH_HOLD_MS);
-    await this.publish(runId, [taskFailed({ ...base, attempt: attempts }, { error, attempts, startedAt, finishedAt })]);
+    return { state: 'failed', attempt: Math.min(attempt, maxAttempts), startedAt, finishedAt: new Date().toISOString(), error: describe(lastError), unannounced };
+  }
+
+  /**
+   * Writes the running status and publishes task.started for one attempt. Neither may start the
+   * function a second time: a status the store did not take is overwritten by the outcome's, and
+   * a task.started the broker did not take goes out late, with the outcome.
+   */
+  private async announce(runId: string, attempted: ChainAttributes, startedAt: string, unannounced: CloudEvent[]): Promise<void> {
+    const { task, chain } = this.config;
+    const started = taskStarted(attempted, new Date().toISOString());
+    const [status, sent] = await Promise.allSettled([
+      this.store.putStatus(chain, runId, { task, state: 'running', generation: attempted.generation, attempt: attempted.attempt ?? 1, startedAt }),
+      this.publish(runId, [started]),
+    ]);
+    if (status.status === 'rejected') this.log.warn('running status not written; the outcome overwrites it', { runId, error: describe(status.reason) });
+    if (sent.status === 'rejected') {
+      unannounced.push(started);
+      this.log.warn('task.started not published; it is stored with the outcome and published with it', { runId, error: describe(sent.reason) });
+    }
+  }
+
+  /**
+   * Stores a start's outcome with its claim, together with the events still to publish (the
+   * outbox), then publishes them. Until the outbox is stored, a failure keeps the start in this
+   * container for the record's retry; after it, any delivery of the record publishes the outbox.
+   */
+  private async settle(runId: string, generation: number, cascade: string[] | undefined, start: OwnStart): Promise<void> {
+    const { chain, task } = this.config;
+    const outcome = await start.outcome;
+    const { startedAt, finishedAt, attempt } = outcome;
+    const a: ChainAttributes = { ...this.attributes(runId, generation), attempt };
+    let events: CloudEvent[];
+    if (outcome.result) {
+      const { waiters } = await this.store.putStatus(chain, runId, { task, state: 'succeeded', generation, attempt, startedAt, finishedAt, result: outcome.result });
+      events = [...outcome.unannounced, taskSucceeded(a, { result: outcome.result, startedAt, finishedAt, ...(cascade ? { cascade } : {}), ...(waiters.length > 0 ? { waiters } : {}) })];
+    } else {
+      const error = outcome.error ?? { name: 'Error', message: 'failed' };
+      await this.store.putStatus(chain, runId, { task, state: 'failed', generation, attempt, startedAt, finishedAt, error: `${error.name}: ${error.message}` });
+      events = [...outcome.unannounced, taskFailed(a, { error, attempts: attempt, startedAt, finishedAt })];
+    }
+    const hold = await this.store.finishClaim(chain, runId, task, generation, start.owner, outcome.state, PUBLISH_HOLD_MS, events);
+    this.started.delete(`${runId}#${generation}`);
+    if (hold === undefined) {
+      this.log.error('the claim was taken over after its lease ran out; its outcome is the new holder\'s', { runId, generation });
+      return;
+    }
+    await this.publishOutbox(runId, generation, events, hold);
+    if (outcome.result) {
+      taskMetrics(chain, task, { TaskSucceeded: 1, TaskDuration: Date.now() - Date.parse(startedAt) });
+      this.log.info('task succeeded', { runId, generation, attempt, result: outcome.result, durationMs: outcome.durationMs });
+    } else {
+      taskMetrics(chain, task, { TaskFailed: 1 });
+      // The alarm's metric filter matches this line's message.
+      this.log.error('task failed', { runId, generation, attempts: attempt, error: outcome.error });
+    }
+  }
+
+  /** Publishes a stored outbox under the hold `hold`; a failed publish ends the hold for the record's retry. */
+  private async publishOutbox(runId: string, generation: number, events: CloudEvent[], hold: number): Promise<void> {
+    const { chain, task } = this.config;
+    try {
+      await this.publish(runId, events);
+    } catch (err) {
+      await this.store.releasePublish(chain, runId, task, generation, hold).catch(() => undefined);
+      throw err;
+    }
     await this.store.markPublished(chain, runId, task, generation);
-    taskMetrics(chain, task, { TaskFailed: 1 });
-    // The alarm's metric filter matches this line's message.
-    this.log.error('task failed', { runId, generation, attempts, error });
+  }
+
+  private attributes(runId: string, generation: number): ChainAttributes {
+    const { chain, task } = this.config;
+    return { chain, runid: runId, task, generation, ...(generation > 0 ? { rerun: task } : {}) };
   }
 
   /** One call of the task function; a function that throws before returning its promise rejects it too. */
@@ -298,19 +375,22 @@ export class TaskRunner {
   }
 
   /**
-   * A claim finished but its outcome event may not have gone out (crash in between): wait while
-   * its publisher still holds the publishing, then take it over and publish the outcome now.
+   * A claim finished but its outbox may not have gone out (crash or broker outage in between):
+   * wait while its publisher still holds the publishing, then take it over and publish the
+   * stored events now, without running the task.
    */
   private async republishIfLost(runId: string, generation: number, cascade: string[] | undefined, existing: Claim, remainingMs: () => number): Promise<void> {
     const { chain, task } = this.config;
     let claim: Claim | undefined = existing;
+    let hold: number | undefined;
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       if (!claim || claim.state === 'running' || claim.published) {
         this.log.info('duplicate delivery: task already claimed for this run', { runId, generation, state: claim?.state });
         return;
       }
       if ((claim.publishUntil ?? 0) <= Date.now()) {
-        if (await this.store.takePublish(chain, runId, task, generation, claim, PUBLISH_HOLD_MS)) break;
+        hold = await this.store.takePublish(chain, runId, task, generation, claim, PUBLISH_HOLD_MS);
+        if (hold !== undefined) break;
       } else if (remainingMs() - delay < 5000) {
         // Not dropped: the record is retried and finds the outcome published, or the hold run out.
         throw new Error(`the outcome of task "${task}" for run ${runId} is still being published by another delivery`);
@@ -319,6 +399,14 @@ export class TaskRunner {
       }
       claim = await this.store.readClaim(chain, runId, task, generation);
     }
+    const outbox = claim?.outbox;
+    if (outbox) {
+      const events = outbox.map((text) => decodeEvent(text));
+      this.log.warn('publishing an outcome that was stored but not published', { runId, generation, types: events.map((e) => e.type) });
+      await this.publishOutbox(runId, generation, events, hold!);
+      return;
+    }
+    // A claim finished before claims carried their outbox: rebuild the outcome from the status.
     const status: TaskStatusItem | undefined = (await this.store.statuses(chain, runId, [task])).get(task);
     if (!status || status.generation !== generation) return;
     const a: ChainAttributes = { chain, runid: runId, task, generation, attempt: status.attempt, ...(generation > 0 ? { rerun: task } : {}) };
