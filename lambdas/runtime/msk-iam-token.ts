@@ -30,7 +30,7 @@ export async function signMskIamToken(region: string, credentials: SigningCreden
     { method: 'GET', protocol: 'https:', hostname, path: '/', headers: { host: hostname }, query: { Action: 'kafka-cluster:Connect' } },
     { expiresIn: EXPIRY_SECONDS, signingDate: now },
   );
-  const query = { ...(signed.query as Record<string, string>), 'User-Agent': USER_AGENT };
+  const query: Record<string, string> = { ...(signed.query as Record<string, string>), 'User-Agent': USER_AGENT };
   const search = Object.keys(query).sort().map((key) => `${escapeUri(key)}=${escapeUri(query[key])}`).join('&');
   const url = `https://${hostname}/?${search}`;
   return { token: Buffer.from(url, 'utf-8').toString('base64url'), expiryTime: signingTime(query['X-Amz-Date']) + EXPIRY_SECONDS * 1000 };
