@@ -29,6 +29,7 @@ const BENCHMARKS: Array<{ name: string; file: string; args?: string[]; ownServic
   { name: 'gateway', file: 'bench/gateway.ts' },
   { name: 'redrive', file: 'bench/redrive.ts' },
   { name: 'checks', file: 'bench/checks.ts' },
+  { name: 'cold-start', file: 'bench/cold-start.ts', args: ['10'], ownServices: true },
 ];
 
 /** One headline figure and the baseline measured in the same run. */
@@ -87,6 +88,13 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   },
   redrive: (r) => [
     fig('redrive', 'dead letters redriven/s (transactions of 50)', r.redrivePerSecond, 'records/s', 'plain idempotent sends/s', r.plainSendPerSecond),
+  ],
+  'cold-start': (r) => [
+    fig('cold-start', 'largest function bundle (minified)', r.summary?.maxKb, 'KB', `same functions at ${String(r.base?.commit ?? '?').slice(0, 7)}`, r.summary?.maxBaseKb),
+    fig('cold-start', 'function bundle load, median over functions', r.summary?.medianLoadMs, 'ms', `same functions at ${String(r.base?.commit ?? '?').slice(0, 7)}`, r.summary?.medianBaseLoadMs),
+    fig('cold-start', 'function bundle load, median over functions', r.summary?.medianLoadMs, 'ms', 'floor: kafkajs-only bundle', r.floor?.loadMs),
+    fig('cold-start', 'worst function: load / its load at the base commit', r.summary?.worstLoadVsBase, '×'),
+    fig('cold-start', '--enable-source-maps cost at load (median over functions)', r.summary?.medianSourceMapsCostMs, 'ms'),
   ],
   checks: (r) => [
     fig('checks', '`check` over the example app (p50)', r.checkMs?.p50, 'ms'),
