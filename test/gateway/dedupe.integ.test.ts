@@ -48,3 +48,46 @@ describe('DynamoDedupeStore', () => {
     expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
   });
 });
+
+/** What a repeated delivery costs: DynamoDB requests counted on the client, not timed. */
+describe('DynamoDedupeStore: requests per claim', () => {
+  const tableName = uniqueName('dedupe-requests');
+  const dynamo = dynamoDbClient();
+  const client = documentClient();
+  const sent: string[] = [];
+  client.middlewareStack.add((next, context) => async (args) => {
+    sent.push(context.commandName as string);
+    return next(args);
+  }, { step: 'initialize', name: 'countRequests' });
+  const store = new DynamoDedupeStore(client, { tableName, leaseSeconds: 60 });
+  const now = new Date('2026-11-24T08:00:00Z');
+
+  beforeAll(async () => {
+    await dynamo.send(new CreateTableCommand({
+      TableName: tableName,
+      BillingMode: 'PAY_PER_REQUEST',
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    }));
+  });
+  afterAll(async () => {
+    await dynamo.send(new DeleteTableCommand({ TableName: tableName })).catch(() => undefined);
+    dynamo.destroy();
+  });
+
+  test.each([
+    ['published', true],
+    ['in-progress', false],
+  ])('GIVEN a marker of a notification WHEN it is delivered again THEN one conditional put answers %s, no read', async (expected, published) => {
+    // GIVEN
+    const key = `p:${expected}`;
+    await store.claim(key, now);
+    if (published) await store.markPublished(key, now);
+    sent.length = 0;
+    // WHEN
+    const result = await store.claim(key, new Date(now.getTime() + 1000));
+    // THEN
+    expect(result).toBe(expected);
+    expect(sent).toEqual(['PutItemCommand']);
+  });
+});
