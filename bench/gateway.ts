@@ -2,8 +2,10 @@
 /**
  * Callback gateway throughput on loopback in local mode: requests/s and latency percentiles of
  * `POST /callbacks/wechat-pay` (verify RSA signature + decrypt AES-GCM + dedupe in DynamoDB +
- * publish to Kafka) next to a bare HTTP handler that only publishes, measured in the same run
- * through the same emulator HTTP server and worker model.
+ * publish to Kafka) next to, measured in the same run through the same emulator HTTP server and
+ * worker model: the floor (bench/functions/publish-and-put.ts: one conditional put and the
+ * publish, the least a gateway that publishes each notification once does) and a bare handler
+ * that only publishes.
  *
  *   KAFKA_BROKERS=127.0.0.1:19092 DYNAMODB_ENDPOINT=http://127.0.0.1:18000 npx tsx bench/gateway.ts
  *   env: BENCH_REQUESTS (per handler, default 600), BENCH_CONCURRENCY (default 8), BENCH_WARMUP (default 40)
@@ -26,6 +28,7 @@ import {
 } from '../lambdas/runtime/gateway/verifiers';
 import { alipayNotification, rsaKeys, standardWebhookHeaders, standardWebhookSecret, stripeSignature } from '../test/support/provider-senders';
 import { DynamoDedupeStore } from '../lambdas/runtime/gateway/dedupe';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPairSync } from 'node:crypto';
@@ -75,8 +78,24 @@ async function main(): Promise<void> {
     entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-only.ts'),
     environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results` },
   });
+  // The floor of the goal: the publish plus one conditional put, on a table like the gateway's.
+  const floorTable = new dynamodb.Table(bare, 'FloorDedupe', {
+    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, billingMode: dynamodb.BillingMode.PAY_PER_REQUEST, timeToLiveAttribute: 'expiration',
+  });
+  const floorFn = createFunction(bare, 'PublishAndPut', {
+    entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-and-put.ts'),
+    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results`, DEDUPE_TABLE: floorTable.tableName },
+  });
+  floorTable.grantWriteData(floorFn);
+  const markedFn = createFunction(bare, 'PublishPutAndMark', {
+    entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-and-put.ts'),
+    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results`, DEDUPE_TABLE: floorTable.tableName, MARK_PUBLISHED: 'true' },
+  });
+  floorTable.grantWriteData(markedFn);
   const api = new apigwv2.HttpApi(bare, 'Api');
   api.addRoutes({ path: '/bare/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Bare', fn) });
+  api.addRoutes({ path: '/floor/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Floor', floorFn) });
+  api.addRoutes({ path: '/marked/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Marked', markedFn) });
   void gw;
   app.synth();
 
@@ -94,6 +113,8 @@ async function main(): Promise<void> {
     }));
     const gatewayUrl = `${apiUrlFor(emulator, 'POST /callbacks/{provider}')}/callbacks/wechat-pay`;
     const bareUrl = `${apiUrlFor(emulator, 'POST /bare/{provider}')}/bare/wechat-pay`;
+    const floorUrl = `${apiUrlFor(emulator, 'POST /floor/{provider}')}/floor/wechat-pay`;
+    const markedUrl = `${apiUrlFor(emulator, 'POST /marked/{provider}')}/marked/wechat-pay`;
     const bareRequests = (n: number): Request[] => Array.from({ length: n }, (_, i) => ({
       headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: randomUUID(), correlationId: `ORD-${id}-bare-${i}` }),
     }));
@@ -101,9 +122,14 @@ async function main(): Promise<void> {
     // Warm both: containers up to the concurrency, producers connected, secrets cached.
     await drive('warmup', gatewayUrl, notifications(WARMUP));
     await drive('warmup', bareUrl, bareRequests(WARMUP));
-    // Signed before the clock starts; the 300 s tolerance covers the run.
-    const gatewayRun = await drive('gateway (verify + decrypt + dedupe + publish)', gatewayUrl, notifications(REQUESTS));
+    await drive('warmup', floorUrl, bareRequests(WARMUP));
+    await drive('warmup', markedUrl, bareRequests(WARMUP));
+    // Every request is built (and signed) before its run's clock starts; the 300 s tolerance covers the run.
+    const gatewayRequests = notifications(REQUESTS);
+    const gatewayRun = await drive('gateway (verify + decrypt + dedupe + publish)', gatewayUrl, gatewayRequests);
     const bareRun = await drive('bare handler (publish only)', bareUrl, bareRequests(REQUESTS));
+    const floorRun = await drive('floor (publish + one conditional put)', floorUrl, bareRequests(REQUESTS));
+    const markedRun = await drive('floor + mark published (publish + conditional put + update)', markedUrl, bareRequests(REQUESTS));
 
     // Where the difference goes: the verifier in-process, and the dedupe writes on DynamoDB Local.
     const verifier = new WechatPayVerifier({ platformCertificates: { [serial]: publicKey.export({ type: 'spki', format: 'pem' }).toString() }, apiV3Key });
@@ -128,12 +154,21 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
       requestsPerHandler: REQUESTS, concurrency: CONCURRENCY, warmup: WARMUP,
-      results: [gatewayRun, bareRun],
+      results: [gatewayRun, bareRun, floorRun, markedRun],
       breakdown: {
         verifyAndDecryptMicrosPerNotification: Math.round(verifyMicros),
         dedupeClaimAndMarkMillisSequential: Math.round(dedupeMillis * 100) / 100,
         verifyMicrosPerProvider: perProvider,
         note: 'in-process, sequential; the machine is shared, so figures are indicative',
+      },
+      gatewayOverFloor: {
+        throughputRatio: Math.round((gatewayRun.requestsPerSecond / floorRun.requestsPerSecond) * 100) / 100,
+        p50Ratio: Math.round((gatewayRun.latencyMs.p50 / floorRun.latencyMs.p50) * 100) / 100,
+        goals: { throughputAtLeast070: gatewayRun.requestsPerSecond >= 0.7 * floorRun.requestsPerSecond, p50AtMost150: gatewayRun.latencyMs.p50 <= 1.5 * floorRun.latencyMs.p50 },
+      },
+      gatewayOverMarkedFloor: {
+        throughputRatio: Math.round((gatewayRun.requestsPerSecond / markedRun.requestsPerSecond) * 100) / 100,
+        p50Ratio: Math.round((gatewayRun.latencyMs.p50 / markedRun.latencyMs.p50) * 100) / 100,
       },
       gatewayOverBare: {
         throughputRatio: Math.round((gatewayRun.requestsPerSecond / bareRun.requestsPerSecond) * 100) / 100,

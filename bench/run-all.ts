@@ -79,8 +79,12 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
       fig('fanout', `${p.latencyProfile}: paced latency p50 (recruitment)`, p.pacedLatency?.recruitmentMs?.p50, 'ms', 'bare kafkajs p50', p.pacedLatency?.bareKafkajsMs?.p50),
     ]),
   gateway: (r) => {
-    const [gateway, bare] = Array.isArray(r.results) ? r.results : [];
+    const [gateway, bare, floor, marked] = Array.isArray(r.results) ? r.results : [];
     return [
+      fig('gateway', 'callbacks/s', gateway?.requestsPerSecond, 'req/s', 'floor + mark published (two writes + publish) req/s', marked?.requestsPerSecond),
+      fig('gateway', 'callback latency p50', gateway?.latencyMs?.p50, 'ms', 'floor + mark published p50', marked?.latencyMs?.p50),
+      fig('gateway', 'callbacks/s (verify + decrypt + dedupe + publish)', gateway?.requestsPerSecond, 'req/s', 'floor (publish + one conditional put) req/s', floor?.requestsPerSecond),
+      fig('gateway', 'callback latency p50', gateway?.latencyMs?.p50, 'ms', 'floor p50', floor?.latencyMs?.p50),
       fig('gateway', 'callbacks/s (verify + decrypt + dedupe + publish)', gateway?.requestsPerSecond, 'req/s', 'bare handler (publish only) req/s', bare?.requestsPerSecond),
       fig('gateway', 'callback latency p50', gateway?.latencyMs?.p50, 'ms', 'bare handler p50', bare?.latencyMs?.p50),
       fig('gateway', 'callback latency p99', gateway?.latencyMs?.p99, 'ms', 'bare handler p99', bare?.latencyMs?.p99),
