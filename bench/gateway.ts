@@ -36,13 +36,17 @@ import { generateKeyPairSync } from 'node:crypto';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 40);
+/** Requests per handler per turn (see `interleaved`). */
+const ROUND = 50;
 
 interface Request { headers: Record<string, string>; body: string }
 interface Result { handler: string; requests: number; concurrency: number; seconds: number; requestsPerSecond: number; latencyMs: { p50: number; p90: number; p99: number; max: number }; statuses: Record<string, number> }
 
-async function drive(name: string, url: string, requests: Request[]): Promise<Result> {
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
+/** Latencies and elapsed time of one handler's requests, gathered over the rounds. */
+interface Tally { latencies: number[]; seconds: number; statuses: Record<string, number> }
+
+/** Sends `requests` to `url` from CONCURRENCY clients, adding to `tally`. */
+async function drive(url: string, requests: Request[], tally: Tally = { latencies: [], seconds: 0, statuses: {} }): Promise<Tally> {
   let next = 0;
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -52,18 +56,35 @@ async function drive(name: string, url: string, requests: Request[]): Promise<Re
       const t0 = process.hrtime.bigint();
       const res = await fetch(url, { method: 'POST', headers: requests[i].headers, body: requests[i].body });
       await res.arrayBuffer();
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      tally.latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      tally.statuses[res.status] = (tally.statuses[res.status] ?? 0) + 1;
     }
   }));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  latencies.sort((a, b) => a - b);
+  tally.seconds += Number(process.hrtime.bigint() - start) / 1e9;
+  return tally;
+}
+
+function result(name: string, tally: Tally): Result {
+  const latencies = [...tally.latencies].sort((a, b) => a - b);
   const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] * 100) / 100;
   return {
-    handler: name, requests: requests.length, concurrency: CONCURRENCY, seconds: Math.round(seconds * 1000) / 1000,
-    requestsPerSecond: Math.round((requests.length / seconds) * 10) / 10,
-    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) }, statuses,
+    handler: name, requests: latencies.length, concurrency: CONCURRENCY, seconds: Math.round(tally.seconds * 1000) / 1000,
+    requestsPerSecond: Math.round((latencies.length / tally.seconds) * 10) / 10,
+    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) }, statuses: tally.statuses,
   };
+}
+
+/**
+ * The handlers take turns, ROUND requests each, until each has had `requests`: the shared
+ * machine's load drifts over all of them alike, where back-to-back runs would each meet another
+ * load. Every request is built (and signed) before the clock starts.
+ */
+async function interleaved(handlers: Array<{ name: string; url: string; requests: Request[] }>): Promise<Result[]> {
+  const tallies = handlers.map((): Tally => ({ latencies: [], seconds: 0, statuses: {} }));
+  for (let offset = 0; offset < Math.max(...handlers.map((h) => h.requests.length)); offset += ROUND) {
+    for (const [i, h] of handlers.entries()) await drive(h.url, h.requests.slice(offset, offset + ROUND), tallies[i]);
+  }
+  return handlers.map((h, i) => result(h.name, tallies[i]));
 }
 
 async function main(): Promise<void> {
@@ -120,16 +141,16 @@ async function main(): Promise<void> {
     }));
 
     // Warm both: containers up to the concurrency, producers connected, secrets cached.
-    await drive('warmup', gatewayUrl, notifications(WARMUP));
-    await drive('warmup', bareUrl, bareRequests(WARMUP));
-    await drive('warmup', floorUrl, bareRequests(WARMUP));
-    await drive('warmup', markedUrl, bareRequests(WARMUP));
-    // Every request is built (and signed) before its run's clock starts; the 300 s tolerance covers the run.
-    const gatewayRequests = notifications(REQUESTS);
-    const gatewayRun = await drive('gateway (verify + decrypt + dedupe + publish)', gatewayUrl, gatewayRequests);
-    const bareRun = await drive('bare handler (publish only)', bareUrl, bareRequests(REQUESTS));
-    const floorRun = await drive('floor (publish + one conditional put)', floorUrl, bareRequests(REQUESTS));
-    const markedRun = await drive('floor + mark published (publish + conditional put + update)', markedUrl, bareRequests(REQUESTS));
+    for (const [url, requests] of [[gatewayUrl, notifications(WARMUP)], [bareUrl, bareRequests(WARMUP)], [floorUrl, bareRequests(WARMUP)], [markedUrl, bareRequests(WARMUP)]] as const) {
+      await drive(url, requests);
+    }
+    // Signed before the clock starts; the 300 s tolerance covers the run.
+    const [gatewayRun, bareRun, floorRun, markedRun] = await interleaved([
+      { name: 'gateway (verify + decrypt + dedupe + publish)', url: gatewayUrl, requests: notifications(REQUESTS) },
+      { name: 'bare handler (publish only)', url: bareUrl, requests: bareRequests(REQUESTS) },
+      { name: 'floor (publish + one conditional put)', url: floorUrl, requests: bareRequests(REQUESTS) },
+      { name: 'floor + mark published (publish + conditional put + update)', url: markedUrl, requests: bareRequests(REQUESTS) },
+    ]);
 
     // Where the difference goes: the verifier in-process, and the dedupe writes on DynamoDB Local.
     const verifier = new WechatPayVerifier({ platformCertificates: { [serial]: publicKey.export({ type: 'spki', format: 'pem' }).toString() }, apiV3Key });
