@@ -5,8 +5,8 @@
  *  - the floor, a handler that only imports kafkajs, bundled with the same options in this run;
  *  - the same functions built from a base commit (default BASE_COMMIT, the main before the
  *    functions were made lean), synthesized in this run from a temporary git worktree.
- * Runs are interleaved (each round loads every bundle once) so that the machine's load drifts
- * over all of them alike. Each bundle also loads with `--enable-source-maps`, which is what
+ * Runs are interleaved (each round loads every bundle once, in a new random order) so that the
+ * machine's load drifts over all of them alike. Each bundle also loads with `--enable-source-maps`, which is what
  * turning source-mapped stack traces on would cost.
  *
  * What a bundle leaves outside itself (the AWS SDK v3) resolves through NODE_PATH from this
@@ -102,6 +102,14 @@ function loadOnce(bundle: Bundle, sourceMaps: boolean): number {
 }
 
 const median = (values: number[]) => stats(values).p50;
+
+function shuffle<T>(items: T[]): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [items[i], items[j]] = [items[j], items[i]];
+  }
+  return items;
+}
 const kb = (bytes: number) => Math.round(bytes / 102.4) / 10;
 
 async function main(): Promise<void> {
@@ -122,8 +130,9 @@ async function main(): Promise<void> {
     const times = new Map<Bundle, number[]>(all.map((b) => [b, []]));
     const withMaps = new Map<Bundle, number[]>(current.map((b) => [b, []]));
     for (let round = 0; round < runs; round++) {
-      for (const b of all) times.get(b)!.push(loadOnce(b, false));
-      for (const b of current) withMaps.get(b)!.push(loadOnce(b, true));
+      // A new order every round: no bundle always loads right after another that warmed its files.
+      const loads = shuffle([...all.map((b) => ({ b, maps: false })), ...current.map((b) => ({ b, maps: true }))]);
+      for (const { b, maps } of loads) (maps ? withMaps : times).get(b)!.push(loadOnce(b, maps));
       process.stderr.write(`[cold-start] round ${round + 1}/${runs}\n`);
     }
 
