@@ -93,8 +93,8 @@ export function mergeBundling(defaults: BundlingOptions, overrides: BundlingOpti
 /**
  * The AWS SDK for JavaScript v3 is not bundled: the Lambda Node.js runtimes from 18.x on include
  * it, so a function's bundle holds only its own code and the libraries the runtime lacks
- * (kafkajs, Powertools). Bundling the SDK made every function 0.8–1.1 MB minified (smithy core
- * alone ≈ 200 KB); without it each is 25–350 KB (bench/cold-start.ts measures both, with the time
+ * (kafkajs, Powertools). With the SDK bundled the functions were 0.56–1.13 MB minified (smithy core
+ * alone ≈ 200 KB); without it they are 25–353 KB (bench/cold-start.ts measures both, with the time
  * to load each bundle). The price is the runtime's SDK version instead of the lock file's: the
  * functions use only long-stable operations (DynamoDB items and transactions, SQS SendMessage,
  * Secrets Manager GetSecretValue, MSK GetBootstrapBrokers). Local mode loads the SDK from this
