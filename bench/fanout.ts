@@ -8,13 +8,19 @@
  *   KAFKA_BROKERS=127.0.0.1:19092 DYNAMODB_ENDPOINT=http://127.0.0.1:18000 npx tsx bench/fanout.ts
  *
  * Without those variables the local services are started (and stopped) here. EVENTS sets N (default 2000).
+ *
+ * The floor of the consumers' throughput, in the same run: three bare kafkajs consumer groups
+ * (one per consumer) that each make one conditional write per event, each group reading its
+ * partitions concurrently as the mapping invokes one function per partition, on a burst of N
+ * events produced the same way to a topic of their own.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { randomUUID } from 'crypto';
 import { App, Stack } from 'aws-cdk-lib';
-import { BatchGetCommand, DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { CreateTableCommand, DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DynamoDBDocumentClient, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Kafka, logLevel } from 'kafkajs';
 import { KafkaCluster } from '../lib/cluster';
 import { LatencyProfile } from '../lib/consumer';
@@ -214,6 +220,69 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
   }
 }
 
+/**
+ * The floor: EVENTS events through three bare kafkajs groups, each writing one conditional item
+ * per event (`attribute_not_exists(id)`, the least a consumer that applies each event once
+ * writes), with PARTITIONS partitions consumed concurrently. Throughput = N / (first publish →
+ * last write of the three groups).
+ */
+async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: string }) {
+  const run = randomUUID().slice(0, 8);
+  const topic = `bench-floor-${run}`;
+  const table = `bench-floor-${run}`;
+  const kafka = new Kafka({ clientId: 'bench-fanout-floor', brokers: services.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
+  const dynamo = new DynamoDBClient({ endpoint: services.dynamodbEndpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+  const doc = DynamoDBDocumentClient.from(dynamo);
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: PARTITIONS }], waitForLeaders: true });
+  await dynamo.send(new CreateTableCommand({
+    TableName: table, BillingMode: 'PAY_PER_REQUEST',
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }], AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+  }));
+  const groups = CONSUMERS.map((c) => kafka.consumer({ groupId: `${topic}.${c}`, maxWaitTimeInMs: 100 }));
+  try {
+    let last = 0;
+    const done = CONSUMERS.map(() => 0);
+    let resolveAll!: () => void;
+    const allDone = new Promise<void>((resolve) => (resolveAll = resolve));
+    for (const [g, consumer] of groups.entries()) {
+      await consumer.connect();
+      await consumer.subscribe({ topic, fromBeginning: true });
+      void consumer.run({
+        partitionsConsumedConcurrently: PARTITIONS,
+        eachMessage: async ({ message }) => {
+          const event = JSON.parse(message.value!.toString('utf8')) as { id: string };
+          await doc.send(new PutCommand({ TableName: table, Item: { id: `${CONSUMERS[g]}:${event.id}`, appliedAt: new Date().toISOString() }, ConditionExpression: 'attribute_not_exists(id)' }));
+          last = Date.now();
+          if (++done[g] === EVENTS && done.every((n) => n >= EVENTS)) resolveAll();
+        },
+      });
+    }
+    // Joined and assigned before the clock starts, as the warmed-up consumers are.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const producer = kafka.producer();
+    await producer.connect();
+    const start = Date.now();
+    for (let i = 0; i < EVENTS; i += 100) {
+      const events = Array.from({ length: Math.min(100, EVENTS - i) }, (_, j) => {
+        const n = i + j;
+        return postPublishedEvent({ postId: `floor-${run}-${n}`, authorId: `floor-${run}-${n}`, title: `post ${n}`, publishedAt: new Date().toISOString() }, 'urn:bench');
+      });
+      await producer.send({ topic, acks: -1, messages: events.map((e) => eventMessage(e)) });
+    }
+    await producer.disconnect();
+    await allDone;
+    return { groups: CONSUMERS.length, partitionsConcurrently: PARTITIONS, writesPerEventPerGroup: 1, eventsPerSecond: rate(EVENTS, last - start), allWrittenMs: last - start };
+  } finally {
+    await Promise.all(groups.map((c) => c.disconnect()));
+    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    await admin.disconnect();
+    await dynamo.send(new DeleteTableCommand({ TableName: table })).catch(() => undefined);
+    dynamo.destroy();
+  }
+}
+
 async function main(): Promise<void> {
   const services = await LocalServices.start({ handleSignals: true });
   try {
@@ -225,6 +294,9 @@ async function main(): Promise<void> {
       process.stdout.write(`${JSON.stringify(r)}\n`);
       profiles.push(r);
     }
+    process.stdout.write(`fan-out bench: floor, ${EVENTS} events through three bare groups writing once per event…\n`);
+    const floor = await runFloor(s);
+    for (const p of profiles) Object.assign(p, { vsFloor: Math.round((p.threeConsumers.eventsPerSecond / floor.eventsPerSecond) * 100) / 100 });
     const result = {
       benchmark: 'fanout',
       description: `${EVENTS} post.published events (${PARTITIONS} partitions) through three emulated consumers (each its own group, function and DynamoDB effects) vs a bare kafkajs consumer group on the same topic, same run. Latency = event time → effect row written (consumers) or eachMessage (bare). Throughput = N / (first publish → last effect or receive) for a burst of N; pacedLatency = latency at a steady ${PACED_PER_SECOND}/s on idle consumers (no backlog).`,
@@ -234,6 +306,7 @@ async function main(): Promise<void> {
       events: EVENTS,
       pacedEvents: PACED_EVENTS,
       loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 10) / 10),
+      floor,
       profiles,
     };
     writeResult('fanout', result);

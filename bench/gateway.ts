@@ -2,8 +2,10 @@
 /**
  * Callback gateway throughput on loopback in local mode: requests/s and latency percentiles of
  * `POST /callbacks/wechat-pay` (verify RSA signature + decrypt AES-GCM + dedupe in DynamoDB +
- * publish to Kafka) next to a bare HTTP handler that only publishes, measured in the same run
- * through the same emulator HTTP server and worker model.
+ * publish to Kafka) next to, measured in the same run through the same emulator HTTP server and
+ * worker model: the floor (bench/functions/publish-and-put.ts: one conditional put and the
+ * publish, the least a gateway that publishes each notification once does) and a bare handler
+ * that only publishes.
  *
  *   KAFKA_BROKERS=127.0.0.1:19092 DYNAMODB_ENDPOINT=http://127.0.0.1:18000 npx tsx bench/gateway.ts
  *   env: BENCH_REQUESTS (per handler, default 600), BENCH_CONCURRENCY (default 8), BENCH_WARMUP (default 40)
@@ -26,6 +28,7 @@ import {
 } from '../lambdas/runtime/gateway/verifiers';
 import { alipayNotification, rsaKeys, standardWebhookHeaders, standardWebhookSecret, stripeSignature } from '../test/support/provider-senders';
 import { DynamoDedupeStore } from '../lambdas/runtime/gateway/dedupe';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { generateKeyPairSync } from 'node:crypto';
@@ -33,13 +36,17 @@ import { generateKeyPairSync } from 'node:crypto';
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
 const WARMUP = Number(process.env.BENCH_WARMUP ?? 40);
+/** Requests per handler per turn (see `interleaved`). */
+const ROUND = 50;
 
 interface Request { headers: Record<string, string>; body: string }
 interface Result { handler: string; requests: number; concurrency: number; seconds: number; requestsPerSecond: number; latencyMs: { p50: number; p90: number; p99: number; max: number }; statuses: Record<string, number> }
 
-async function drive(name: string, url: string, requests: Request[]): Promise<Result> {
-  const latencies: number[] = [];
-  const statuses: Record<string, number> = {};
+/** Latencies and elapsed time of one handler's requests, gathered over the rounds. */
+interface Tally { latencies: number[]; seconds: number; statuses: Record<string, number> }
+
+/** Sends `requests` to `url` from CONCURRENCY clients, adding to `tally`. */
+async function drive(url: string, requests: Request[], tally: Tally = { latencies: [], seconds: 0, statuses: {} }): Promise<Tally> {
   let next = 0;
   const start = process.hrtime.bigint();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
@@ -49,18 +56,35 @@ async function drive(name: string, url: string, requests: Request[]): Promise<Re
       const t0 = process.hrtime.bigint();
       const res = await fetch(url, { method: 'POST', headers: requests[i].headers, body: requests[i].body });
       await res.arrayBuffer();
-      latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
-      statuses[res.status] = (statuses[res.status] ?? 0) + 1;
+      tally.latencies.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      tally.statuses[res.status] = (tally.statuses[res.status] ?? 0) + 1;
     }
   }));
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  latencies.sort((a, b) => a - b);
+  tally.seconds += Number(process.hrtime.bigint() - start) / 1e9;
+  return tally;
+}
+
+function result(name: string, tally: Tally): Result {
+  const latencies = [...tally.latencies].sort((a, b) => a - b);
   const q = (p: number) => Math.round(latencies[Math.min(latencies.length - 1, Math.ceil(p * latencies.length) - 1)] * 100) / 100;
   return {
-    handler: name, requests: requests.length, concurrency: CONCURRENCY, seconds: Math.round(seconds * 1000) / 1000,
-    requestsPerSecond: Math.round((requests.length / seconds) * 10) / 10,
-    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) }, statuses,
+    handler: name, requests: latencies.length, concurrency: CONCURRENCY, seconds: Math.round(tally.seconds * 1000) / 1000,
+    requestsPerSecond: Math.round((latencies.length / tally.seconds) * 10) / 10,
+    latencyMs: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: q(1) }, statuses: tally.statuses,
   };
+}
+
+/**
+ * The handlers take turns, ROUND requests each, until each has had `requests`: the shared
+ * machine's load drifts over all of them alike, where back-to-back runs would each meet another
+ * load. Every request is built (and signed) before the clock starts.
+ */
+async function interleaved(handlers: Array<{ name: string; url: string; requests: Request[] }>): Promise<Result[]> {
+  const tallies = handlers.map((): Tally => ({ latencies: [], seconds: 0, statuses: {} }));
+  for (let offset = 0; offset < Math.max(...handlers.map((h) => h.requests.length)); offset += ROUND) {
+    for (const [i, h] of handlers.entries()) await drive(h.url, h.requests.slice(offset, offset + ROUND), tallies[i]);
+  }
+  return handlers.map((h, i) => result(h.name, tallies[i]));
 }
 
 async function main(): Promise<void> {
@@ -75,8 +99,24 @@ async function main(): Promise<void> {
     entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-only.ts'),
     environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results` },
   });
+  // The floor of the goal: the publish plus one conditional put, on a table like the gateway's.
+  const floorTable = new dynamodb.Table(bare, 'FloorDedupe', {
+    partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, billingMode: dynamodb.BillingMode.PAY_PER_REQUEST, timeToLiveAttribute: 'expiration',
+  });
+  const floorFn = createFunction(bare, 'PublishAndPut', {
+    entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-and-put.ts'),
+    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results`, DEDUPE_TABLE: floorTable.tableName },
+  });
+  floorTable.grantWriteData(floorFn);
+  const markedFn = createFunction(bare, 'PublishPutAndMark', {
+    entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-and-put.ts'),
+    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results`, DEDUPE_TABLE: floorTable.tableName, MARK_PUBLISHED: 'true' },
+  });
+  floorTable.grantWriteData(markedFn);
   const api = new apigwv2.HttpApi(bare, 'Api');
   api.addRoutes({ path: '/bare/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Bare', fn) });
+  api.addRoutes({ path: '/floor/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Floor', floorFn) });
+  api.addRoutes({ path: '/marked/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Marked', markedFn) });
   void gw;
   app.synth();
 
@@ -94,16 +134,23 @@ async function main(): Promise<void> {
     }));
     const gatewayUrl = `${apiUrlFor(emulator, 'POST /callbacks/{provider}')}/callbacks/wechat-pay`;
     const bareUrl = `${apiUrlFor(emulator, 'POST /bare/{provider}')}/bare/wechat-pay`;
+    const floorUrl = `${apiUrlFor(emulator, 'POST /floor/{provider}')}/floor/wechat-pay`;
+    const markedUrl = `${apiUrlFor(emulator, 'POST /marked/{provider}')}/marked/wechat-pay`;
     const bareRequests = (n: number): Request[] => Array.from({ length: n }, (_, i) => ({
       headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id: randomUUID(), correlationId: `ORD-${id}-bare-${i}` }),
     }));
 
     // Warm both: containers up to the concurrency, producers connected, secrets cached.
-    await drive('warmup', gatewayUrl, notifications(WARMUP));
-    await drive('warmup', bareUrl, bareRequests(WARMUP));
+    for (const [url, requests] of [[gatewayUrl, notifications(WARMUP)], [bareUrl, bareRequests(WARMUP)], [floorUrl, bareRequests(WARMUP)], [markedUrl, bareRequests(WARMUP)]] as const) {
+      await drive(url, requests);
+    }
     // Signed before the clock starts; the 300 s tolerance covers the run.
-    const gatewayRun = await drive('gateway (verify + decrypt + dedupe + publish)', gatewayUrl, notifications(REQUESTS));
-    const bareRun = await drive('bare handler (publish only)', bareUrl, bareRequests(REQUESTS));
+    const [gatewayRun, bareRun, floorRun, markedRun] = await interleaved([
+      { name: 'gateway (verify + decrypt + dedupe + publish)', url: gatewayUrl, requests: notifications(REQUESTS) },
+      { name: 'bare handler (publish only)', url: bareUrl, requests: bareRequests(REQUESTS) },
+      { name: 'floor (publish + one conditional put)', url: floorUrl, requests: bareRequests(REQUESTS) },
+      { name: 'floor + mark published (publish + conditional put + update)', url: markedUrl, requests: bareRequests(REQUESTS) },
+    ]);
 
     // Where the difference goes: the verifier in-process, and the dedupe writes on DynamoDB Local.
     const verifier = new WechatPayVerifier({ platformCertificates: { [serial]: publicKey.export({ type: 'spki', format: 'pem' }).toString() }, apiV3Key });
@@ -128,12 +175,21 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model, node: process.version },
       requestsPerHandler: REQUESTS, concurrency: CONCURRENCY, warmup: WARMUP,
-      results: [gatewayRun, bareRun],
+      results: [gatewayRun, bareRun, floorRun, markedRun],
       breakdown: {
         verifyAndDecryptMicrosPerNotification: Math.round(verifyMicros),
         dedupeClaimAndMarkMillisSequential: Math.round(dedupeMillis * 100) / 100,
         verifyMicrosPerProvider: perProvider,
         note: 'in-process, sequential; the machine is shared, so figures are indicative',
+      },
+      gatewayOverFloor: {
+        throughputRatio: Math.round((gatewayRun.requestsPerSecond / floorRun.requestsPerSecond) * 100) / 100,
+        p50Ratio: Math.round((gatewayRun.latencyMs.p50 / floorRun.latencyMs.p50) * 100) / 100,
+        goals: { throughputAtLeast070: gatewayRun.requestsPerSecond >= 0.7 * floorRun.requestsPerSecond, p50AtMost150: gatewayRun.latencyMs.p50 <= 1.5 * floorRun.latencyMs.p50 },
+      },
+      gatewayOverMarkedFloor: {
+        throughputRatio: Math.round((gatewayRun.requestsPerSecond / markedRun.requestsPerSecond) * 100) / 100,
+        p50Ratio: Math.round((gatewayRun.latencyMs.p50 / markedRun.latencyMs.p50) * 100) / 100,
       },
       gatewayOverBare: {
         throughputRatio: Math.round((gatewayRun.requestsPerSecond / bareRun.requestsPerSecond) * 100) / 100,

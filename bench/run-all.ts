@@ -30,6 +30,7 @@ const BENCHMARKS: Array<{ name: string; file: string; args?: string[]; ownServic
   { name: 'redrive', file: 'bench/redrive.ts' },
   { name: 'checks', file: 'bench/checks.ts' },
   { name: 'requests-per-event', file: 'bench/requests-per-event.ts' },
+  { name: 'cold-start', file: 'bench/cold-start.ts', args: ['10'], ownServices: true },
 ];
 
 /** One headline figure and the baseline measured in the same run. */
@@ -75,12 +76,17 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   ],
   fanout: (r) =>
     (Array.isArray(r.profiles) ? r.profiles : []).flatMap((p: Json) => [
+      fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'floor: three bare groups, one conditional write per event', r.floor?.eventsPerSecond),
       fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'bare kafkajs group events/s', p.bareKafkajsGroup?.eventsPerSecond),
       fig('fanout', `${p.latencyProfile}: paced latency p50 (recruitment)`, p.pacedLatency?.recruitmentMs?.p50, 'ms', 'bare kafkajs p50', p.pacedLatency?.bareKafkajsMs?.p50),
     ]),
   gateway: (r) => {
-    const [gateway, bare] = Array.isArray(r.results) ? r.results : [];
+    const [gateway, bare, floor, marked] = Array.isArray(r.results) ? r.results : [];
     return [
+      fig('gateway', 'callbacks/s', gateway?.requestsPerSecond, 'req/s', 'floor + mark published (two writes + publish) req/s', marked?.requestsPerSecond),
+      fig('gateway', 'callback latency p50', gateway?.latencyMs?.p50, 'ms', 'floor + mark published p50', marked?.latencyMs?.p50),
+      fig('gateway', 'callbacks/s (verify + decrypt + dedupe + publish)', gateway?.requestsPerSecond, 'req/s', 'floor (publish + one conditional put) req/s', floor?.requestsPerSecond),
+      fig('gateway', 'callback latency p50', gateway?.latencyMs?.p50, 'ms', 'floor p50', floor?.latencyMs?.p50),
       fig('gateway', 'callbacks/s (verify + decrypt + dedupe + publish)', gateway?.requestsPerSecond, 'req/s', 'bare handler (publish only) req/s', bare?.requestsPerSecond),
       fig('gateway', 'callback latency p50', gateway?.latencyMs?.p50, 'ms', 'bare handler p50', bare?.latencyMs?.p50),
       fig('gateway', 'callback latency p99', gateway?.latencyMs?.p99, 'ms', 'bare handler p99', bare?.latencyMs?.p99),
@@ -94,6 +100,13 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
       fig('requests-per-event', `${name}: DynamoDB requests per event`, c.firstDelivery?.requestsPerEvent, 'requests', `before (${String(r.before?.commit ?? '?').split(' ')[0]})`, r.before?.consumers?.[name]?.firstDelivery?.requestsPerEvent),
       fig('requests-per-event', `${name}: WCU per event (AWS rule; DynamoDB Local reported ${c.firstDelivery?.writeCapacityUnitsPerEvent})`, c.firstDelivery?.awsRuleWriteCapacityUnitsPerEvent, 'WCU'),
     ]),
+  'cold-start': (r) => [
+    fig('cold-start', 'largest function bundle (minified)', r.summary?.maxKb, 'KB', `same functions at ${String(r.base?.commit ?? '?').slice(0, 7)}`, r.summary?.maxBaseKb),
+    fig('cold-start', 'function bundle load, median over functions', r.summary?.medianLoadMs, 'ms', `same functions at ${String(r.base?.commit ?? '?').slice(0, 7)}`, r.summary?.medianBaseLoadMs),
+    fig('cold-start', 'function bundle load, median over functions', r.summary?.medianLoadMs, 'ms', 'floor: kafkajs-only bundle', r.floor?.loadMs),
+    fig('cold-start', 'worst function: load / its load at the base commit', r.summary?.worstLoadVsBase, '×'),
+    fig('cold-start', '--enable-source-maps cost at load (median over functions)', r.summary?.medianSourceMapsCostMs, 'ms'),
+  ],
   checks: (r) => [
     fig('checks', '`check` over the example app (p50)', r.checkMs?.p50, 'ms'),
     fig('checks', 'MskPipelinesChecks over the example app (p50)', r.nagPackMs?.mskPipelines?.p50, 'ms', 'cdk-nag AwsSolutions pack, same tree (p50)', r.nagPackMs?.awsSolutions?.p50),

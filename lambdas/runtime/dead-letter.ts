@@ -1,4 +1,5 @@
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+// Type only: the SQS client loads when a record first goes to a dead-letter queue, not at every cold start.
+import type { SQSClient } from '@aws-sdk/client-sqs';
 import type { IHeaders } from 'kafkajs';
 import { ConsumerEnv } from './consumer-env';
 import type { KafkaRecord } from './kafka-event';
@@ -72,7 +73,9 @@ export async function sendDeadLetter(destination: DeadLetterDestination, record:
     return;
   }
   const { body, attributes } = deadLetterMessage(record, error, attempts);
-  sqs ??= new SQSClient({});
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { SendMessageCommand, SQSClient: Client } = require('@aws-sdk/client-sqs') as typeof import('@aws-sdk/client-sqs');
+  sqs ??= new Client({});
   await sqs.send(new SendMessageCommand({
     QueueUrl: destination.queueUrl,
     MessageBody: body,

@@ -1,8 +1,10 @@
-import { GetBootstrapBrokersCommand, KafkaClient } from '@aws-sdk/client-kafka';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { generateAuthToken } from 'aws-msk-iam-sasl-signer-js';
+// Types only: the MSK and Secrets Manager clients are loaded on the rare paths that use them
+// (broker discovery without KAFKA_BOOTSTRAP_SERVERS, SCRAM), not at every cold start.
+import type { KafkaClient } from '@aws-sdk/client-kafka';
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Kafka, logLevel, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
 import { logger } from './logger';
+import { mskIamToken } from './msk-iam-token';
 
 /** How the function authenticates to the brokers (env KAFKA_AUTH). */
 export type KafkaAuth = 'none' | 'iam' | 'scram-sha-512' | 'tls';
@@ -97,13 +99,15 @@ export async function resolveBrokers(env: Env = process.env, kafkaClient?: Kafka
   const cacheKey = `${arn}|${field}`;
   let brokers = discovered.get(cacheKey);
   if (!brokers) {
-    const client = kafkaClient ?? new KafkaClient({
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const msk = require('@aws-sdk/client-kafka') as typeof import('@aws-sdk/client-kafka');
+    const client = kafkaClient ?? new msk.KafkaClient({
       region: regionOf(env),
       maxAttempts: 1,
       // Without throwOnRequestTimeout the handler only logs a warning and keeps waiting.
       requestHandler: { connectionTimeout: DISCOVERY_CONNECT_TIMEOUT_MS, requestTimeout: DISCOVERY_REQUEST_TIMEOUT_MS, throwOnRequestTimeout: true },
     });
-    brokers = client.send(new GetBootstrapBrokersCommand({ ClusterArn: arn })).then(
+    brokers = client.send(new msk.GetBootstrapBrokersCommand({ ClusterArn: arn })).then(
       (out) => {
         const list = out[field];
         if (!list) throw new KafkaConfigError(`cluster ${arn} has no ${field}; is ${kafkaAuth(env)} authentication enabled on it?`);
@@ -131,8 +135,10 @@ function describeError(error: unknown): string {
 async function scramCredentials(env: Env, secrets?: SecretsManagerClient): Promise<{ username: string; password: string }> {
   const secretArn = env.KAFKA_SECRET_ARN;
   if (!secretArn) throw new KafkaConfigError('KAFKA_AUTH=scram-sha-512 needs KAFKA_SECRET_ARN');
-  const client = secrets ?? new SecretsManagerClient({ region: regionOf(env) });
-  const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const sm = require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
+  const client = secrets ?? new sm.SecretsManagerClient({ region: regionOf(env) });
+  const out = await client.send(new sm.GetSecretValueCommand({ SecretId: secretArn }));
   const parsed = JSON.parse(out.SecretString ?? '{}') as { username?: unknown; password?: unknown };
   if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string') {
     throw new KafkaConfigError(`secret ${secretArn} must be JSON with string "username" and "password"`);
@@ -162,7 +168,7 @@ export async function kafkaConfig(env: Env = process.env, deps: KafkaConfigDeps 
     const region = regionOf(env);
     sasl = {
       mechanism: 'oauthbearer',
-      oauthBearerProvider: async () => ({ value: (await generateAuthToken({ region })).token }),
+      oauthBearerProvider: async () => ({ value: (await mskIamToken(region, env)).token }),
     };
   } else if (auth === 'scram-sha-512') {
     sasl = { mechanism: 'scram-sha-512', ...(await scramCredentials(env, deps.secretsManager)) };

@@ -1,12 +1,8 @@
 import { Sha256 } from '@aws-crypto/sha256-js';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { credentialsFromEnv, type SigningCredentials } from './env-credentials';
 
-/** AWS credentials to sign with. */
-export interface SigningCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken?: string;
-}
+export type { SigningCredentials } from './env-credentials';
 
 /** Options of a signed request. */
 export interface SignedFetchOptions {
@@ -25,6 +21,7 @@ export async function signedFetch(url: string, init: { method: string; headers?:
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('signedFetch needs a region: set AWS_REGION or pass options.region');
   const credentials = options.credentials ?? credentialsFromEnv();
+  if (!credentials) throw new Error('signedFetch needs credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
   const target = new URL(url);
   const signer = new SignatureV4({ service: 'execute-api', region, credentials, sha256: Sha256 });
   const signed = await signer.sign({
@@ -38,10 +35,4 @@ export async function signedFetch(url: string, init: { method: string; headers?:
     body: init.body,
   });
   return fetch(url, { method: init.method, headers: signed.headers as Record<string, string>, body: init.body, signal: init.signal });
-}
-
-function credentialsFromEnv(): SigningCredentials {
-  const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
-  if (!accessKeyId || !secretAccessKey) throw new Error('signedFetch needs credentials: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set');
-  return { accessKeyId, secretAccessKey, sessionToken };
 }

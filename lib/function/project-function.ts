@@ -30,7 +30,8 @@ export interface DefaultFunctionOptions {
    */
   readonly description?: string;
   /**
-   * Environment variables (merged over NODE_OPTIONS for source maps).
+   * Environment variables. Source-mapped stack traces are off by default (see
+   * `defaultFunctionProps`): set `NODE_OPTIONS: '--enable-source-maps'` here to turn them on.
    * @default {}
    */
   readonly environment?: Record<string, string>;
@@ -66,7 +67,8 @@ export interface DefaultFunctionOptions {
   readonly logRetention?: logs.RetentionDays;
   /**
    * esbuild options for the function's bundle (`externalModules`, `nodeModules`, `define`,
-   * `loader`, …), merged over the project's defaults (see `mergeBundling`).
+   * `loader`, …), merged over the project's defaults (see `mergeBundling`). `externalModules`
+   * adds to the AWS SDK (`@aws-sdk/*`, which stays external) unless `bundleAwsSDK` is true.
    * @default - the project's defaults only
    */
   readonly bundling?: BundlingOptions;
@@ -89,9 +91,31 @@ export function mergeBundling(defaults: BundlingOptions, overrides: BundlingOpti
 }
 
 /**
+ * The AWS SDK for JavaScript v3 is not bundled: the Lambda Node.js runtimes from 18.x on include
+ * it, so a function's bundle holds only its own code and the libraries the runtime lacks
+ * (kafkajs, Powertools). With the SDK bundled the functions were 0.56–1.13 MB minified (smithy core
+ * alone ≈ 200 KB); without it they are 25–353 KB (bench/cold-start.ts measures both, with the time
+ * to load each bundle). The price is the runtime's SDK version instead of the lock file's: the
+ * functions use only long-stable operations (DynamoDB items and transactions, SQS SendMessage,
+ * Secrets Manager GetSecretValue, MSK GetBootstrapBrokers). Local mode loads the SDK from this
+ * package's node_modules the way Lambda loads the runtime's copy (see the emulator's
+ * function host). A function that needs a newer SDK sets `bundling: { bundleAwsSDK: true }`.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/nodejs-package.html
+ */
+export const AWS_SDK_EXTERNALS: readonly string[] = ['@aws-sdk/*'];
+
+/**
  * Project defaults for any NodejsFunction: Node.js 22.x on arm64, JSON logs into a log group
- * with retention, active tracing, and a minified bundle with source maps built by the local
- * esbuild (never Docker). Creates the log group `<id>LogGroup` in `scope`.
+ * with retention, active tracing, and a minified bundle built by the local esbuild (never
+ * Docker) without the AWS SDK (see `AWS_SDK_EXTERNALS`). Creates the log group `<id>LogGroup`.
+ *
+ * The bundle has an external source map (`index.js.map`, without the sources' content) but
+ * `--enable-source-maps` is not set: Node then parses the map of every loaded file at load time
+ * and maps each `Error.stack` it formats, a cost on every cold start and every logged error
+ * (bench/cold-start.ts measures it). Set `NODE_OPTIONS: '--enable-source-maps'` in
+ * `environment` to have stack traces in the logs point at the TypeScript sources.
+ * @see https://nodejs.org/api/cli.html#--enable-source-maps
  */
 export function defaultFunctionProps(scope: Construct, id: string, options: DefaultFunctionOptions): NodejsFunctionProps {
   const logGroup = new logs.LogGroup(scope, `${id}LogGroup`, {
@@ -102,6 +126,15 @@ export function defaultFunctionProps(scope: Construct, id: string, options: Defa
   if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
     throw new Error(`memorySize must be an integer from 128 to 10240 MB, got ${memorySize}`);
   }
+  const bundling = mergeBundling({
+    minify: true,
+    sourceMap: true,
+    sourceMapMode: SourceMapMode.EXTERNAL,
+    sourcesContent: false,
+    target: 'node20',
+    format: OutputFormat.CJS,
+    ...(ownCode(options.entry) ? { tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json') } : {}),
+  }, options.bundling);
   return {
     entry: options.entry,
     handler: options.handler ?? 'handler',
@@ -116,19 +149,9 @@ export function defaultFunctionProps(scope: Construct, id: string, options: Defa
     vpc: options.vpc,
     vpcSubnets: options.vpc ? options.vpcSubnets : undefined,
     securityGroups: options.vpc ? options.securityGroups : undefined,
-    environment: { NODE_OPTIONS: '--enable-source-maps', ...options.environment },
+    environment: options.environment,
     ...bundlingRoot(options.entry),
-    bundling: mergeBundling({
-      minify: true,
-      sourceMap: true,
-      sourceMapMode: SourceMapMode.EXTERNAL,
-      sourcesContent: false,
-      target: 'node20',
-      format: OutputFormat.CJS,
-      // Bundle the AWS SDK too: the same versions run in the cloud and in the local emulator.
-      bundleAwsSDK: true,
-      ...(ownCode(options.entry) ? { tsconfig: path.join(PROJECT_ROOT, 'tsconfig.json') } : {}),
-    }, options.bundling),
+    bundling: bundling.bundleAwsSDK ? bundling : { ...bundling, externalModules: [...new Set([...AWS_SDK_EXTERNALS, ...(bundling.externalModules ?? [])])] },
   };
 }
 

@@ -66,7 +66,8 @@ describe('KafkaConsumer defaults (economical)', () => {
         RECORD_CONCURRENCY: '1',
         POWERTOOLS_SERVICE_NAME: 'Billing',
         CONSUMER_GROUP_ID: 'Orders-Billing',
-        NODE_OPTIONS: '--enable-source-maps',
+        // Source-mapped stack traces cost every cold start; a user turns them on (see defaultFunctionProps).
+        NODE_OPTIONS: Match.absent(),
       }) },
     });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 30 });
@@ -283,11 +284,23 @@ describe('KafkaConsumer validation', () => {
 });
 
 describe('defaultFunctionProps', () => {
+  test.each([
+    ['externalModules of the function', { externalModules: ['pg-native'] }, ['@aws-sdk/*', 'pg-native']],
+    ['the SDK named again', { externalModules: ['@aws-sdk/*', 'avro-js'] }, ['@aws-sdk/*', 'avro-js']],
+    ['bundleAwsSDK', { bundleAwsSDK: true }, undefined],
+    ['bundleAwsSDK and externalModules', { bundleAwsSDK: true, externalModules: ['pg-native'] }, ['pg-native']],
+  ])('GIVEN %s WHEN merged THEN the AWS SDK stays external unless bundleAwsSDK', (_, bundling, externals) => {
+    const props = defaultFunctionProps(testStack(), 'Fn', { entry: AUDIT_ENTRY, bundling });
+    expect(props.bundling?.externalModules).toEqual(externals);
+  });
+
   test('GIVEN a plain function THEN project defaults without a VPC', () => {
     const stack = testStack();
     const props = defaultFunctionProps(stack, 'Fn', { entry: AUDIT_ENTRY });
     expect(props).toMatchObject({ runtime: lambda.Runtime.NODEJS_22_X, architecture: lambda.Architecture.ARM_64, tracing: lambda.Tracing.ACTIVE, handler: 'handler' });
-    expect(props.bundling).toMatchObject({ minify: true, sourceMap: true, bundleAwsSDK: true });
+    expect(props.bundling).toMatchObject({ minify: true, sourceMap: true, sourcesContent: false, externalModules: ['@aws-sdk/*'] });
+    expect(props.bundling?.bundleAwsSDK).toBeUndefined();
+    expect(props.environment).toBeUndefined();
     expect(props.bundling?.dockerImage).toBeUndefined();
     createFunction(stack, 'Other', { entry: AUDIT_ENTRY, description: 'x' });
     Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', { Description: 'x', VpcConfig: Match.absent() });

@@ -86,3 +86,53 @@ describe('FunctionHost: init phase', () => {
     expect(h.environments).toBe(0);
   });
 });
+
+/**
+ * What a bundle may leave outside itself, as on Lambda: the AWS SDK v3 (the runtime provides it)
+ * and what the function's own node_modules holds; nothing else, even though the code directory
+ * lies inside this project, whose node_modules has every package.
+ */
+describe('FunctionHost: modules outside the bundle', () => {
+  const cacheDir = path.join(__dirname, '..', '..', '.cache');
+  fs.mkdirSync(cacheDir, { recursive: true });
+  const codeDir = fs.mkdtempSync(path.join(cacheDir, 'outside-bundle-'));
+  const hosts: FunctionHost[] = [];
+  beforeAll(() => {
+    const write = (file: string, lines: string[]) => {
+      fs.mkdirSync(path.dirname(path.join(codeDir, file)), { recursive: true });
+      fs.writeFileSync(path.join(codeDir, file), lines.join('\n'));
+    };
+    write('sdk.js', ["const { DynamoDBClient } = require('@aws-sdk/client-dynamodb');", 'exports.handler = async () => typeof DynamoDBClient;']);
+    write('unbundled.js', ["const { Kafka } = require('kafkajs');", 'exports.handler = async () => typeof Kafka;']);
+    write('own.js', ["const own = require('own-lib');", 'exports.handler = async () => own.name;']);
+    write('node_modules/own-lib/index.js', ["exports.name = 'own-lib';"]);
+  });
+  afterAll(async () => {
+    await Promise.all(hosts.map((h) => h.stop()));
+    fs.rmSync(codeDir, { recursive: true, force: true });
+  });
+
+  const invoke = (file: string) => {
+    const model: FunctionModel = {
+      name: file, logicalId: 'Fn', stack: 'Test', arn: `arn:aws:lambda:us-east-1:123456789012:function:${file}`,
+      codeDir, handler: `${file}.handler`, runtime: 'nodejs22.x', timeout: 30, memorySize: 128, environment: {},
+    };
+    const h = new FunctionHost(model);
+    hosts.push(h);
+    return h.invoke({});
+  };
+
+  test('GIVEN a bundle that requires the AWS SDK WHEN invoked THEN the SDK resolves, as the runtime provides it', async () => {
+    expect(await invoke('sdk')).toMatchObject({ outcome: 'succeeded', result: 'function' });
+  });
+
+  test('GIVEN a bundle that requires a package it did not bundle WHEN invoked THEN the init phase fails naming it, as on Lambda', async () => {
+    const result = await invoke('unbundled');
+    expect(result.outcome).toBe('failed');
+    expect(result.error?.errorMessage).toMatch(/^Cannot find module 'kafkajs': it is neither in the bundle nor in the function's node_modules, and Lambda's Node\.js runtime provides only @aws-sdk\//);
+  });
+
+  test('GIVEN a package in the function\'s own node_modules (bundling.nodeModules) WHEN invoked THEN it resolves', async () => {
+    expect(await invoke('own')).toMatchObject({ outcome: 'succeeded', result: 'own-lib' });
+  });
+});

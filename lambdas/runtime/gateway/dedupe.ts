@@ -24,6 +24,12 @@ export class DynamoDedupeStore implements DedupeStore {
     this.leaseSeconds = options.leaseSeconds ?? 60;
   }
 
+  /**
+   * One request whatever the outcome: the conditional put claims a new notification, and when the
+   * condition fails DynamoDB returns the marker that stopped it (ReturnValuesOnConditionCheckFailure),
+   * so a repeated delivery is told published or in progress without a second read.
+   * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_PutItem.html#DDB-PutItem-request-ReturnValuesOnConditionCheckFailure
+   */
   async claim(key: string, now: Date): Promise<ClaimResult> {
     const seconds = Math.floor(now.getTime() / 1000);
     try {
@@ -33,11 +39,16 @@ export class DynamoDedupeStore implements DedupeStore {
         ConditionExpression: 'attribute_not_exists(id) OR (#state = :pending AND leaseUntil < :now)',
         ExpressionAttributeNames: { '#state': 'state' },
         ExpressionAttributeValues: { ':pending': 'PENDING', ':now': seconds },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
       }));
       return 'claimed';
     } catch (err) {
       if (!(err instanceof ConditionalCheckFailedException) && (err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      // The document client does not unmarshall an exception's item: it is DynamoDB JSON.
+      const state = (err as { Item?: Record<string, { S?: string }> }).Item?.state?.S;
+      if (state !== undefined) return state === 'PUBLISHED' ? 'published' : 'in-progress';
     }
+    // An endpoint that does not return the item on a failed condition: read it.
     const existing = await this.client.send(new GetCommand({ TableName: this.options.tableName, Key: { id: key }, ConsistentRead: true }));
     return existing.Item?.state === 'PUBLISHED' ? 'published' : 'in-progress';
   }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'crypto';
+import * as path from 'path';
 import * as readline from 'readline';
 import { Worker } from 'worker_threads';
 import { FunctionModel } from './model';
@@ -39,6 +40,27 @@ export interface FunctionHostOptions {
   readonly initPhaseLimitMs?: number;
 }
 
+/**
+ * What Lambda's Node.js runtime lets a function require without shipping it: the AWS SDK for
+ * JavaScript v3, which the project's functions leave out of their bundles.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/lambda-nodejs.html
+ */
+export const RUNTIME_PROVIDED: readonly string[] = ['@aws-sdk/'];
+
+/**
+ * Where the emulator resolves the runtime-provided modules from: the folder above the
+ * node_modules that holds this package's AWS SDK (its own, or the one it is installed beside).
+ */
+function runtimeModulesFrom(): string | undefined {
+  try {
+    const entry = require.resolve('@aws-sdk/client-dynamodb');
+    const marker = `${path.sep}node_modules${path.sep}`;
+    return entry.slice(0, entry.lastIndexOf(marker));
+  } catch {
+    return undefined;
+  }
+}
+
 // Runs inside the worker: plain JavaScript so that it works under ts-jest, tsx and compiled code alike.
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('worker_threads');
@@ -46,6 +68,31 @@ const { parentPort, workerData } = require('worker_threads');
 if ((process.env.NODE_OPTIONS || '').includes('--enable-source-maps') && process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
 const path = require('path');
 const url = require('url');
+const fs = require('fs');
+const Module = require('module');
+// Bare module names that the function's code leaves outside its bundle resolve as on Lambda:
+// from the function's own node_modules (bundling.nodeModules), then from the runtime, which
+// provides the AWS SDK v3 (here: this package's copy). Anything else fails at load, as it would
+// on Lambda, even if a node_modules above cdk.out happens to have it.
+const codeDir = path.resolve(workerData.codeDir);
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, isMain, options) {
+  const fromCode = parent && typeof parent.filename === 'string' && parent.filename.startsWith(codeDir + path.sep);
+  if (!fromCode || Module.isBuiltin(request) || request.startsWith('.') || path.isAbsolute(request)) {
+    return resolveFilename.call(this, request, parent, isMain, options);
+  }
+  const parts = request.split('/');
+  const packageName = request.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
+  if (fs.existsSync(path.join(codeDir, 'node_modules', packageName))) {
+    return resolveFilename.call(this, request, parent, isMain, { paths: [codeDir] });
+  }
+  if (workerData.runtimeModulesFrom && ${JSON.stringify(RUNTIME_PROVIDED)}.some((prefix) => request.startsWith(prefix))) {
+    return resolveFilename.call(this, request, parent, isMain, { paths: [workerData.runtimeModulesFrom] });
+  }
+  const error = new Error("Cannot find module '" + request + "': it is neither in the bundle nor in the function's node_modules, and Lambda's Node.js runtime provides only " + ${JSON.stringify(RUNTIME_PROVIDED.join(', '))} + ' (bundle it, or list it in bundling.nodeModules)');
+  error.code = 'MODULE_NOT_FOUND';
+  throw error;
+};
 // Output goes to the parent on the same port as the results, tagged with the invocation that
 // wrote it: the worker's own stdout is a separate channel, whose lines may arrive after the
 // result and so after the next invocation began.
@@ -70,7 +117,6 @@ function loadHandler() {
     try { mod = require(file); }
     catch (e) {
       if (e && (e.code === 'ERR_REQUIRE_ESM' || e.code === 'MODULE_NOT_FOUND')) {
-        const fs = require('fs');
         const mjs = file + '.mjs';
         if (fs.existsSync(mjs)) mod = await import(url.pathToFileURL(mjs).href);
         else throw e;
@@ -289,7 +335,7 @@ export class FunctionHost {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: { ...this.model.environment },
-      workerData: { codeDir: this.model.codeDir, handler: this.model.handler },
+      workerData: { codeDir: this.model.codeDir, handler: this.model.handler, runtimeModulesFrom: runtimeModulesFrom() },
       stdout: true,
       stderr: true,
       // Heap at least 256 MB: a worker has no native headroom like a container, and a false OOM would mislead.
