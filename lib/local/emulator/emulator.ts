@@ -6,6 +6,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { findFunction, loadAssembly } from './assembly';
+import { setLocalVariable } from './environment';
 import { DestinationDelivery, InvocationRecord, MappingRunner } from './mapping-runner';
 import { FunctionHost, InvokeResult } from './function-host';
 import { HttpApiServer, HttpExchange } from './http';
@@ -216,10 +217,7 @@ export class Emulator extends EventEmitter {
     this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.serverUrls(), sqsUrl: this.queues.url }, { stacks: this.options.stacks });
     for (const server of this.servers.values()) server.setRoutes(this.model.routes);
     this.secrets = await SecretsStandIn.start(assemblySecrets(this.model.stacks, this.options.region));
-    for (const fn of this.model.functions) {
-      fn.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = this.secrets.url;
-      fn.environment.AWS_ENDPOINT_URL_SQS = this.queues.url!;
-    }
+    for (const fn of this.model.functions) setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.secrets.url);
 
     this.admin = this.kafka.admin();
     await this.admin.connect();

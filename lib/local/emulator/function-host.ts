@@ -46,6 +46,14 @@ const { parentPort, workerData } = require('worker_threads');
 if ((process.env.NODE_OPTIONS || '').includes('--enable-source-maps') && process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
 const path = require('path');
 const url = require('url');
+// Lambda runs the function on its template's Node.js runtime (22 or later), where the AWS SDK has
+// no Node.js version notice to give; the local Node.js may be older. Dropped here, in the worker,
+// rather than by a variable the template does not hold.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = (warning, ...rest) => {
+  if (String(warning && warning.message !== undefined ? warning.message : warning).startsWith('NodeVersionSupportWarning')) return;
+  return emitWarning(warning, ...rest);
+};
 // Output goes to the parent on the same port as the results, tagged with the invocation that
 // wrote it: the worker's own stdout is a separate channel, whose lines may arrive after the
 // result and so after the next invocation began.
