@@ -1,5 +1,8 @@
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -18,7 +21,7 @@ export const NETWORK_TOPIC = 'net.jobs';
  * - `IsolatedSqs` sends to an SQS queue from those subnets: no SQS endpoint, no NAT;
  * - `OutsideVpc` is a Kafka client outside any VPC;
  * - `Inside` (the control) is in the cluster's subnets and client security group, and writes to
- *   DynamoDB (gateway endpoint) and Kafka.
+ *   DynamoDB (gateway endpoint) and Kafka; it cannot call the app's HTTP API (no NAT).
  */
 export function buildNetworkApp(app: App): Stack {
   const stack = new Stack(app, 'Net', { env: { account: '123456789012', region: 'eu-west-1' } });
@@ -38,6 +41,9 @@ export function buildNetworkApp(app: App): Stack {
   const inside = callerFunction(stack, 'Inside', { ...inVpc, environment: { ...kafkaEnv, TABLE_NAME: table.tableName } });
   grantTopicProduce(cluster, topic.topicArn, inside);
   table.grantWriteData(inside);
+  // A public endpoint: the control function, without internet egress, cannot call it.
+  const api = new apigwv2.HttpApi(stack, 'Api');
+  api.addRoutes({ path: '/jobs', methods: [apigwv2.HttpMethod.GET], integration: new HttpLambdaIntegration('Jobs', outside), authorizer: new HttpIamAuthorizer() });
   return stack;
 }
 
@@ -47,7 +53,8 @@ function callerFunction(scope: Construct, id: string, props: Partial<lambda.Func
     handler: 'handler',
     runtime: lambda.Runtime.NODEJS_22_X,
     timeout: Duration.seconds(20),
-    bundling: { minify: false, sourceMap: false },
+    // Bundled as the project's functions are: the local worker has no Lambda-provided SDK.
+    bundling: { minify: false, sourceMap: false, bundleAwsSDK: true },
     ...props,
   });
 }

@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { checkAssembly } from '../../lib/cli/check';
-import { assemblyRuleContext } from '../../lib/cli/assembly-context';
+import { assemblyRuleContext } from '../../lib/local/emulator/assembly-context';
 import { functionNetwork, kafkaClusterOf } from '../../lib/checks/network';
 import { synthToDir } from '../support/synth';
 import { buildNetworkApp } from './network-apps';

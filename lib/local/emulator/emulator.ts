@@ -6,7 +6,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { findFunction, loadAssembly } from './assembly';
+import { assemblyRuleContext } from './assembly-context';
 import { setLocalVariable } from './environment';
+import { connectionRefusals } from './network-enforcement';
+import type { ConnectionRefusal } from './worker-protocol';
+import type { RuleContext } from '../../checks/rule';
 import { DestinationDelivery, InvocationRecord, MappingRunner } from './mapping-runner';
 import { FunctionHost, InvokeResult } from './function-host';
 import { HttpApiServer, HttpExchange } from './http';
@@ -58,6 +62,14 @@ export interface EmulatorOptions {
    * @default 1
    */
   readonly alarmTimeScale?: number;
+  /**
+   * Refuse, at once and with the reason, each connection a function could not make on AWS: an AWS
+   * service its subnets have no endpoint or NAT for, brokers outside its network, a public endpoint
+   * without internet egress (lib/checks/network.ts, the model `check` uses). `false` lets every
+   * function reach every local service.
+   * @default true
+   */
+  readonly enforceNetwork?: boolean;
 }
 
 /** Which function (and which of its invocations) printed a log line. */
@@ -124,6 +136,8 @@ export class Emulator extends EventEmitter {
   secrets!: SecretsStandIn;
   private model!: AssemblyModel;
   private readonly hosts = new Map<string, FunctionHost>();
+  /** The assembly as the network model reads it (once, at the first function host). */
+  private ruleContext?: RuleContext;
   private readonly runners: MappingRunner[] = [];
   private readonly servers = new Map<string, HttpApiServer>();
   private readonly queues: LocalQueues;
@@ -302,6 +316,7 @@ export class Emulator extends EventEmitter {
     if (!host) {
       host = new FunctionHost(fn, {
         maxConcurrency: this.options.maxConcurrency ?? 10,
+        refusals: this.refusalsOf(fn),
         onLog: (prefixed, model, requestId) => {
           const source = { functionName: model.name, requestId };
           this.emit('function-log', { ...source, line: prefixed.slice(model.name.length + 3), time: new Date().toISOString() });
@@ -311,6 +326,19 @@ export class Emulator extends EventEmitter {
       this.hosts.set(fn.name, host);
     }
     return host;
+  }
+
+  /** The connections `fn` could not make on AWS (none when network enforcement is off). */
+  private refusalsOf(fn: FunctionModel): ConnectionRefusal[] {
+    if (this.options.enforceNetwork === false) return [];
+    this.ruleContext ??= assemblyRuleContext(this.options.assemblyDir);
+    return connectionRefusals(fn, this.ruleContext, {
+      dynamodb: this.options.services.dynamodbEndpoint,
+      secretsmanager: this.secrets?.url,
+      sqs: this.queues.url,
+      kafkaBrokers: this.options.services.kafkaBrokers,
+      publicUrls: [...this.servers.values()].map((server) => server.url),
+    });
   }
 
   private record(r: InvocationRecord): void {

@@ -149,7 +149,8 @@ function connectTarget(args: unknown[]): { host: string; port: number } | undefi
   const first = Array.isArray(args[0]) ? args[0][0] : args[0];
   if (first !== null && typeof first === 'object') {
     const options = first as { host?: string; port?: number | string; path?: string };
-    if (options.path !== undefined || options.port === undefined) return undefined;
+    // A truthy path is a pipe (Node.js ignores host and port then); HTTP agents pass `path: null`.
+    if (options.path || options.port === undefined) return undefined;
     return { host: options.host ?? 'localhost', port: Number(options.port) };
   }
   if (typeof first === 'number' || (typeof first === 'string' && /^\d+$/.test(first))) {
