@@ -1,7 +1,10 @@
 import * as fs from 'fs';
 import { checkAssembly } from '../../lib/cli/check';
 import { assemblyRuleContext } from '../../lib/local/emulator/assembly-context';
-import { functionNetwork, kafkaClusterOf } from '../../lib/checks/network';
+import { functionNetwork, kafkaClusterOf, pollerReach } from '../../lib/checks/network';
+import { templateViews, viewContext } from '../../lib/checks/rule';
+import { pollerRefusal } from '../../lib/local/emulator/network-enforcement';
+import type { MappingModel } from '../../lib/local/emulator/model';
 import { synthToDir } from '../support/synth';
 import { buildNetworkApp } from './network-apps';
 
@@ -39,5 +42,37 @@ describe('network model', () => {
     expect(client.port).toBe(9098);
     expect(network.kafka(client.cluster, client.port)).toEqual({ reachable: true, known: true, reason: 'same VPC, admitted on port 9098' });
     expect(network.internet.reachable).toBe(false);
+  });
+});
+
+describe('network model: the mapping poller', () => {
+  /** A cluster whose broker security group admits `ingress` sources on the IAM port. */
+  const template = (ingressFrom: string[]) => ({
+    Resources: {
+      Vpc: { Type: 'AWS::EC2::VPC', Properties: { CidrBlock: '10.0.0.0/16' } },
+      Subnet: { Type: 'AWS::EC2::Subnet', Properties: { VpcId: { Ref: 'Vpc' } } },
+      ClientGroup: { Type: 'AWS::EC2::SecurityGroup', Properties: { VpcId: { Ref: 'Vpc' } } },
+      BrokerGroup: {
+        Type: 'AWS::EC2::SecurityGroup',
+        Properties: { VpcId: { Ref: 'Vpc' }, SecurityGroupIngress: ingressFrom.map((g) => ({ IpProtocol: 'tcp', FromPort: 9098, ToPort: 9098, SourceSecurityGroupId: { 'Fn::GetAtt': [g, 'GroupId'] } })) },
+      },
+      Cluster: { Type: 'AWS::MSK::Cluster', Properties: { BrokerNodeGroupInfo: { ClientSubnets: [{ Ref: 'Subnet' }], SecurityGroups: [{ 'Fn::GetAtt': ['BrokerGroup', 'GroupId'] }] }, ClientAuthentication: { Sasl: { Iam: { Enabled: true } } } } },
+      Mapping: { Type: 'AWS::Lambda::EventSourceMapping', Properties: { EventSourceArn: { Ref: 'Cluster' }, Topics: ['orders'] } },
+    },
+  });
+  const mapping = { logicalId: 'Mapping', stack: 'Stack', functionName: 'fn' } as MappingModel;
+
+  test('GIVEN a cluster whose security group admits only its clients\' group WHEN its mapping is read THEN the poller, which uses the cluster\'s own group, cannot reach the brokers', () => {
+    // GIVEN
+    const context = viewContext(templateViews('Stack', template(['ClientGroup'])));
+    const cluster = context.resources('AWS::MSK::Cluster')[0];
+    // WHEN / THEN
+    expect(pollerReach(cluster, 9098, context).reachable).toBe(false);
+    expect(pollerRefusal(mapping, context)).toBe('the security groups of Stack/Cluster do not admit themselves (nor the VPC\'s CIDR) on port 9098: the event source mapping\'s poller, which runs in the cluster\'s subnets with the cluster\'s security groups, cannot reach the brokers');
+  });
+
+  test('GIVEN the cluster\'s group admits itself on the IAM port THEN the poller reaches the brokers', () => {
+    const context = viewContext(templateViews('Stack', template(['ClientGroup', 'BrokerGroup'])));
+    expect(pollerRefusal(mapping, context)).toBeUndefined();
   });
 });

@@ -8,7 +8,7 @@ import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { findFunction, loadAssembly } from './assembly';
 import { assemblyRuleContext } from './assembly-context';
 import { setLocalVariable } from './environment';
-import { connectionRefusals } from './network-enforcement';
+import { connectionRefusals, pollerRefusal } from './network-enforcement';
 import type { ConnectionRefusal } from './worker-protocol';
 import type { RuleContext } from '../../checks/rule';
 import { DestinationDelivery, InvocationRecord, MappingRunner } from './mapping-runner';
@@ -241,6 +241,12 @@ export class Emulator extends EventEmitter {
     await this.createTables();
 
     for (const mapping of this.model.mappings.filter((m) => m.enabled)) {
+      const unreachable = this.options.enforceNetwork === false ? undefined : pollerRefusal(mapping, this.rules());
+      if (unreachable !== undefined) {
+        // Lambda creates such a mapping, and its pollers never read a record.
+        this.log(`[emulator] mapping ${mapping.logicalId} (${mapping.functionName}) not started: PROBLEM: Connection error. ${unreachable}`);
+        continue;
+      }
       const runner = new MappingRunner(mapping, {
         kafka: this.kafka,
         admin: this.admin,
@@ -297,7 +303,7 @@ export class Emulator extends EventEmitter {
             LocalSecondaryIndexes: t.localSecondaryIndexes.length ? (t.localSecondaryIndexes as any) : undefined,
           }));
         } catch (e) {
-          if (!(e instanceof ResourceInUseException)) throw new Error(`Creating table ${t.name} (${t.stack}/${t.logicalId}): ${(e as Error).message}`);
+          if (!(e instanceof ResourceInUseException)) throw new Error(`Creating table ${t.name} (${t.stack}/${t.logicalId}): ${(e as Error).message}`, { cause: e });
         }
         if (t.ttlAttribute) {
           await client.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { Enabled: true, AttributeName: t.ttlAttribute } }))
@@ -328,11 +334,16 @@ export class Emulator extends EventEmitter {
     return host;
   }
 
+  /** The assembly as the network model reads it. */
+  private rules(): RuleContext {
+    this.ruleContext ??= assemblyRuleContext(this.options.assemblyDir);
+    return this.ruleContext;
+  }
+
   /** The connections `fn` could not make on AWS (none when network enforcement is off). */
   private refusalsOf(fn: FunctionModel): ConnectionRefusal[] {
     if (this.options.enforceNetwork === false) return [];
-    this.ruleContext ??= assemblyRuleContext(this.options.assemblyDir);
-    return connectionRefusals(fn, this.ruleContext, {
+    return connectionRefusals(fn, this.rules(), {
       dynamodb: this.options.services.dynamodbEndpoint,
       secretsmanager: this.secrets?.url,
       sqs: this.queues.url,

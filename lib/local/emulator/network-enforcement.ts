@@ -1,6 +1,6 @@
 import type { ResourceView, RuleContext } from '../../checks/rule';
-import { functionNetwork, kafkaClusterOf, Reach } from '../../checks/network';
-import type { FunctionModel } from './model';
+import { functionNetwork, isCluster, kafkaClusterOf, KAFKA_PORTS, pollerReach, Reach } from '../../checks/network';
+import type { FunctionModel, MappingModel } from './model';
 import type { ConnectionRefusal } from './worker-protocol';
 
 /**
@@ -58,4 +58,26 @@ function functionView(fn: FunctionModel, context: RuleContext): ResourceView | u
 function portOf(address: string): number | undefined {
   const m = /^(?:[a-z]+:\/\/)?[^/:]+:(\d+)/.exec(address);
   return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Why a mapping's poller could not reach its cluster's brokers on AWS (it runs in the cluster's
+ * subnets with the cluster's security groups); undefined when it could, or the templates do not say.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html
+ */
+export function pollerRefusal(mapping: MappingModel, context: RuleContext): string | undefined {
+  const view = context.resources('AWS::Lambda::EventSourceMapping')
+    .find((v) => v.logicalId === mapping.logicalId && (v.stack === mapping.stack || v.stack.endsWith(`/${mapping.stack}`)));
+  const cluster = view && context.referenced(view, view.properties.EventSourceArn);
+  if (!cluster || !isCluster(cluster)) return undefined;
+  const reach = pollerReach(cluster, clusterPort(cluster), context);
+  return reach.known && !reach.reachable ? reach.reason : undefined;
+}
+
+/** The broker port Lambda's poller uses: IAM when the cluster enables it, else SCRAM, else TLS. */
+function clusterPort(cluster: ResourceView): number {
+  const sasl = cluster.properties.ClientAuthentication?.Sasl ?? {};
+  if (cluster.type === 'AWS::MSK::ServerlessCluster' || sasl.Iam?.Enabled === true) return KAFKA_PORTS.iam;
+  if (sasl.Scram?.Enabled === true) return KAFKA_PORTS['scram-sha-512'];
+  return KAFKA_PORTS.tls;
 }
