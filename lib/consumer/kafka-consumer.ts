@@ -126,18 +126,6 @@ export interface KafkaConsumerProps {
    */
   readonly produceTo?: KafkaTopic[];
   /**
-   * Run the function in the cluster's VPC (its subnets and client security group). `false` runs it
-   * in Lambda's own network, which reaches public endpoints, for a consumer that calls the internet
-   * and writes nothing to Kafka: the mapping still reads the topic through the cluster's network
-   * (its poller uses the cluster's subnets and security groups), but the function cannot reach the
-   * brokers, so its dead letters go to an SQS queue (`deadLetter: DeadLetter.sqs()`) and
-   * `produceTo` must be empty.
-   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-cluster-network.html
-   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-vpc-internet.html
-   * @default true
-   */
-  readonly inClusterVpc?: boolean;
-  /**
    * Create alarms on offset lag, errors and dead-lettered records.
    * @default true
    */
@@ -229,11 +217,7 @@ export class KafkaConsumer extends Construct {
       }
     }
 
-    const inClusterVpc = props.inClusterVpc ?? true;
     const deadLetter = (props.deadLetter ?? DeadLetter.kafkaTopic())._bind(this, topic, this.consumerName);
-    if (!inClusterVpc && (deadLetter.topic !== undefined || (props.produceTo ?? []).length > 0)) {
-      throw new Error(`${this.node.path}: inClusterVpc false puts the function out of the brokers' reach; deadLetter must be DeadLetter.sqs() and produceTo empty, got ${deadLetter.topic ? 'a dead-letter topic' : `produceTo of ${props.produceTo!.length} topic(s)`}`);
-    }
     this.deadLetterTopic = deadLetter.topic;
     this.deadLetterQueue = deadLetter.queue;
 
@@ -244,10 +228,12 @@ export class KafkaConsumer extends Construct {
       timeout,
       memorySize: props.memorySize,
       bundling: props.bundling,
-      ...(inClusterVpc ? { vpc: cluster.vpc, vpcSubnets: cluster.vpcSubnets, securityGroups: [cluster.clientSecurityGroup] } : {}),
+      vpc: cluster.vpc,
+      vpcSubnets: cluster.vpcSubnets,
+      securityGroups: [cluster.clientSecurityGroup],
       environment: {
         ...props.environment,
-        ...(inClusterVpc ? cluster.connectionEnvironment() : {}),
+        ...cluster.connectionEnvironment(),
         [ConsumerEnv.TOPIC_NAME]: topic.topicName,
         [ConsumerEnv.CONSUMER_GROUP_ID]: this.consumerGroupId,
         [ConsumerEnv.MAX_ATTEMPTS]: String(maxAttempts),

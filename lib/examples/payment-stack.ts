@@ -12,7 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { httpApiAccessLogFormat } from '../http';
 import { IKafkaCluster } from '../cluster';
-import { createFunction, DeadLetter, KafkaConsumer, lambdaEntry } from '../consumer';
+import { createFunction, KafkaConsumer, lambdaEntry } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { CallbackGateway, GatewayProvider } from '../gateway';
 import { KafkaTopic } from '../topic';
@@ -280,11 +280,6 @@ export class PaymentStack extends Stack {
       topic: callbacks,
       entry: lambdaEntry('examples/payment-provider-notifier'),
       consumerName: 'simulated-provider-notifier',
-      // It posts to the gateway's public HTTP API endpoint: the cluster's isolated subnets have no
-      // route to it (local mode's network enforcement refused it), so it runs in Lambda's network,
-      // with its dead letters in SQS (the brokers are then out of its reach).
-      inClusterVpc: false,
-      deadLetter: DeadLetter.sqs(),
       batchSize: 10,
       timeout: Duration.seconds(30),
       environment: { PROVIDER_SECRET_ARN: keys.secretArn },

@@ -248,25 +248,6 @@ describe('KafkaConsumer options', () => {
   });
 });
 
-describe('KafkaConsumer outside the cluster VPC', () => {
-  test('GIVEN inClusterVpc false and an SQS dead letter THEN the function has no VPC and no broker variables, and the mapping still reads the cluster with the MSK execution policy', () => {
-    // WHEN
-    const { template } = consumer({ inClusterVpc: false, deadLetter: DeadLetter.sqs() });
-    // THEN
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^Consumer ') } }));
-    expect(fn.Properties.VpcConfig).toBeUndefined();
-    expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(['TOPIC_NAME', 'DEAD_LETTER_QUEUE_URL']));
-    expect(fn.Properties.Environment.Variables.KAFKA_CLUSTER_ARN).toBeUndefined();
-    expect(fn.Properties.Environment.Variables.KAFKA_BOOTSTRAP_SERVERS).toBeUndefined();
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Cluster'), 'Arn'] }, Topics: ['orders'] });
-    template.hasResourceProperties('AWS::IAM::Role', { ManagedPolicyArns: Match.arrayWith([{ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::aws:policy/service-role/AWSLambdaMSKExecutionRole']] }]) });
-  });
-
-  test('GIVEN inClusterVpc false with a dead-letter topic THEN it throws, naming the prop and what was given', () => {
-    expect(() => consumer({ inClusterVpc: false })).toThrow(/Billing: inClusterVpc false puts the function out of the brokers' reach; deadLetter must be DeadLetter.sqs\(\) and produceTo empty, got a dead-letter topic/);
-  });
-});
-
 describe('KafkaConsumer validation', () => {
   test.each([
     [{ batchSize: 0 }, /batchSize must be an integer from 1 to 10000, got 0/],
