@@ -8,12 +8,6 @@ import { FunctionHost, InvokeResult } from './function-host';
 import { LocalQueues } from './local-queue';
 import { MappingModel } from './model';
 
-/**
- * One Kafka event source mapping: its own consumer group, batches per partition in order,
- * filter criteria, offsets committed only once a batch succeeded or went to the on-failure
- * destination, bounded retries, bisect and partial batch responses as Lambda does them.
- */
-
 /** One function invocation, as the report lists it. */
 export interface InvocationRecord {
   readonly functionName: string;
@@ -117,6 +111,11 @@ function membershipLost(e: unknown): boolean {
 /** Lambda's retry cap when retries are infinite and an on-failure destination is set. */
 const RETRIES_WITH_DESTINATION = 10;
 
+/**
+ * One Kafka event source mapping: its own consumer group, batches per partition in order,
+ * filter criteria, offsets committed only once a batch succeeded or went to the on-failure
+ * destination, bounded retries, bisect and partial batch responses as Lambda does them.
+ */
 export class MappingRunner {
   private consumer?: Consumer;
   private running = false;

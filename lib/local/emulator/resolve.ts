@@ -1,13 +1,6 @@
 import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE } from '../../cluster/bootstrap-brokers';
 import { apiKey, LOCAL_ACCOUNT, LocalEndpoints } from './model';
 
-/**
- * Resolves CloudFormation intrinsic functions to local values: a table's `Ref` is its local
- * name, a function's `Fn::GetAtt Arn` a fake local ARN, an MSK cluster's bootstrap brokers the
- * local broker. Only what a template can hold in environment variables and mapping properties
- * is supported; anything else resolves to the logical id so that a run never stops on it.
- */
-
 /** One stack's template, as the resolver sees it. */
 export interface ResolverStack {
   readonly name: string;
@@ -20,6 +13,12 @@ export interface ResolverStack {
 /** Sentinel for `AWS::NoValue`: the property or list element is dropped. */
 export const NO_VALUE = Symbol('AWS::NoValue');
 
+/**
+ * Resolves CloudFormation intrinsic functions to local values: a table's `Ref` is its local
+ * name, a function's `Fn::GetAtt Arn` a fake local ARN, an MSK cluster's bootstrap brokers the
+ * local broker. Only what a template can hold in environment variables and mapping properties
+ * is supported; anything else resolves to the logical id so that a run never stops on it.
+ */
 export class Resolver {
   private readonly exports = new Map<string, { stack: ResolverStack; value: unknown }>();
   private readonly stacksByName = new Map<string, ResolverStack>();
