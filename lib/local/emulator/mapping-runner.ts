@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { backoff } from '../../../lambdas/runtime/backoff';
 import { parseItemIdentifier } from '../../../lambdas/runtime/batch-response';
 import { buildKafkaEvent, EmulatedRecord, eventIds, KafkaEventSource, parsedValue, toEmulatedRecord } from './event';
 import { FailureContext, kafkaDestinationRecord, queueDestinationRecord } from './failure-record';
@@ -107,6 +108,11 @@ function membershipLost(e: unknown): boolean {
   const err = membershipError(e) as { type?: string };
   return err.type !== undefined && MEMBERSHIP_ERRORS.has(err.type);
 }
+
+/** First retry delay of a failed batch, in ms (EmulatorOptions.retryBackoffMs). */
+const DEFAULT_RETRY_BACKOFF_MS = 100;
+/** Longest retry delay of a failed batch, in ms. */
+const MAX_RETRY_BACKOFF_MS = 2000;
 
 /** Lambda's retry cap when retries are infinite and an on-failure destination is set. */
 const RETRIES_WITH_DESTINATION = 10;
@@ -408,7 +414,7 @@ export class MappingRunner {
         await this.toDestination(batch, attempts, undefined, res);
         return true;
       }
-      const delay = Math.min(2000, (this.deps.retryBackoffMs ?? 100) * 2 ** Math.min(used - 1, 10));
+      const delay = backoff(used, { baseMs: this.deps.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, capMs: MAX_RETRY_BACKOFF_MS });
       await new Promise((r) => setTimeout(r, delay));
     }
   }
