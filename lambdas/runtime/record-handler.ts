@@ -1,3 +1,4 @@
+import { backoff } from './backoff';
 import type { Context } from 'aws-lambda';
 import { itemIdentifier, type KafkaBatchResponse } from './batch-response';
 import { decodeEvent, type CloudEvent } from './cloudevents';
@@ -184,7 +185,7 @@ export function kafkaRecordHandler<T>(
           lastError = err;
           if (isTransient(err)) {
             // The record is fine, a dependency is not: wait for it without using up attempts.
-            const delay = Math.min(maxBackoffMs, backoffMs * 2 ** Math.min(outage++, 10));
+            const delay = backoff(++outage, { baseMs: backoffMs, capMs: maxBackoffMs });
             logger.warn('dependency unavailable; retrying the record', { ...where(record), eventId: cloudEvent.id, type: cloudEvent.type, retry: outage, error: describe(err) });
             if (remaining() - delay < reserveMs || Date.now() - transientSince + delay > maxTransientMs) {
               logger.warn('dependency still unavailable; reporting the record for the mapping to redeliver', { ...where(record), retries: outage });
@@ -196,7 +197,7 @@ export function kafkaRecordHandler<T>(
           }
           logger.warn('record handler failed', { ...where(record), eventId: cloudEvent.id, type: cloudEvent.type, attempt, maxAttempts, error: describe(err) });
           if (attempt < maxAttempts) {
-            const delay = Math.min(maxBackoffMs, backoffMs * 2 ** (attempt - 1));
+            const delay = backoff(attempt, { baseMs: backoffMs, capMs: maxBackoffMs });
             if (remaining() - delay < reserveMs) {
               logger.warn('not enough time left to retry; reporting the record as failed', { ...where(record), attempt });
               return false;

@@ -15,3 +15,7 @@ export { KafkaMappingConsumerGroupId } from './rules/kafka-mapping-consumer-grou
 export { MskClusterIamTls } from './rules/msk-cluster-iam-tls';
 export { OnDemandKafkaMappingControls, PROVISIONED_ONLY_MAPPING_PROPERTIES } from './rules/on-demand-kafka-mapping-controls';
 export { SIGNATURE_VERIFIED, SIGNATURE_VERIFIED_METADATA, WriteRouteAuthorized } from './rules/write-route-authorized';
+export { FunctionServiceReachable } from './rules/function-service-reachable';
+export { KafkaClientInClusterNetwork } from './rules/kafka-client-in-cluster-network';
+export { calledServices, functionNetwork, kafkaClusterOf, pollerReach, roleActions, KAFKA_PORTS } from './network';
+export type { FunctionNetwork, Reach } from './network';

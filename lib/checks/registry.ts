@@ -1,7 +1,9 @@
 import type { Rule } from './rule';
 import { AlarmHasAction } from './rules/alarm-has-action';
 import { AlarmMetricEmitted } from './rules/alarm-metric-emitted';
+import { FunctionServiceReachable } from './rules/function-service-reachable';
 import { HttpApiAccessLogVariables } from './rules/http-api-access-log-variables';
+import { KafkaClientInClusterNetwork } from './rules/kafka-client-in-cluster-network';
 import { KafkaConsumerDeadLetter } from './rules/kafka-consumer-dead-letter';
 import { KafkaFunctionHasBrokers } from './rules/kafka-function-has-brokers';
 import { KafkaMappingConsumerGroupId } from './rules/kafka-mapping-consumer-group-id';
@@ -27,7 +29,7 @@ export const MSK_PIPELINES_RULES: readonly Rule[] = [
   // Alarms
   AlarmHasAction,
   AlarmMetricEmitted,
-  // Network (issue 13, the cloud-parity network model): "a function calls a service its subnets
-  // cannot reach" and "a function uses Kafka from outside the cluster's network" go here, as
-  // assembly-extent rules over the VPC, subnet, route, endpoint and security-group resources.
+  // Network (the model of lib/checks/network.ts, which the emulator enforces at run time)
+  FunctionServiceReachable,
+  KafkaClientInClusterNetwork,
 ];

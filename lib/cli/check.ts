@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { MSK_PIPELINES_RULES } from '../checks/registry';
 import { Finding, Rule, runRules } from '../checks/rule';
 import { synthesizeApp } from '../local/emulator/synth';
-import { assemblyRuleContext } from './assembly-context';
+import { assemblyRuleContext } from '../local/emulator/assembly-context';
 
 interface CheckOptions {
   app?: string;

@@ -17,6 +17,7 @@ interface DemoOptions {
   keep?: boolean;
   consolePort?: string;
   alarmTimeScale: string;
+  networkEnforcement: boolean;
 }
 
 interface ScenarioOutcome {
@@ -50,6 +51,7 @@ export function register(program: Command): void {
     .option('--keep', 'keep the graph and the console running after the scenarios, until Ctrl-C')
     .option('--console-port <port>', 'port of the console (default: a free port)')
     .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
+    .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')
     .action(async (options: DemoOptions) => {
       // Exit explicitly: SDK clients' keep-alive sockets would otherwise hold the process open.
       process.exit(await runDemo(options));
@@ -66,6 +68,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     verbose: options.verbose,
     consolePort: options.consolePort ? Number(options.consolePort) : undefined,
     alarmTimeScale: Number(options.alarmTimeScale),
+    enforceNetwork: options.networkEnforcement,
     handleSignals: !options.keep,
     say,
   });

@@ -38,6 +38,8 @@ export interface LocalRunOptions {
    * @default 1
    */
   readonly alarmTimeScale?: number;
+  /** Refuse connections a function could not make on AWS (EmulatorOptions.enforceNetwork). @default true */
+  readonly enforceNetwork?: boolean;
   /** A progress line for the terminal. */
   readonly say: (line: string) => void;
 }
@@ -101,6 +103,7 @@ export class LocalRun {
       httpPort: options.httpPort,
       reportFile: options.reportFile,
       alarmTimeScale: options.alarmTimeScale,
+      enforceNetwork: options.enforceNetwork,
       onLog: (line, source) => {
         logs.write(line, source);
         if (options.verbose) process.stdout.write(`${line}\n`);

@@ -14,6 +14,7 @@ interface RunOptions {
   report: string;
   verbose?: boolean;
   alarmTimeScale: string;
+  networkEnforcement: boolean;
 }
 
 /**
@@ -35,6 +36,7 @@ export function register(program: Command): void {
     .option('--report <file>', 'invocation report written on exit', path.join(LOCAL_DIR, 'report.json'))
     .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')
     .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
+    .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')
     .action(async (options: RunOptions) => {
       const say = (line: string) => process.stdout.write(`[run] ${line}\n`);
       let run: LocalRun | undefined;
@@ -63,6 +65,7 @@ export function register(program: Command): void {
           reportFile: options.report,
           verbose: options.verbose,
           alarmTimeScale: Number(options.alarmTimeScale),
+          enforceNetwork: options.networkEnforcement,
           handleSignals: false,
           say,
         });

@@ -84,7 +84,10 @@ class SqsDeadLetter extends DeadLetter {
         enforceSSL: true,
         retentionPeriod: Duration.days(14),
       });
-      Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is itself the dead-letter destination of a consumer' });
+      // The AwsSolutions and Serverless packs ask the same of a queue: a dead-letter queue of its own.
+      for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+        Validations.of(queue).acknowledge({ id, reason: 'This queue is itself the dead-letter destination of a consumer' });
+      }
     }
     const q = queue;
     return {

@@ -47,7 +47,7 @@ describe('msk-pipelines check', () => {
   test('GIVEN a finding WHEN the report is printed THEN it names the rule, the resource, its construct path, what is wrong and why', () => {
     const text = formatReport(checkAssembly(wrongDir));
     expect(text).toMatch(/^error {3}AlarmMetricEmitted {2}Wrong\/TypoAlarm[0-9A-F]{8} \(Wrong\/TypoAlarm\/Resource\)\n {8}no function in the cloud assembly emits MskPipelines DeadLetterdRecords \{service=billing\}\n {8}why: CloudWatch identifies a metric by namespace, name and all of its dimensions/m);
-    expect(text.split('\n').pop()).toMatch(/^check: 13 errors, 0 warnings in 2 stacks \(9 rules, /);
+    expect(text.split('\n').pop()).toMatch(/^check: 13 errors, 0 warnings in 2 stacks \(11 rules, /);
   });
 
   test('GIVEN the command line WHEN an assembly has an error THEN it exits 1, and 0 on a clean one; --json prints the findings', () => {
@@ -60,6 +60,6 @@ describe('msk-pipelines check', () => {
     const right = run('--assembly', rightDir);
     expect(right.stderr).toBe('');
     expect(right.status).toBe(0);
-    expect(right.stdout).toMatch(/^check: 0 errors, 0 warnings in 1 stack \(9 rules, /);
+    expect(right.stdout).toMatch(/^check: 0 errors, 0 warnings in 1 stack \(11 rules, /);
   });
 });

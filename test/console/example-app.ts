@@ -15,7 +15,8 @@ export const POISON_PREFIX = 'poison-';
  * resource and costs a minute on a loaded machine.
  */
 export function buildBuggyExampleApp(app: App): void {
-  const foundation = new FoundationStack(app, 'MskPipelines-Foundation');
+  // One NAT gateway, as buildApp gives the simulated provider's notifier (its route to the gateway's public URL).
+  const foundation = new FoundationStack(app, 'MskPipelines-Foundation', { natGateways: 1 });
   const cluster = foundation.cluster;
   new NightlyChainStack(app, 'MskPipelines-NightlyChain', { cluster });
   new ForkJoinChainStack(app, 'MskPipelines-ForkJoinChain', { cluster });

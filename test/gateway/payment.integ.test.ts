@@ -30,7 +30,9 @@ describe('callback gateway: payment end to end (local mode)', () => {
   beforeAll(async () => {
     // GIVEN the gateway stack and the payment example, synthesized and run by the emulator
     dir = synthToDir((app) => {
-      const cluster = new KafkaCluster(new Stack(app, `${id}Foundation`), 'Cluster');
+      // As the example app builds it with the simulated provider: one NAT gateway, through which
+      // the notifier (in the cluster's subnets) reaches the gateway's public URL.
+      const cluster = new KafkaCluster(new Stack(app, `${id}Foundation`), 'Cluster', { natGateways: 1 });
       const gw = new CallbackGatewayStack(app, `${id}Gateway`, { cluster, resultsTopicName: resultsTopic });
       new PaymentStack(app, `${id}Payment`, {
         cluster, gateway: gw.gateway, callbackTopicName: `${id}.provider.callbacks`, simulatedProvider: true,

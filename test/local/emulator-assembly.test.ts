@@ -8,6 +8,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE, SASL_IAM_BROKERS_FIELD } from '../../lib/cluster';
 import { findFunction, loadAssembly } from '../../lib/local/emulator';
+import { accessKeyIdOf, LOCAL_VARIABLES } from '../../lib/local/emulator/environment';
 import { synthToDir } from '../support/synth';
 import { CLUSTER_ARN, kafkaMapping, kafkaTopic, recorderFunction } from './fixtures/emulator-app';
 
@@ -93,7 +94,6 @@ describe('emulator assembly reader', () => {
       TABLE_NAME: table.name,
       IMPORTED: `${table.name}/eu-west-1`,
       TOPIC_ARN: 'arn:aws:kafka:eu-west-1:000000000000:topic/local/local/results',
-      KAFKA_AUTH: 'none',
       AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8888',
       AWS_REGION: 'eu-west-1',
       AWS_LAMBDA_FUNCTION_NAME: fn.name,
@@ -101,6 +101,27 @@ describe('emulator assembly reader', () => {
     expect(fn.handler).toBe('index.handler');
     expect(fn.timeout).toBe(10);
     expect(require('fs').existsSync(require('path').join(fn.codeDir, 'index.js'))).toBe(true);
+  });
+
+  test('GIVEN a function WHEN read THEN its environment is exactly its template\'s, plus only the documented local variables', () => {
+    // GIVEN
+    const model = loadAssembly(dir, LOCAL);
+    const fn = model.functions.find((f) => f.logicalId.startsWith('Reward'))!;
+    const template = JSON.parse(fs.readFileSync(path.join(dir, 'Pipeline.template.json'), 'utf8'));
+    const templateNames = Object.keys(template.Resources[fn.logicalId].Properties.Environment.Variables);
+    // WHEN
+    const added = Object.keys(fn.environment).filter((name) => !templateNames.includes(name));
+    // THEN
+    expect(templateNames.every((name) => name in fn.environment)).toBe(true);
+    expect(added.filter((name) => !(name in LOCAL_VARIABLES))).toEqual([]);
+    expect(fn.environment.KAFKA_AUTH).toBeUndefined(); // the template has none: the runtime's default applies, as on AWS
+    expect(fn.environment.AWS_ACCESS_KEY_ID).toBe(accessKeyIdOf(fn.name));
+  });
+
+  test('GIVEN two functions WHEN read THEN each signs with its own access key id', () => {
+    const ids = loadAssembly(dir, LOCAL).functions.map((f) => f.environment.AWS_ACCESS_KEY_ID);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.every((id) => /^ASIA[0-9A-F]{16}$/.test(id))).toBe(true);
   });
 
   test('GIVEN a function with only a cluster ARN WHEN read THEN it gets no brokers and an MSK API that refuses connections, as in the default VPC', () => {

@@ -29,6 +29,8 @@ describe('records neither done nor dead-lettered', () => {
     runtime: lambda.Runtime.NODEJS_22_X,
     timeout: Duration.seconds(30),
     environment: {
+      // A broker string, as a consumer's template holds one (local mode gives the function the local broker for it).
+      KAFKA_BOOTSTRAP_SERVERS: 'b-1.example.com:9092',
       [ConsumerEnv.DEAD_LETTER_TOPIC]: `${id}-no-such-dead-letter-topic`,
       [ConsumerEnv.MAX_ATTEMPTS]: '1',
       [ConsumerEnv.REPORT_BATCH_ITEM_FAILURES]: String(reportsItemFailures),

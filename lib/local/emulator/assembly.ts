@@ -4,7 +4,7 @@ import {
   apiKey, AssemblyModel, FunctionModel, LocalEndpoints, MappingModel, RouteModel, ScheduleModel, StackModel, TableModel, TopicModel,
 } from './model';
 import { Resolver, ResolverStack } from './resolve';
-import { SDK_NODE_WARNING_OFF } from '../sdk-node-warning';
+import { functionEnvironment } from './environment';
 
 /**
  * Reads a cloud assembly (`cdk.out`: manifest.json, templates, asset manifests, nested
@@ -26,6 +26,9 @@ export interface RawStack extends ResolverStack {
 }
 
 const DEFAULT_REGION = 'us-east-1';
+/** Lambda's defaults when a template omits `Timeout` (seconds) and `MemorySize` (MB). */
+const DEFAULT_TIMEOUT_S = 3;
+const DEFAULT_MEMORY_MB = 128;
 
 export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAssemblyOptions = {}): AssemblyModel {
   const absDir = path.resolve(dir);
@@ -284,28 +287,22 @@ function readFunction(
   if (!codeDir) return undefined;
 
   const name = resolver.physicalName(stack, id);
-  const region = resolver.region(stack);
-  const environment: Record<string, string> = {};
+  const template: Record<string, string> = {};
   for (const [k, v] of Object.entries<unknown>(resolver.resolve(stack, props.Environment?.Variables ?? {}))) {
-    environment[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    template[k] = typeof v === 'string' ? v : JSON.stringify(v);
   }
-  Object.assign(environment, {
-    ...localBrokers(environment, local),
-    KAFKA_AUTH: 'none',
-    AWS_ENDPOINT_URL_DYNAMODB: local.dynamodbEndpoint,
-    AWS_REGION: region,
-    AWS_DEFAULT_REGION: region,
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_LAMBDA_FUNCTION_NAME: name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(props.MemorySize ?? 128),
-    AWS_EXECUTION_ENV: `AWS_Lambda_${runtime}`,
-    LAMBDA_TASK_ROOT: codeDir,
-    TZ: 'UTC',
-    // Lambda runs these functions on nodejs22.x, where the SDK has no Node.js version notice to give.
-    ...SDK_NODE_WARNING_OFF,
-    ...local.environment,
+  const handler = String(resolver.resolve(stack, props.Handler ?? 'index.handler'));
+  const memorySize = Number(resolver.resolve(stack, props.MemorySize ?? DEFAULT_MEMORY_MB));
+  const environment = functionEnvironment(template, {
+    functionName: name,
+    region: resolver.region(stack),
+    runtime,
+    memorySize,
+    handler,
+    codeDir,
+    kafkaBrokers: local.kafkaBrokers,
+    dynamodbEndpoint: local.dynamodbEndpoint,
+    sqsEndpoint: local.sqsUrl,
   });
   return {
     name,
@@ -314,10 +311,10 @@ function readFunction(
     path: res.Metadata?.['aws:cdk:path'] ?? constructPath,
     arn: resolver.arn(stack, id),
     codeDir,
-    handler: String(resolver.resolve(stack, props.Handler ?? 'index.handler')),
+    handler,
     runtime,
-    timeout: Number(resolver.resolve(stack, props.Timeout ?? 3)),
-    memorySize: Number(resolver.resolve(stack, props.MemorySize ?? 128)),
+    timeout: Number(resolver.resolve(stack, props.Timeout ?? DEFAULT_TIMEOUT_S)),
+    memorySize,
     environment,
   };
 }
@@ -331,24 +328,6 @@ export function functionCodeDir(resolver: Resolver, stack: ResolverStack, res: a
   if (!codeDir && res.Metadata?.['aws:asset:path']) codeDir = path.resolve(dir, res.Metadata['aws:asset:path']);
   return codeDir && fs.existsSync(codeDir) ? codeDir : undefined;
 }
-
-/**
- * Where a function finds Kafka locally. A template value of KAFKA_BOOTSTRAP_SERVERS (the broker
- * lookup resolves to the local broker already; self-managed brokers are replaced by it) is the
- * local broker. A function given only KAFKA_CLUSTER_ARN would call the MSK API at run time, which
- * the default network cannot reach: locally its MSK API endpoint refuses connections, so the
- * runtime's discovery fails as it would on AWS. A function given neither (a test fixture) gets the
- * local broker.
- */
-function localBrokers(environment: Record<string, string>, local: LocalEndpoints): Record<string, string> {
-  if (environment.KAFKA_BOOTSTRAP_SERVERS === undefined && environment.KAFKA_CLUSTER_ARN !== undefined) {
-    return { AWS_ENDPOINT_URL_KAFKA: UNREACHABLE_MSK_API };
-  }
-  return { KAFKA_BOOTSTRAP_SERVERS: local.kafkaBrokers };
-}
-
-/** A loopback port nothing listens on (the discard port): connections are refused at once. */
-const UNREACHABLE_MSK_API = 'http://127.0.0.1:9';
 
 /**
  * Finds the function a name, ARN, logical id or construct path designates. A construct path

@@ -6,6 +6,11 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { findFunction, loadAssembly } from './assembly';
+import { assemblyRuleContext } from './assembly-context';
+import { setLocalVariable } from './environment';
+import { connectionRefusals, pollerRefusal } from './network-enforcement';
+import type { ConnectionRefusal } from './worker-protocol';
+import type { RuleContext } from '../../checks/rule';
 import { DestinationDelivery, InvocationRecord, MappingRunner } from './mapping-runner';
 import { FunctionHost, InvokeResult } from './function-host';
 import { HttpApiServer, HttpExchange } from './http';
@@ -57,6 +62,14 @@ export interface EmulatorOptions {
    * @default 1
    */
   readonly alarmTimeScale?: number;
+  /**
+   * Refuse, at once and with the reason, each connection a function could not make on AWS: an AWS
+   * service its subnets have no endpoint or NAT for, brokers outside its network, a public endpoint
+   * without internet egress (lib/checks/network.ts, the model `check` uses). `false` lets every
+   * function reach every local service.
+   * @default true
+   */
+  readonly enforceNetwork?: boolean;
 }
 
 /** Which function (and which of its invocations) printed a log line. */
@@ -123,6 +136,8 @@ export class Emulator extends EventEmitter {
   secrets!: SecretsStandIn;
   private model!: AssemblyModel;
   private readonly hosts = new Map<string, FunctionHost>();
+  /** The assembly as the network model reads it (once, at the first function host). */
+  private ruleContext?: RuleContext;
   private readonly runners: MappingRunner[] = [];
   private readonly servers = new Map<string, HttpApiServer>();
   private readonly queues: LocalQueues;
@@ -216,10 +231,7 @@ export class Emulator extends EventEmitter {
     this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.serverUrls(), sqsUrl: this.queues.url }, { stacks: this.options.stacks });
     for (const server of this.servers.values()) server.setRoutes(this.model.routes);
     this.secrets = await SecretsStandIn.start(assemblySecrets(this.model.stacks, this.options.region));
-    for (const fn of this.model.functions) {
-      fn.environment.AWS_ENDPOINT_URL_SECRETS_MANAGER = this.secrets.url;
-      fn.environment.AWS_ENDPOINT_URL_SQS = this.queues.url!;
-    }
+    for (const fn of this.model.functions) setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.secrets.url);
 
     this.admin = this.kafka.admin();
     await this.admin.connect();
@@ -229,6 +241,12 @@ export class Emulator extends EventEmitter {
     await this.createTables();
 
     for (const mapping of this.model.mappings.filter((m) => m.enabled)) {
+      const unreachable = this.options.enforceNetwork === false ? undefined : pollerRefusal(mapping, this.rules());
+      if (unreachable !== undefined) {
+        // Lambda creates such a mapping, and its pollers never read a record.
+        this.log(`[emulator] mapping ${mapping.logicalId} (${mapping.functionName}) not started: PROBLEM: Connection error. ${unreachable}`);
+        continue;
+      }
       const runner = new MappingRunner(mapping, {
         kafka: this.kafka,
         admin: this.admin,
@@ -285,7 +303,7 @@ export class Emulator extends EventEmitter {
             LocalSecondaryIndexes: t.localSecondaryIndexes.length ? (t.localSecondaryIndexes as any) : undefined,
           }));
         } catch (e) {
-          if (!(e instanceof ResourceInUseException)) throw new Error(`Creating table ${t.name} (${t.stack}/${t.logicalId}): ${(e as Error).message}`);
+          if (!(e instanceof ResourceInUseException)) throw new Error(`Creating table ${t.name} (${t.stack}/${t.logicalId}): ${(e as Error).message}`, { cause: e });
         }
         if (t.ttlAttribute) {
           await client.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { Enabled: true, AttributeName: t.ttlAttribute } }))
@@ -304,6 +322,7 @@ export class Emulator extends EventEmitter {
     if (!host) {
       host = new FunctionHost(fn, {
         maxConcurrency: this.options.maxConcurrency ?? 10,
+        refusals: this.refusalsOf(fn),
         onLog: (prefixed, model, requestId) => {
           const source = { functionName: model.name, requestId };
           this.emit('function-log', { ...source, line: prefixed.slice(model.name.length + 3), time: new Date().toISOString() });
@@ -313,6 +332,24 @@ export class Emulator extends EventEmitter {
       this.hosts.set(fn.name, host);
     }
     return host;
+  }
+
+  /** The assembly as the network model reads it. */
+  private rules(): RuleContext {
+    this.ruleContext ??= assemblyRuleContext(this.options.assemblyDir);
+    return this.ruleContext;
+  }
+
+  /** The connections `fn` could not make on AWS (none when network enforcement is off). */
+  private refusalsOf(fn: FunctionModel): ConnectionRefusal[] {
+    if (this.options.enforceNetwork === false) return [];
+    return connectionRefusals(fn, this.rules(), {
+      dynamodb: this.options.services.dynamodbEndpoint,
+      secretsmanager: this.secrets?.url,
+      sqs: this.queues.url,
+      kafkaBrokers: this.options.services.kafkaBrokers,
+      publicUrls: [...this.servers.values()].map((server) => server.url),
+    });
   }
 
   private record(r: InvocationRecord): void {

@@ -3,6 +3,8 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { Worker } from 'worker_threads';
 import { FunctionModel } from './model';
+import type { ConnectionRefusal, WorkerData } from './worker-protocol';
+import { workerScript } from './worker-script';
 
 /** What an invocation came to. */
 export interface InvokeResult {
@@ -38,6 +40,8 @@ export interface FunctionHostOptions {
    * @default INIT_PHASE_LIMIT_MS (10 s, as for on-demand functions on Lambda)
    */
   readonly initPhaseLimitMs?: number;
+  /** Connections the function could not make on AWS, refused in its worker. @default none */
+  readonly refusals?: readonly ConnectionRefusal[];
 }
 
 /**
@@ -60,112 +64,6 @@ function runtimeModulesFrom(): string | undefined {
     return undefined;
   }
 }
-
-// Runs inside the worker: plain JavaScript so that it works under ts-jest, tsx and compiled code alike.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('worker_threads');
-// NODE_OPTIONS does not reach a worker thread; honour the flag NodejsFunction sets for source maps.
-if ((process.env.NODE_OPTIONS || '').includes('--enable-source-maps') && process.setSourceMapsEnabled) process.setSourceMapsEnabled(true);
-const path = require('path');
-const url = require('url');
-const fs = require('fs');
-const Module = require('module');
-// Bare module names that the function's code leaves outside its bundle resolve as on Lambda:
-// from the function's own node_modules (bundling.nodeModules), then from the runtime, which
-// provides the AWS SDK v3 (here: this package's copy). Anything else fails at load, as it would
-// on Lambda, even if a node_modules above cdk.out happens to have it.
-const codeDir = path.resolve(workerData.codeDir);
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (request, parent, isMain, options) {
-  const fromCode = parent && typeof parent.filename === 'string' && parent.filename.startsWith(codeDir + path.sep);
-  if (!fromCode || Module.isBuiltin(request) || request.startsWith('.') || path.isAbsolute(request)) {
-    return resolveFilename.call(this, request, parent, isMain, options);
-  }
-  const parts = request.split('/');
-  const packageName = request.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0];
-  if (fs.existsSync(path.join(codeDir, 'node_modules', packageName))) {
-    return resolveFilename.call(this, request, parent, isMain, { paths: [codeDir] });
-  }
-  if (workerData.runtimeModulesFrom && ${JSON.stringify(RUNTIME_PROVIDED)}.some((prefix) => request.startsWith(prefix))) {
-    return resolveFilename.call(this, request, parent, isMain, { paths: [workerData.runtimeModulesFrom] });
-  }
-  const error = new Error("Cannot find module '" + request + "': it is neither in the bundle nor in the function's node_modules, and Lambda's Node.js runtime provides only " + ${JSON.stringify(RUNTIME_PROVIDED.join(', '))} + ' (bundle it, or list it in bundling.nodeModules)');
-  error.code = 'MODULE_NOT_FOUND';
-  throw error;
-};
-// Output goes to the parent on the same port as the results, tagged with the invocation that
-// wrote it: the worker's own stdout is a separate channel, whose lines may arrive after the
-// result and so after the next invocation began.
-let currentId;
-for (const stream of [process.stdout, process.stderr]) {
-  stream.write = (chunk, encoding, callback) => {
-    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString(typeof encoding === 'string' ? encoding : 'utf8');
-    parentPort.postMessage({ log: text, id: currentId });
-    const done = typeof encoding === 'function' ? encoding : callback;
-    if (typeof done === 'function') process.nextTick(done);
-    return true;
-  };
-}
-let handlerPromise;
-function loadHandler() {
-  if (!handlerPromise) handlerPromise = (async () => {
-    const h = workerData.handler;
-    const dot = h.lastIndexOf('.');
-    const file = path.join(workerData.codeDir, h.slice(0, dot));
-    const exportName = h.slice(dot + 1);
-    let mod;
-    try { mod = require(file); }
-    catch (e) {
-      if (e && (e.code === 'ERR_REQUIRE_ESM' || e.code === 'MODULE_NOT_FOUND')) {
-        const mjs = file + '.mjs';
-        if (fs.existsSync(mjs)) mod = await import(url.pathToFileURL(mjs).href);
-        else throw e;
-      } else throw e;
-    }
-    const fn = mod[exportName] ?? (mod.default && mod.default[exportName]);
-    if (typeof fn !== 'function') {
-      const err = new Error(h + ' is undefined or not exported');
-      err.name = 'Runtime.HandlerNotFound';
-      throw err;
-    }
-    return fn;
-  })();
-  return handlerPromise;
-}
-function serialiseError(e) {
-  if (e instanceof Error) return { errorType: e.name || 'Error', errorMessage: e.message, stack: e.stack };
-  return { errorType: 'Error', errorMessage: typeof e === 'string' ? e : JSON.stringify(e) };
-}
-parentPort.on('message', async (msg) => {
-  currentId = msg.id;
-  if (msg.type === 'init') {
-    try { await loadHandler(); parentPort.postMessage({ id: msg.id, ok: true }); }
-    catch (e) { parentPort.postMessage({ id: msg.id, ok: false, error: serialiseError(e) }); }
-    return;
-  }
-  const ctx = msg.context;
-  const context = {
-    ...ctx,
-    callbackWaitsForEmptyEventLoop: true,
-    getRemainingTimeInMillis: () => Math.max(0, ctx.deadline - Date.now()),
-    done() {}, succeed() {}, fail() {},
-  };
-  try {
-    const handler = await loadHandler();
-    const result = await new Promise((resolve, reject) => {
-      const callback = (err, value) => (err ? reject(err) : resolve(value));
-      const ret = handler(msg.event, context, callback);
-      if (ret && typeof ret.then === 'function') ret.then(resolve, reject);
-      else if (handler.length < 3) resolve(ret);
-    });
-    let cloned = result;
-    try { cloned = result === undefined ? null : JSON.parse(JSON.stringify(result)); } catch { cloned = String(result); }
-    parentPort.postMessage({ id: msg.id, ok: true, result: cloned });
-  } catch (e) {
-    parentPort.postMessage({ id: msg.id, ok: false, error: serialiseError(e) });
-  }
-});
-`;
 
 interface Reply {
   ok: boolean;
@@ -332,10 +230,12 @@ export class FunctionHost {
   }
 
   private spawn(): Env {
-    const worker = new Worker(WORKER_SOURCE, {
-      eval: true,
+    const { script, eval: isSource } = workerScript();
+    const data: WorkerData = { codeDir: this.model.codeDir, handler: this.model.handler, refusals: this.options.refusals, runtimeModulesFrom: runtimeModulesFrom(), runtimeProvided: RUNTIME_PROVIDED };
+    const worker = new Worker(script, {
+      eval: isSource,
       env: { ...this.model.environment },
-      workerData: { codeDir: this.model.codeDir, handler: this.model.handler, runtimeModulesFrom: runtimeModulesFrom() },
+      workerData: data,
       stdout: true,
       stderr: true,
       // Heap at least 256 MB: a worker has no native headroom like a container, and a false OOM would mislead.

@@ -3,13 +3,6 @@ import * as http from 'http';
 import { closeServer, listenOnLoopback, loopbackUrl } from '../loopback';
 import { RouteModel } from './model';
 
-/**
- * An HTTP API (API Gateway v2) on a loopback port: routes matched as API Gateway matches them
- * (most specific path first, greedy `{proxy+}` last, `$default` as fallback), payload format
- * 2.0 events, and the function's result mapped back to a response. One server per API, named
- * `<stack>/<logical id>`: the stacks of one app often share an API's logical id.
- */
-
 /** Largest request body API Gateway accepts. */
 export const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
 
@@ -44,6 +37,12 @@ interface CompiledRoute {
 
 const TEXT_TYPES = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded)|application\/[^;]*\+(json|xml))/i;
 
+/**
+ * An HTTP API (API Gateway v2) on a loopback port: routes matched as API Gateway matches them
+ * (most specific path first, greedy `{proxy+}` last, `$default` as fallback), payload format
+ * 2.0 events, and the function's result mapped back to a response. One server per API, named
+ * `<stack>/<logical id>`: the stacks of one app often share an API's logical id.
+ */
 export class HttpApiServer {
   private readonly server: http.Server;
   private routes: CompiledRoute[] = [];

@@ -1,5 +1,6 @@
 import { randomUUID } from 'crypto';
 import { Admin, Consumer, EachBatchPayload, Kafka, Producer } from 'kafkajs';
+import { backoff } from '../../../lambdas/runtime/backoff';
 import { parseItemIdentifier } from '../../../lambdas/runtime/batch-response';
 import { buildKafkaEvent, EmulatedRecord, eventIds, KafkaEventSource, parsedValue, toEmulatedRecord } from './event';
 import { FailureContext, kafkaDestinationRecord, queueDestinationRecord } from './failure-record';
@@ -7,12 +8,6 @@ import { filterView, matchesAny } from './filter';
 import { FunctionHost, InvokeResult } from './function-host';
 import { LocalQueues } from './local-queue';
 import { MappingModel } from './model';
-
-/**
- * One Kafka event source mapping: its own consumer group, batches per partition in order,
- * filter criteria, offsets committed only once a batch succeeded or went to the on-failure
- * destination, bounded retries, bisect and partial batch responses as Lambda does them.
- */
 
 /** One function invocation, as the report lists it. */
 export interface InvocationRecord {
@@ -114,9 +109,19 @@ function membershipLost(e: unknown): boolean {
   return err.type !== undefined && MEMBERSHIP_ERRORS.has(err.type);
 }
 
+/** First retry delay of a failed batch, in ms (EmulatorOptions.retryBackoffMs). */
+const DEFAULT_RETRY_BACKOFF_MS = 100;
+/** Longest retry delay of a failed batch, in ms. */
+const MAX_RETRY_BACKOFF_MS = 2000;
+
 /** Lambda's retry cap when retries are infinite and an on-failure destination is set. */
 const RETRIES_WITH_DESTINATION = 10;
 
+/**
+ * One Kafka event source mapping: its own consumer group, batches per partition in order,
+ * filter criteria, offsets committed only once a batch succeeded or went to the on-failure
+ * destination, bounded retries, bisect and partial batch responses as Lambda does them.
+ */
 export class MappingRunner {
   private consumer?: Consumer;
   private running = false;
@@ -409,7 +414,7 @@ export class MappingRunner {
         await this.toDestination(batch, attempts, undefined, res);
         return true;
       }
-      const delay = Math.min(2000, (this.deps.retryBackoffMs ?? 100) * 2 ** Math.min(used - 1, 10));
+      const delay = backoff(used, { baseMs: this.deps.retryBackoffMs ?? DEFAULT_RETRY_BACKOFF_MS, capMs: MAX_RETRY_BACKOFF_MS });
       await new Promise((r) => setTimeout(r, delay));
     }
   }

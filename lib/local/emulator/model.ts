@@ -148,8 +148,6 @@ export interface LocalEndpoints {
    * logical id applies to the API of that id in any stack without a stack-qualified entry.
    */
   readonly apiUrls?: Record<string, string>;
-  /** More variables for every function (endpoints of local stand-ins). */
-  readonly environment?: Record<string, string>;
   /** Base URL of the SQS stand-in: queue URLs resolve under it. */
   readonly sqsUrl?: string;
 }

@@ -1,13 +1,6 @@
 import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE } from '../../cluster/bootstrap-brokers';
 import { apiKey, LOCAL_ACCOUNT, LocalEndpoints } from './model';
 
-/**
- * Resolves CloudFormation intrinsic functions to local values: a table's `Ref` is its local
- * name, a function's `Fn::GetAtt Arn` a fake local ARN, an MSK cluster's bootstrap brokers the
- * local broker. Only what a template can hold in environment variables and mapping properties
- * is supported; anything else resolves to the logical id so that a run never stops on it.
- */
-
 /** One stack's template, as the resolver sees it. */
 export interface ResolverStack {
   readonly name: string;
@@ -20,6 +13,12 @@ export interface ResolverStack {
 /** Sentinel for `AWS::NoValue`: the property or list element is dropped. */
 export const NO_VALUE = Symbol('AWS::NoValue');
 
+/**
+ * Resolves CloudFormation intrinsic functions to local values: a table's `Ref` is its local
+ * name, a function's `Fn::GetAtt Arn` a fake local ARN, an MSK cluster's bootstrap brokers the
+ * local broker. Only what a template can hold in environment variables and mapping properties
+ * is supported; anything else resolves to the logical id so that a run never stops on it.
+ */
 export class Resolver {
   private readonly exports = new Map<string, { stack: ResolverStack; value: unknown }>();
   private readonly stacksByName = new Map<string, ResolverStack>();
@@ -74,8 +73,15 @@ export class Resolver {
     const v = value as Record<string, any>;
     if (typeof v.Ref === 'string') {
       if (this.typeOf(stack, v.Ref) !== undefined) return { stack, logicalId: v.Ref };
-      const passed = stack.parent?.parameters[v.Ref];
-      return passed !== undefined ? this.resourceOf(stack.parent!.stack, passed) : undefined;
+      const followed = this.follow(stack, v);
+      return followed ? this.resourceOf(followed.stack, followed.value) : undefined;
+    }
+    if (Array.isArray(v['Fn::Select'])) {
+      // One element of a list reference (a subnet of an SSM parameter or export holding `Fn::Join`).
+      const [index, list] = v['Fn::Select'];
+      const items = this.listOf(stack, list);
+      const item = items?.values[Number(this.resolve(stack, index))];
+      return item !== undefined ? this.resourceOf(items!.stack, item) : undefined;
     }
     if (v['Fn::GetAtt'] !== undefined) {
       const [id] = Array.isArray(v['Fn::GetAtt']) ? v['Fn::GetAtt'] : String(v['Fn::GetAtt']).split('.');
@@ -84,6 +90,51 @@ export class Resolver {
     if (v['Fn::ImportValue'] !== undefined) {
       const exp = this.exports.get(this.resolveString(stack, v['Fn::ImportValue']));
       return exp ? this.resourceOf(exp.stack, exp.value) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * What a reference stands for, unresolved, with the stack that declares it: a nested stack's
+   * parameter (its parent's value), an SSM-parameter-typed parameter (the value of the assembly's
+   * `AWS::SSM::Parameter` of that name), an `Fn::ImportValue` (the export's value); undefined for
+   * anything else.
+   */
+  private follow(stack: ResolverStack, value: Record<string, any>): { stack: ResolverStack; value: unknown } | undefined {
+    if (typeof value.Ref === 'string') {
+      const passed = stack.parent?.parameters[value.Ref];
+      if (passed !== undefined) return { stack: stack.parent!.stack, value: passed };
+      const param = stack.template.Parameters?.[value.Ref];
+      if (param !== undefined && /^AWS::SSM::Parameter::Value</.test(String(param.Type ?? ''))) return this.ssmParameterSource(String(param.Default ?? ''));
+      return undefined;
+    }
+    if (value['Fn::ImportValue'] !== undefined) return this.exports.get(this.resolveString(stack, value['Fn::ImportValue']));
+    return undefined;
+  }
+
+  /** The elements of a list a template builds (`Fn::Split` of a reference to an `Fn::Join`, or a literal list), unresolved. */
+  private listOf(stack: ResolverStack, value: unknown): { stack: ResolverStack; values: unknown[] } | undefined {
+    if (Array.isArray(value)) return { stack, values: value };
+    if (value === null || typeof value !== 'object') return undefined;
+    const split = (value as any)['Fn::Split'];
+    if (!Array.isArray(split)) return undefined;
+    const [separator, source] = split;
+    let current: { stack: ResolverStack; value: unknown } | undefined = { stack, value: source };
+    while (current && current.value !== null && typeof current.value === 'object' && !Array.isArray(current.value) && (current.value as any)['Fn::Join'] === undefined) {
+      current = this.follow(current.stack, current.value as Record<string, any>);
+    }
+    const join = current && (current.value as any)?.['Fn::Join'];
+    if (!current || !Array.isArray(join) || join[0] !== separator || !Array.isArray(join[1])) return undefined;
+    return { stack: current.stack, values: join[1] };
+  }
+
+  /** The `AWS::SSM::Parameter` of the assembly named `name`: its value, unresolved, and its stack. */
+  private ssmParameterSource(name: string): { stack: ResolverStack; value: unknown } | undefined {
+    for (const owner of this.stacksByName.values()) {
+      for (const res of Object.values<any>(owner.template.Resources ?? {})) {
+        if (res?.Type !== 'AWS::SSM::Parameter' || res.Properties?.Name === undefined) continue;
+        if (this.resolveString(owner, res.Properties.Name) === name) return { stack: owner, value: res.Properties.Value };
+      }
     }
     return undefined;
   }
@@ -189,12 +240,8 @@ export class Resolver {
 
   /** The value of the `AWS::SSM::Parameter` named `name` in any stack of the assembly. */
   private ssmParameter(stack: ResolverStack, name: string): unknown {
-    for (const owner of this.stacksByName.values()) {
-      for (const res of Object.values<any>(owner.template.Resources ?? {})) {
-        if (res?.Type !== 'AWS::SSM::Parameter' || res.Properties?.Name === undefined) continue;
-        if (this.resolveString(owner, res.Properties.Name) === name) return this.resolve(owner, res.Properties.Value);
-      }
-    }
+    const source = this.ssmParameterSource(name);
+    if (source) return this.resolve(source.stack, source.value);
     throw new Error(`SSM parameter '${name}' (a parameter of stack ${stack.name}) is not created by any stack of the assembly`);
   }
 

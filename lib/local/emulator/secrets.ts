@@ -2,11 +2,6 @@ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-/**
- * A local stand-in for AWS Secrets Manager: a loopback HTTP server speaking the JSON 1.1
- * protocol for `GetSecretValue` (and `PutSecretValue`), enough for functions whose SDK client
- * is pointed at it with AWS_ENDPOINT_URL_SECRETS_MANAGER. Secrets are found by ARN or by name.
- */
 export interface LocalSecret {
   /** Name (what `Name` or the logical id gives). */
   readonly name: string;
@@ -25,6 +20,11 @@ export interface DeclaredSecret {
   readonly properties?: Record<string, any>;
 }
 
+/**
+ * A local stand-in for AWS Secrets Manager: a loopback HTTP server speaking the JSON 1.1
+ * protocol for `GetSecretValue` (and `PutSecretValue`), enough for functions whose SDK client
+ * is pointed at it with AWS_ENDPOINT_URL_SECRETS_MANAGER. Secrets are found by ARN or by name.
+ */
 export class SecretsStandIn {
   /** Starts the stand-in on a free loopback port. */
   static async start(declared: DeclaredSecret[] = []): Promise<SecretsStandIn> {

@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ResourceView, RuleContext, templateViews } from '../checks/rule';
-import { functionCodeDir, RawStack, readStacks } from '../local/emulator/assembly';
-import { Resolver } from '../local/emulator/resolve';
+import { ResourceView, RuleContext, templateViews } from '../../checks/rule';
+import { functionCodeDir, RawStack, readStacks } from './assembly';
+import { Resolver } from './resolve';
 
 /** Bundles larger than this are not read (a Lambda zip is at most 50 MB; a bundle this big is not ours to scan). */
 const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
