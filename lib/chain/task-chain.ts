@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnOutput, CfnResource, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,6 +14,7 @@ import { CHAIN_METRICS_NAMESPACE, taskMetricIdentities } from '../../lambdas/run
 import { declareMetrics } from '../checks/declare-metrics';
 import type { IKafkaCluster } from '../cluster';
 import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
+import { validateInteger, validateLiteral, validateNumber } from '../core/validate';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { createFunction, mergeBundling, PROJECT_ROOT } from '../function/project-function';
 import { KafkaTopic } from '../topic';
@@ -135,16 +136,11 @@ export class TaskChain extends Construct {
     this.chainGraph = ChainGraph.of({ name: props.chainName, tasks: props.tasks, schedule: props.schedule, deadline: props.deadline });
     this.chainName = props.chainName;
     const partitions = props.partitions ?? 3;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100) {
-      throw new Error(`partitions must be an integer from 1 to 100, got ${partitions}`);
-    }
     const retention = props.runRetention ?? Duration.days(30);
-    const retentionDays = retention.toDays({ integral: false });
-    if (retentionDays < 1 || retentionDays > 365) throw new Error(`runRetention must be from 1 to 365 days, got ${retentionDays} days`);
     const tasksPerStack = props.tasksPerStack ?? 40;
-    if (!Number.isInteger(tasksPerStack) || tasksPerStack < 1 || tasksPerStack > 45) {
-      throw new Error(`tasksPerStack must be an integer from 1 to 45, got ${tasksPerStack}`);
-    }
+    this.validateProps({ partitions, retention, tasksPerStack });
+    // A token (a CfnParameter of days) goes to the functions as it is; CloudFormation resolves it.
+    const retentionDays = retention.isUnresolved() ? Tokenization.stringifyNumber(retention.toDays()) : String(Math.ceil(retention.toDays({ integral: false })));
     const { cluster } = props;
 
     this.topic = props.topic ?? new KafkaTopic(this, 'Topic', { cluster, topicName: chainTopicName(this.chainName), partitions });
@@ -164,7 +160,7 @@ export class TaskChain extends Construct {
       [ChainEnv.CHAIN_NAME]: this.chainName,
       [ChainEnv.CHAIN_TOPIC]: this.topic.topicName,
       [ChainEnv.JOIN_TABLE_NAME]: this.joinTable.tableName,
-      [ChainEnv.RUN_RETENTION_DAYS]: String(Math.ceil(retentionDays)),
+      [ChainEnv.RUN_RETENTION_DAYS]: retentionDays,
     };
     // Group ids must not change when a task moves between stacks: built from the root stack's name.
     const groupPrefix = `${rootStack(this).stackName}.chain.${this.chainName}`;
@@ -318,6 +314,16 @@ export class TaskChain extends Construct {
       reason: `EventBridge Scheduler's role invokes ${id} and its versions (the LambdaInvoke target grants function ARN and ARN:*)`,
     });
     return fn;
+  }
+
+  /** Every rule on the props, checked before anything is built; tokens are left to deploy time. */
+  private validateProps(resolved: { partitions: number; retention: Duration; tasksPerStack: number }): void {
+    validateInteger(this, 'partitions', resolved.partitions, 1, 100);
+    if (!resolved.retention.isUnresolved()) {
+      validateNumber(this, 'runRetention', resolved.retention.toDays({ integral: false }), { min: 1, max: 365, integer: false, unit: 'days' });
+    }
+    validateLiteral(this, 'tasksPerStack', resolved.tasksPerStack, 'it decides which nested stack holds each task');
+    validateInteger(this, 'tasksPerStack', resolved.tasksPerStack, 1, 45);
   }
 }
 

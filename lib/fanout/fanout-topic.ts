@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IKafkaCluster } from '../cluster';
+import { validate } from '../core/validate';
 import { KafkaConsumer, KafkaConsumerProps } from '../consumer';
 import { KafkaTopic } from '../topic';
 import { ImportedKafkaTopic, ImportedTopicAttributes } from './imported-topic';
@@ -73,10 +74,9 @@ abstract class FanoutTopicBase extends Construct {
    * Adding one changes nothing in the stack that owns the topic or the publisher.
    */
   public addConsumer(name: string, props: FanoutConsumerProps): KafkaConsumer {
-    if (!CONSUMER_NAME.test(name)) {
-      throw new Error(`consumer name must be 1-48 characters of a-z, 0-9 and '-', starting with a letter; got ${JSON.stringify(name)}`);
-    }
-    if (this.consumers[name]) throw new Error(`consumer name ${JSON.stringify(name)} is already used on topic ${this.topicName}`);
+    validate(this, CONSUMER_NAME.test(name),
+      `consumer name must be 1-48 characters of a-z, 0-9 and '-', starting with a letter; got ${JSON.stringify(name)}`);
+    validate(this, !this.consumers[name], `consumer name ${JSON.stringify(name)} is already used on topic ${this.topicName}`);
     const { idempotencyTable, ...consumerProps } = props;
     const table = idempotencyTable ?? this.newIdempotencyTable(name);
     const consumer = new KafkaConsumer(this, pascal(name), {

@@ -39,7 +39,7 @@ export class ImportedKafkaTopic extends Construct {
 
   constructor(scope: Construct, id: string, attrs: ImportedTopicAttributes) {
     super(scope, id);
-    validateTopicName(attrs.topicName);
+    validateTopicName(this, attrs.topicName);
     this.topicName = attrs.topicName;
     this.cluster = attrs.cluster;
     this.topicArn = attrs.cluster.topicArn(attrs.topicName);

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,6 +8,7 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { validate, validateDuration, validateInteger, validateNumber, validatePattern, ValidationError } from '../core/validate';
 import { SIGNATURE_VERIFIED, SIGNATURE_VERIFIED_METADATA } from '../checks/rules/write-route-authorized';
 import { IKafkaCluster } from '../cluster';
 import { httpApiAccessLogFormat } from '../http';
@@ -113,26 +114,11 @@ export class CallbackGateway extends Construct {
     super(scope, id);
     this.cluster = props.cluster;
     this.providerNames = Object.keys(props.providers);
-    if (this.providerNames.length === 0) throw new Error('providers must name at least one provider, got none');
-    for (const name of this.providerNames) {
-      if (!PROVIDER_NAME.test(name)) throw new Error(`providers: name must be 1-63 characters of [a-z0-9-], got '${name}'`);
-    }
     const maxBodyBytes = props.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 1048576) {
-      throw new Error(`maxBodyBytes must be an integer from 1 to 1048576, got ${maxBodyBytes}`);
-    }
     const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
-    if (!(throttling.rateLimit >= 1 && throttling.rateLimit <= 10000)) {
-      throw new Error(`throttling.rateLimit must be from 1 to 10000, got ${throttling.rateLimit}`);
-    }
-    if (!Number.isInteger(throttling.burstLimit) || throttling.burstLimit < 1 || throttling.burstLimit > 5000) {
-      throw new Error(`throttling.burstLimit must be an integer from 1 to 5000, got ${throttling.burstLimit}`);
-    }
-
-    const secretCacheSeconds = (props.secretCacheTtl ?? Duration.seconds(DEFAULT_SECRET_CACHE_SECONDS)).toSeconds({ integral: false });
-    if (!Number.isInteger(secretCacheSeconds) || secretCacheSeconds < 0 || secretCacheSeconds > 3600) {
-      throw new Error(`secretCacheTtl must be whole seconds from 0 to 3600, got ${secretCacheSeconds} s`);
-    }
+    const secretCacheTtl = props.secretCacheTtl ?? Duration.seconds(DEFAULT_SECRET_CACHE_SECONDS);
+    this.validateProps({ maxBodyBytes, throttling, secretCacheTtl });
+    const secretCacheSeconds = secretCacheTtl.isUnresolved() ? secretCacheTtl.toSeconds() : secretCacheTtl.toSeconds({ integral: false });
 
     this.resultsTopic = props.resultsTopic ?? new KafkaTopic(this, 'ResultsTopic', { cluster: props.cluster, topicName: 'payments.results' });
 
@@ -170,8 +156,8 @@ export class CallbackGateway extends Construct {
         [GatewayEnv.RESULTS_TOPIC]: this.resultsTopic.topicName,
         [GatewayEnv.DEDUPE_TABLE]: this.dedupeTable.tableName,
         [GatewayEnv.DEDUPE_RETENTION_SECONDS]: String((props.dedupeRetention ?? Duration.days(7)).toSeconds()),
-        [GatewayEnv.MAX_BODY_BYTES]: String(maxBodyBytes),
-        [GatewayEnv.SECRET_CACHE_SECONDS]: String(secretCacheSeconds),
+        [GatewayEnv.MAX_BODY_BYTES]: Tokenization.stringifyNumber(maxBodyBytes),
+        [GatewayEnv.SECRET_CACHE_SECONDS]: Tokenization.stringifyNumber(secretCacheSeconds),
         POWERTOOLS_SERVICE_NAME: 'gateway',
       },
     });
@@ -213,7 +199,7 @@ export class CallbackGateway extends Construct {
   /** The notify URL to hand to `provider`: `<api>/callbacks/<provider>`. */
   public notifyUrl(provider: string): string {
     if (!this.providerNames.includes(provider)) {
-      throw new Error(`provider must be one of ${this.providerNames.join(', ')}, got '${provider}'`);
+      throw new ValidationError(this, `provider must be one of ${this.providerNames.join(', ')}, got '${provider}'`);
     }
     return `${this.api.apiEndpoint}/callbacks/${provider}`;
   }
@@ -229,15 +215,15 @@ export class CallbackGateway extends Construct {
     if (!patterns) {
       const value: Record<string, unknown> = {};
       if (correlationPrefix !== undefined) {
-        if (correlationPrefix.length === 0) throw new Error('correlationPrefix must not be empty, got \'\'');
+        validate(this, correlationPrefix.length > 0, 'correlationPrefix must not be empty, got \'\'');
         value.subject = [{ prefix: correlationPrefix }];
       }
       if (types !== undefined) {
-        if (types.length === 0) throw new Error('types must name at least one type, got []');
+        validate(this, types.length > 0, 'types must name at least one type, got []');
         value.type = types;
       }
       if (Object.keys(value).length === 0) {
-        throw new Error('subscribe needs correlationPrefix, types or filters so that a caller receives only its own results');
+        throw new ValidationError(this, 'subscribe needs correlationPrefix, types or filters so that a caller receives only its own results');
       }
       patterns = [{ value }];
     }
@@ -279,4 +265,21 @@ export class CallbackGateway extends Construct {
       });
     }
   }
+  /** Every rule on the props, checked before anything is built; tokens are left to deploy time. */
+  private validateProps(resolved: { maxBodyBytes: number; throttling: GatewayThrottling; secretCacheTtl: Duration }): void {
+    validate(this, this.providerNames.length > 0, 'providers must name at least one provider, got none');
+    for (const name of this.providerNames) {
+      validatePattern(this, 'providers: name', name, PROVIDER_NAME, '1-63 characters of [a-z0-9-]');
+    }
+    validateInteger(this, 'maxBodyBytes', resolved.maxBodyBytes, 1, MAX_PAYLOAD_BYTES);
+    validateNumber(this, 'throttling.rateLimit', resolved.throttling.rateLimit, { min: 1, max: 10_000, integer: false });
+    validateInteger(this, 'throttling.burstLimit', resolved.throttling.burstLimit, 1, 5000);
+    validateDuration(this, 'secretCacheTtl', resolved.secretCacheTtl, { maxSeconds: 3600, wholeSeconds: true, print: 'seconds' });
+  }
 }
+
+/**
+ * API Gateway's HTTP API payload quota: a body above 1 MB never reaches the function.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+ */
+const MAX_PAYLOAD_BYTES = 1_048_576;

@@ -51,14 +51,13 @@ export class KafkaTopic extends Construct {
   constructor(scope: Construct, id: string, props: KafkaTopicProps) {
     super(scope, id);
     const { cluster } = props;
-    validateTopicName(props.topicName);
+    validateTopicName(this, props.topicName);
     this.topicName = props.topicName;
     this.cluster = cluster;
     this.partitions = props.partitions ?? 3;
     this.replicationFactor = props.replicationFactor ?? Math.min(SERVERLESS_REPLICAS, cluster.brokerCount);
     const configs = props.configs ?? {};
-    validateTopicSettings({
-      topicName: props.topicName,
+    validateTopicSettings(this, {
       partitions: this.partitions,
       replicationFactor: this.replicationFactor,
       brokerCount: cluster.brokerCount,
