@@ -1,3 +1,4 @@
+import { ConsumerEnv } from './consumer-env';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import type { CloudEvent } from './cloudevents';
@@ -23,7 +24,7 @@ export function onceByEventId<T>(
   fn: (event: CloudEvent<T>, ctx: RecordContext) => Promise<void>,
   options: OnceByEventIdOptions = {},
 ): (event: CloudEvent<T>, ctx: RecordContext) => Promise<void> {
-  const tableName = options.table ?? process.env.IDEMPOTENCY_TABLE;
+  const tableName = options.table ?? process.env[ConsumerEnv.IDEMPOTENCY_TABLE];
   if (!tableName) throw new Error('onceByEventId needs a table: pass options.table or set IDEMPOTENCY_TABLE');
   const persistenceStore = new DynamoDBPersistenceLayer({ tableName, awsSdkV3Client: getDynamoClient() });
   const config = new IdempotencyConfig({

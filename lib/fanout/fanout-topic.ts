@@ -4,6 +4,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IKafkaCluster } from '../cluster';
 import { validate } from '../core/validate';
+import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
+import { PublisherEnv } from '../../lambdas/runtime/publisher-env';
 import { KafkaConsumer, KafkaConsumerProps } from '../consumer';
 import { KafkaTopic } from '../topic';
 import { ImportedKafkaTopic, ImportedTopicAttributes } from './imported-topic';
@@ -86,7 +88,7 @@ abstract class FanoutTopicBase extends Construct {
       topic: this.kafkaTopic as KafkaTopic,
       consumerName: name,
       consumerGroupId: props.consumerGroupId ?? fanoutConsumerGroupId(this.topicName, name),
-      environment: { ...props.environment, IDEMPOTENCY_TABLE: table.tableName },
+      environment: { ...props.environment, [ConsumerEnv.IDEMPOTENCY_TABLE]: table.tableName },
     });
     table.grantReadWriteData(consumer.function);
     this.consumers[name] = consumer;
@@ -102,7 +104,7 @@ abstract class FanoutTopicBase extends Construct {
   public grantPublish(publisher: IPublisherFunction): iam.Grant {
     const grant = this.kafkaTopic.grantProduce(publisher);
     for (const [key, value] of Object.entries(this.cluster.connectionEnvironment())) publisher.addEnvironment(key, value);
-    publisher.addEnvironment('TOPIC_NAME', this.topicName);
+    publisher.addEnvironment(PublisherEnv.TOPIC_NAME, this.topicName);
     return grant;
   }
 

@@ -1,5 +1,5 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PostPublished } from '../post-publisher/post';
+import type { PostPublished } from '../contracts/post-events';
 
 /** Days a published post stays pinned on the real-estate board. */
 export const PINNED_DAYS = 2;

@@ -1,5 +1,5 @@
 import { TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PostPublished } from '../post-publisher/post';
+import type { PostPublished } from '../contracts/post-events';
 
 /** Beans the recruitment programme awards an author per published post. */
 export const BEANS_PER_POST = 58;
