@@ -7,6 +7,7 @@ import { KafkaConsumer, LatencyProfile } from '../consumer';
 import { lambdaEntry } from '../function/project-function';
 import { FanoutTopic, IFanoutTopic } from '../fanout';
 import { POSTS_TOPIC, PostPublisherStack } from './post-publisher-stack';
+import { PostEnv } from '../../lambdas/examples/contracts/post-env';
 
 /** Properties of the post consumers. */
 export interface PostConsumersStackProps extends StackProps {
@@ -95,7 +96,7 @@ export class PostConsumersStack extends Stack {
     this.recruitment = this.posts.addConsumer('recruitment', {
       ...common,
       entry: lambdaEntry('examples/post-recruitment'),
-      environment: { REWARDS_TABLE: this.rewardsTable.tableName, BALANCES_TABLE: this.balancesTable.tableName },
+      environment: { [PostEnv.REWARDS_TABLE]: this.rewardsTable.tableName, [PostEnv.BALANCES_TABLE]: this.balancesTable.tableName },
     });
     this.rewardsTable.grantReadWriteData(this.recruitment.function);
     this.balancesTable.grantReadWriteData(this.recruitment.function);
@@ -104,8 +105,8 @@ export class PostConsumersStack extends Stack {
       ...common,
       entry: lambdaEntry('examples/post-real-estate'),
       environment: {
-        PINNED_POSTS_TABLE: this.pinnedPostsTable.tableName,
-        ...(props.realEstateRejectsPostIdPrefix ? { REJECT_POST_ID_PREFIX: props.realEstateRejectsPostIdPrefix } : {}),
+        [PostEnv.PINNED_POSTS_TABLE]: this.pinnedPostsTable.tableName,
+        ...(props.realEstateRejectsPostIdPrefix ? { [PostEnv.REJECT_POST_ID_PREFIX]: props.realEstateRejectsPostIdPrefix } : {}),
       },
     });
     this.pinnedPostsTable.grantReadWriteData(this.realEstate.function);
@@ -113,7 +114,7 @@ export class PostConsumersStack extends Stack {
     this.secondHand = this.posts.addConsumer('second-hand', {
       ...common,
       entry: lambdaEntry('examples/post-second-hand'),
-      environment: { USER_STATISTICS_TABLE: this.userStatisticsTable.tableName },
+      environment: { [PostEnv.USER_STATISTICS_TABLE]: this.userStatisticsTable.tableName },
     });
     this.userStatisticsTable.grantReadWriteData(this.secondHand.function);
   }

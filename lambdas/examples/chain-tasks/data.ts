@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient } from '../../runtime/dynamo';
+import { integer, required } from '../../runtime/env';
+import { ChainTasksEnv } from '../contracts/chain-tasks-env';
 import type { ResultPointer } from '../../runtime/chain/events';
 
 /**
@@ -8,9 +10,7 @@ import type { ResultPointer } from '../../runtime/chain/events';
  * and pass `dynamodb://<table>/<pk>` pointers to each other.
  */
 export function dataTable(): string {
-  const name = process.env.DATA_TABLE_NAME;
-  if (!name) throw new Error('DATA_TABLE_NAME is not set');
-  return name;
+  return required(process.env, ChainTasksEnv.DATA_TABLE_NAME, 'the example chain stacks');
 }
 
 export function pointer(pk: string, rows: number): ResultPointer {
@@ -71,7 +71,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * containing `fail-<task>` makes that task throw; `slow-<task>` makes it take EXAMPLE_SLOW_MS.
  */
 export async function injectFaults(task: string, runId: string): Promise<void> {
-  if (process.env.EXAMPLE_FAULT_INJECTION !== 'true') return;
-  if (runId.includes(`slow-${task}`)) await sleep(Number(process.env.EXAMPLE_SLOW_MS ?? 3000));
+  if (process.env[ChainTasksEnv.EXAMPLE_FAULT_INJECTION] !== 'true') return;
+  if (runId.includes(`slow-${task}`)) await sleep(integer(process.env, ChainTasksEnv.EXAMPLE_SLOW_MS, 3000));
   if (runId.includes(`fail-${task}`)) throw new Error(`injected failure of ${task} for run ${runId}`);
 }
