@@ -17,7 +17,7 @@ import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
 import { validateInteger, validateLiteral, validateNumber } from '../core/validate';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { createFunction, mergeBundling, PROJECT_ROOT } from '../function/project-function';
-import { KafkaTopic } from '../topic';
+import { IKafkaTopic, KafkaTopic } from '../topic';
 import { CHAIN_METADATA_KEY, chainMetadata } from './chain-metadata';
 import type { ChainDeadline, ChainSchedule, TaskDeclaration } from './declaration';
 import { ChainGraph } from './graph';
@@ -56,7 +56,7 @@ export interface TaskChainProps {
    * The chain's topic.
    * @default - a new topic `chain.<chainName>.events` with `partitions` partitions
    */
-  readonly topic?: KafkaTopic;
+  readonly topic?: IKafkaTopic;
   /**
    * Partitions of the created topic (runs spread over them by run id), 1..100.
    * @default 3
@@ -112,7 +112,7 @@ export interface TaskChainProps {
 export class TaskChain extends Construct {
   public readonly chainName: string;
   /** The chain's topic (run and task events). */
-  public readonly topic: KafkaTopic;
+  public readonly topic: IKafkaTopic;
   /** The shared dead-letter topic of the task consumers. */
   public readonly deadLetterTopic: KafkaTopic;
   /** Join state and per-task status of every run (partition key `pk`, sort key `sk`, TTL `expiresAt`). */

@@ -268,9 +268,22 @@ abstract class MskClusterBase extends Construct implements IKafkaCluster {
  * or, through the static methods, an existing MSK cluster or self-managed Kafka.
  */
 export class KafkaCluster extends MskClusterBase {
-  /** Imports an MSK cluster created elsewhere. */
-  public static fromClusterArn(scope: Construct, id: string, attrs: ExistingClusterAttributes): IKafkaCluster {
+  /**
+   * An MSK cluster created elsewhere, by its ARN and network (functions attach to its VPC and
+   * client security group, so an ARN alone does not make a usable cluster).
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: ExistingClusterAttributes): IKafkaCluster {
     return new ExistingKafkaCluster(scope, id, attrs);
+  }
+
+  /**
+   * An MSK cluster created elsewhere.
+   * @deprecated `fromClusterArn` takes an attributes object, against CDK's naming: use
+   * `KafkaCluster.fromClusterAttributes`. There is no one-string form, since a cluster's functions
+   * need its VPC and security group.
+   */
+  public static fromClusterArn(scope: Construct, id: string, attrs: ExistingClusterAttributes): IKafkaCluster {
+    return KafkaCluster.fromClusterAttributes(scope, id, attrs);
   }
 
   /** Self-managed Kafka reached by bootstrap servers. */

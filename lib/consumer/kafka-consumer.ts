@@ -8,7 +8,7 @@ import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
 import { deadLetteredMetricIdentity, RuntimeMetrics } from '../../lambdas/runtime/metrics';
 import { declareMetrics } from '../checks/declare-metrics';
 import { IKafkaCluster } from '../cluster';
-import { KafkaTopic } from '../topic';
+import { IKafkaTopic } from '../topic';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { validate, validateDuration, validateInteger, validateLiteral, validatePattern } from '../core/validate';
 import { DeadLetter } from './dead-letter';
@@ -32,7 +32,7 @@ export interface KafkaConsumerProps {
   /** The cluster. */
   readonly cluster: IKafkaCluster;
   /** The topic to consume. */
-  readonly topic: KafkaTopic;
+  readonly topic: IKafkaTopic;
   /** TypeScript entry of the function. */
   readonly entry: string;
   /**
@@ -125,7 +125,7 @@ export interface KafkaConsumerProps {
    * Topics the function may also write to (grants only).
    * @default []
    */
-  readonly produceTo?: KafkaTopic[];
+  readonly produceTo?: IKafkaTopic[];
   /**
    * Create alarms on offset lag, errors and dead-lettered records.
    * @default true
@@ -162,12 +162,12 @@ export class KafkaConsumer extends Construct {
   /** The event source mapping. */
   public readonly mapping: lambda.EventSourceMapping;
   /** The dead-letter topic, with `DeadLetter.kafkaTopic()`. */
-  public readonly deadLetterTopic?: KafkaTopic;
+  public readonly deadLetterTopic?: IKafkaTopic;
   /** The dead-letter queue, with `DeadLetter.sqs()`. */
   public readonly deadLetterQueue?: sqs.IQueue;
   /** Offset lag, errors and dead-lettered records (empty with `alarms: false`). */
   public readonly alarms: cloudwatch.Alarm[] = [];
-  private readonly topic: KafkaTopic;
+  private readonly topic: IKafkaTopic;
 
   constructor(scope: Construct, id: string, props: KafkaConsumerProps) {
     super(scope, id);

@@ -84,7 +84,7 @@ export class PostConsumersStack extends Stack {
     this.pinnedPostsTable = table('PinnedPostsTable', 'postId');
     this.userStatisticsTable = table('UserStatisticsTable', 'userId');
 
-    this.posts = FanoutTopic.fromTopicName(this, 'Posts', {
+    this.posts = FanoutTopic.fromTopicAttributes(this, 'Posts', {
       cluster: props.cluster.referenceFrom(this),
       topicName: props.topicName ?? POSTS_TOPIC,
       partitions: props.partitions,

@@ -7,8 +7,7 @@ import { validate } from '../core/validate';
 import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
 import { PublisherEnv } from '../../lambdas/runtime/publisher-env';
 import { KafkaConsumer, KafkaConsumerProps } from '../consumer';
-import { KafkaTopic } from '../topic';
-import { ImportedKafkaTopic, ImportedTopicAttributes } from './imported-topic';
+import { IKafkaTopic, KafkaTopic, KafkaTopicAttributes } from '../topic';
 
 /** A function that publishes: it can be granted rights and given environment variables (e.g. `lambda.Function`). */
 export interface IPublisherFunction extends iam.IGrantable {
@@ -68,7 +67,8 @@ abstract class FanoutTopicBase extends Construct {
   public readonly consumers: Record<string, KafkaConsumer> = {};
   /** Idempotency table per consumer name (the same table for consumers that share one). */
   public readonly idempotencyTables: Record<string, dynamodb.ITable> = {};
-  protected abstract readonly kafkaTopic: KafkaTopic | ImportedKafkaTopic;
+  /** The topic the consumers read and the publisher writes. */
+  public abstract readonly kafkaTopic: IKafkaTopic;
 
   /**
    * A new consumer of the topic: its own function, event source mapping, consumer group
@@ -84,8 +84,7 @@ abstract class FanoutTopicBase extends Construct {
     const consumer = new KafkaConsumer(this, pascal(name), {
       ...consumerProps,
       cluster: this.cluster,
-      // KafkaConsumer reads the name, ARN, cluster, partitions, grants and resource of its topic; an import has them all.
-      topic: this.kafkaTopic as KafkaTopic,
+      topic: this.kafkaTopic,
       consumerName: name,
       consumerGroupId: props.consumerGroupId ?? fanoutConsumerGroupId(this.topicName, name),
       environment: { ...props.environment, [ConsumerEnv.IDEMPOTENCY_TABLE]: table.tableName },
@@ -126,16 +125,24 @@ abstract class FanoutTopicBase extends Construct {
  * the topic (and its publisher) never references them.
  */
 export class FanoutTopic extends FanoutTopicBase {
-  /** A fan-out topic created elsewhere, by name: add consumers to it from any stack. */
-  public static fromTopicName(scope: Construct, id: string, attrs: ImportedTopicAttributes): IFanoutTopic {
+  /** A fan-out topic created elsewhere, by name and cluster: add consumers to it from any stack. */
+  public static fromTopicAttributes(scope: Construct, id: string, attrs: KafkaTopicAttributes): IFanoutTopic {
     return new ImportedFanoutTopic(scope, id, attrs);
+  }
+
+  /**
+   * A fan-out topic created elsewhere.
+   * @deprecated `fromTopicName` takes an attributes object, against CDK's naming: use `FanoutTopic.fromTopicAttributes`.
+   */
+  public static fromTopicName(scope: Construct, id: string, attrs: KafkaTopicAttributes): IFanoutTopic {
+    return FanoutTopic.fromTopicAttributes(scope, id, attrs);
   }
 
   public readonly topicName: string;
   public readonly cluster: IKafkaCluster;
   /** The topic resource. */
   public readonly topic: KafkaTopic;
-  protected readonly kafkaTopic: KafkaTopic;
+  public readonly kafkaTopic: IKafkaTopic;
 
   constructor(scope: Construct, id: string, props: FanoutTopicProps) {
     super(scope, id);
@@ -155,11 +162,11 @@ export class FanoutTopic extends FanoutTopicBase {
 class ImportedFanoutTopic extends FanoutTopicBase {
   public readonly topicName: string;
   public readonly cluster: IKafkaCluster;
-  protected readonly kafkaTopic: ImportedKafkaTopic;
+  public readonly kafkaTopic: IKafkaTopic;
 
-  constructor(scope: Construct, id: string, attrs: ImportedTopicAttributes) {
+  constructor(scope: Construct, id: string, attrs: KafkaTopicAttributes) {
     super(scope, id);
-    this.kafkaTopic = new ImportedKafkaTopic(this, 'Topic', attrs);
+    this.kafkaTopic = KafkaTopic.fromTopicAttributes(this, 'Topic', attrs);
     this.topicName = attrs.topicName;
     this.cluster = attrs.cluster;
   }
@@ -167,11 +174,19 @@ class ImportedFanoutTopic extends FanoutTopicBase {
 
 /** A fan-out topic, owned here or imported by name. */
 export interface IFanoutTopic extends IConstruct {
+  /** The topic's name. */
   readonly topicName: string;
+  /** The cluster the topic lives in. */
   readonly cluster: IKafkaCluster;
+  /** The topic the consumers read and the publisher writes. */
+  readonly kafkaTopic: IKafkaTopic;
+  /** The consumers added through this construct, by name. */
   readonly consumers: Record<string, KafkaConsumer>;
+  /** Idempotency table per consumer name. */
   readonly idempotencyTables: Record<string, dynamodb.ITable>;
+  /** Adds a consumer with its own function, mapping, consumer group and dead-letter topic. */
   addConsumer(name: string, props: FanoutConsumerProps): KafkaConsumer;
+  /** Lets a function publish to the topic (grants and environment). */
   grantPublish(publisher: IPublisherFunction): iam.Grant;
 }
 

@@ -1,2 +1,1 @@
 export * from './fanout-topic';
-export * from './imported-topic';

@@ -14,8 +14,7 @@ import { IKafkaCluster } from '../cluster';
 import { httpApiAccessLogFormat } from '../http';
 import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
-import { ImportedKafkaTopic } from '../fanout/imported-topic';
-import { KafkaTopic } from '../topic';
+import { IKafkaTopic, KafkaTopic } from '../topic';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_CACHE_SECONDS, GatewayEnv, providerSecretEnv, type ProviderConfig } from '../../lambdas/runtime/gateway/gateway-env';
 import { GatewayProvider } from './gateway-provider';
 
@@ -35,7 +34,7 @@ export interface CallbackGatewayProps {
    * The topic verified results are published to, keyed by correlation id.
    * @default - a new topic `payments.results`
    */
-  readonly resultsTopic?: KafkaTopic;
+  readonly resultsTopic?: IKafkaTopic;
   /**
    * Providers by path name (`POST /callbacks/<name>`): lower-case letters, digits and dashes.
    */
@@ -102,7 +101,8 @@ export class CallbackGateway extends Construct {
   public readonly stage: apigwv2.HttpStage;
   public readonly accessLogs: logs.LogGroup;
   public readonly function: NodejsFunction;
-  public readonly resultsTopic: KafkaTopic;
+  /** The topic verified results are published to. */
+  public readonly resultsTopic: IKafkaTopic;
   public readonly dedupeTable: dynamodb.Table;
   public readonly cluster: IKafkaCluster;
   /** Provider names this gateway accepts. */
@@ -232,10 +232,9 @@ export class CallbackGateway extends Construct {
     const elsewhere = Stack.of(scope) !== Stack.of(this);
     const cluster = this.cluster.referenceFrom(scope);
     const topic = elsewhere
-      ? new ImportedKafkaTopic(scope, `${id}ResultsTopic`, { cluster, topicName: this.resultsTopic.topicName, partitions: this.resultsTopic.partitions, replicationFactor: this.resultsTopic.replicationFactor })
+      ? KafkaTopic.fromTopicAttributes(scope, `${id}ResultsTopic`, { cluster, topicName: this.resultsTopic.topicName, partitions: this.resultsTopic.partitions, replicationFactor: this.resultsTopic.replicationFactor })
       : this.resultsTopic;
-    // KafkaConsumer reads the name, ARN, cluster, partitions, grants and resource of its topic; an import has them all.
-    return new KafkaConsumer(scope, id, { ...rest, cluster, topic: topic as KafkaTopic, filters: patterns });
+    return new KafkaConsumer(scope, id, { ...rest, cluster, topic, filters: patterns });
   }
 
   /** 4xx answers of the API (bad signatures, malformed and oversized callbacks). */

@@ -17,7 +17,7 @@ export function existingCluster(stack: Stack, attrs: { kind?: ClusterKind.PROVIS
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'ImportedVpc', {
     vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60722'],
   });
-  return KafkaCluster.fromClusterArn(stack, 'Existing', {
+  return KafkaCluster.fromClusterAttributes(stack, 'Existing', {
     clusterArn: EXISTING_ARN,
     vpc,
     securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0a1b2c3d4e5f60799'),

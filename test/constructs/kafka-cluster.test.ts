@@ -156,7 +156,7 @@ describe('KafkaCluster (serverless)', () => {
   });
 });
 
-describe('KafkaCluster.fromClusterArn', () => {
+describe('KafkaCluster.fromClusterAttributes', () => {
   test('GIVEN an ARN THEN name, IAM ARNs and environment come from it', () => {
     const stack = testStack();
     const cluster = existingCluster(stack, { kafkaVersion: '3.6.0' });

@@ -123,7 +123,7 @@ describe('FanoutTopic', () => {
     new FanoutTopic(owner, 'Orders', { cluster, topicName: 'orders' });
     const other = new Stack(app, 'Consumers', { env: ENV });
     // WHEN
-    FanoutTopic.fromTopicName(other, 'Orders', { cluster, topicName: 'orders' }).addConsumer('billing', { entry });
+    FanoutTopic.fromTopicAttributes(other, 'Orders', { cluster, topicName: 'orders' }).addConsumer('billing', { entry });
     // THEN
     const template = Template.fromStack(other);
     template.resourceCountIs('AWS::MSK::Topic', 1);
