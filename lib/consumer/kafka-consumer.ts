@@ -239,7 +239,7 @@ export class KafkaConsumer extends Construct {
     if (this.deadLetterTopic) this.mapping.node.addDependency(this.deadLetterTopic.resource);
 
     if (props.alarms ?? true) this.createAlarms(props.alarmAction);
-    this.suppressNag();
+    this.acknowledgeNagFindings();
   }
 
   /** Records the consumer group is behind the end of the topic (maximum over partitions). */
@@ -303,7 +303,7 @@ export class KafkaConsumer extends Construct {
     }
   }
 
-  private suppressNag(): void {
+  private acknowledgeNagFindings(): void {
     acknowledgeFunctionFindings(this.function, 'its Kafka event source mapping (failed records are dead-lettered by the runtime)');
     if (this.latency !== LatencyProfile.LOW_LATENCY) {
       Validations.of(this.mapping).acknowledge({

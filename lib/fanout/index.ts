@@ -1,1 +1,2 @@
-export * from './fanout-topic';
+export { FanoutTopic, fanoutConsumerGroupId } from './fanout-topic';
+export type { FanoutConsumerProps, FanoutTopicProps, IFanoutTopic, IPublisherFunction } from './fanout-topic';

@@ -12,7 +12,8 @@ import { validate, validateDuration, validateInteger, validateNumber, validatePa
 import { SIGNATURE_VERIFIED, SIGNATURE_VERIFIED_METADATA } from '../checks/rules/write-route-authorized';
 import { IKafkaCluster } from '../cluster';
 import { httpApiAccessLogFormat } from '../http';
-import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';
+import { KafkaConsumer, KafkaConsumerProps } from '../consumer';
+import { createFunction, lambdaEntry } from '../function/project-function';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { IKafkaTopic, KafkaTopic } from '../topic';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_CACHE_SECONDS, GatewayEnv, providerSecretEnv, type ProviderConfig } from '../../lambdas/runtime/gateway/gateway-env';
@@ -188,7 +189,7 @@ export class CallbackGateway extends Construct {
     this.api.addRoutes({ path: '/callbacks/{provider}', methods: [apigwv2.HttpMethod.POST], integration });
     this.api.addRoutes({ path: '/callbacks/{provider}', methods: [apigwv2.HttpMethod.ANY], integration });
 
-    this.suppressNag();
+    this.acknowledgeNagFindings();
   }
 
   /** Base URL of the API (no trailing slash). */
@@ -252,7 +253,7 @@ export class CallbackGateway extends Construct {
     return this.dedupeTable.grantReadData(grantee);
   }
 
-  private suppressNag(): void {
+  private acknowledgeNagFindings(): void {
     acknowledgeFunctionFindings(this.function, 'API Gateway (the provider retries on a 5xx answer)');
     for (const route of this.api.node.children) {
       if (!(route instanceof apigwv2.HttpRoute)) continue;

@@ -1,5 +1,4 @@
-export { KafkaTopic, type KafkaTopicAttributes, type KafkaTopicProps } from './kafka-topic';
-export { type IKafkaTopic, KafkaTopicBase } from './topic-base';
-export { SERVERLESS_MAX_MESSAGE_BYTES, SERVERLESS_MAX_PARTITIONS, SERVERLESS_TOPIC_CONFIGS, validateTopicName, validateTopicSettings } from './validation';
-export { KAFKA_TOPIC_RESOURCE_TYPE, KafkaTopicProvider } from './topic-provider';
-export { grantTopicConsume, grantTopicProduce } from './grants';
+export { KafkaTopic } from './kafka-topic';
+export type { KafkaTopicAttributes, KafkaTopicProps } from './kafka-topic';
+export { KafkaTopicBase } from './topic-base';
+export type { IKafkaTopic } from './topic-base';

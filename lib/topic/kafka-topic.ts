@@ -1,7 +1,8 @@
 import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
 import { CfnTopic } from 'aws-cdk-lib/aws-msk';
 import { Construct, DependencyGroup, IDependable } from 'constructs';
-import { IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
+import { IKafkaCluster } from '../cluster';
+import { SERVERLESS_REPLICAS } from '../cluster/cluster-kind';
 import { IKafkaTopic, KafkaTopicBase } from './topic-base';
 import { KAFKA_TOPIC_RESOURCE_TYPE, KafkaTopicProvider } from './topic-provider';
 import { validateTopicName, validateTopicSettings } from './validation';

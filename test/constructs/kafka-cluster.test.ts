@@ -2,7 +2,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ClusterKind, KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE, KafkaCluster, versionSupportsTopicResource } from '../../lib/cluster';
+import { ClusterKind, KafkaCluster } from '../../lib/cluster';
+import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE } from '../../lib/cluster/bootstrap-brokers';
+import { versionSupportsTopicResource } from '../../lib/cluster/kafka-cluster';
 import { EXISTING_ARN, existingCluster, selfManagedCluster, testStack } from './helpers';
 
 /** Short names of the VPC endpoint services (`com.amazonaws.<region>.<name>`). */

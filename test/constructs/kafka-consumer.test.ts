@@ -5,7 +5,8 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { IKafkaCluster, KafkaCluster } from '../../lib/cluster';
-import { createFunction, DeadLetter, defaultFunctionProps, KafkaConsumer, KafkaConsumerProps, LatencyProfile } from '../../lib/consumer';
+import { DeadLetter, KafkaConsumer, KafkaConsumerProps, LatencyProfile } from '../../lib/consumer';
+import { createFunction, defaultFunctionProps } from '../../lib/function';
 import { KafkaTopic } from '../../lib/topic';
 import { AUDIT_ENTRY, EXISTING_ARN, existingCluster, selfManagedCluster, testStack } from './helpers';
 

@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { KafkaCluster } from '../../lib/cluster';
-import { lambdaEntry, LatencyProfile } from '../../lib/consumer';
+import { LatencyProfile } from '../../lib/consumer';
+import { lambdaEntry } from '../../lib/function/project-function';
 import { FanoutTopic } from '../../lib/fanout';
 import { ENV } from './post-app';
 
