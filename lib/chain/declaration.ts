@@ -99,8 +99,9 @@ export class ChainDeclarationError extends Error {
   constructor(
     message: string,
     readonly task?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ChainDeclarationError';
   }
 }

@@ -12,6 +12,8 @@ export function testStack(id = 'TestStack'): Stack {
 
 export const AUDIT_ENTRY = lambdaEntry('examples/audit-log');
 export const EXISTING_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/11111111-2222-3333-4444-555555555555-2';
+/** Topic ARNs of the existing cluster: this prefix and the topic name. */
+export const TOPIC_ARN_PREFIX = 'arn:aws:kafka:eu-west-1:123456789012:topic/orders/11111111-2222-3333-4444-555555555555-2/';
 
 export function existingCluster(stack: Stack, attrs: { kind?: ClusterKind.PROVISIONED | ClusterKind.SERVERLESS; kafkaVersion?: string; brokerCount?: number } = {}) {
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'ImportedVpc', {

@@ -7,8 +7,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The post cannot be promoted; the record is retried, then dead-lettered. */
 export class PromotionRejectedError extends Error {
-  constructor(postId: string, reason: string) {
-    super(`post ${postId} cannot be pinned: ${reason}`);
+  constructor(postId: string, reason: string, options?: ErrorOptions) {
+    super(`post ${postId} cannot be pinned: ${reason}`, options);
     this.name = 'PromotionRejectedError';
   }
 }
