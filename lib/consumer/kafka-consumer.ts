@@ -62,12 +62,14 @@ export interface KafkaConsumerProps {
   readonly startingPosition?: lambda.StartingPosition;
   /**
    * Records per batch (1..10000).
-   * @default 100
+   * @default 100 - Lambda's default for Kafka
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html
    */
   readonly batchSize?: number;
   /**
    * How long to gather records before invoking (whole seconds, 0..300).
    * @default - economical: Lambda's default for Kafka (500 ms); low latency: 0
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html
    */
   readonly maxBatchingWindow?: Duration;
   /**
@@ -113,12 +115,14 @@ export interface KafkaConsumerProps {
   readonly environment?: Record<string, string>;
   /**
    * Function timeout (at most 14 minutes for Kafka mappings).
-   * @default Duration.seconds(60)
+   * @default Duration.seconds(60) - long enough for a batch with bounded retries, short enough that a hung record is noticed
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-configure.html
    */
   readonly timeout?: Duration;
   /**
-   * Function memory in MB.
-   * @default 256
+   * Function memory in MB (128..10240).
+   * @default 256 - the project's default for I/O-bound handlers
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
    */
   readonly memorySize?: number;
   /**

@@ -279,7 +279,8 @@ export class CallbackGateway extends Construct {
 }
 
 /**
- * API Gateway's HTTP API payload quota: a body above 1 MB never reaches the function.
+ * The project's cap on `maxBodyBytes` (1 MiB): provider notifications are a few KiB, and the cap
+ * stays well below what API Gateway's HTTP API and Lambda's synchronous invocation would carry.
  * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
  */
 const MAX_PAYLOAD_BYTES = 1_048_576;
