@@ -110,6 +110,7 @@ export interface TaskChainProps {
  * makes each start happen once per run and per rerun.
  */
 export class TaskChain extends Construct {
+  /** The chain's name (topic, group ids, metrics). */
   public readonly chainName: string;
   /** The chain's topic (run and task events). */
   public readonly topic: IKafkaTopic;
@@ -121,9 +122,11 @@ export class TaskChain extends Construct {
   public readonly tasks: Record<string, KafkaConsumer> = {};
   /** Publishes run.requested (invoke it with `{ "runId": "2026-11-24" }`); target of the schedule. */
   public readonly runRequester: lambda.IFunction;
+  /** The schedule that requests a run (present when `schedule` is set). */
   public readonly schedule?: scheduler.Schedule;
   /** Checks the final tasks at the deadline (present when `deadline` is set). */
   public readonly deadlineChecker?: lambda.IFunction;
+  /** Fires when a run misses its deadline (present when `deadline` is set). */
   public readonly deadlineAlarm?: cloudwatch.Alarm;
   /** Fires when any task of the chain publishes task.failed. */
   public readonly taskFailedAlarm: cloudwatch.Alarm;

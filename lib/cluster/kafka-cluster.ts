@@ -291,16 +291,25 @@ export class KafkaCluster extends MskClusterBase {
     return new SelfManagedKafkaCluster(scope, id, props);
   }
 
+  /** PROVISIONED or SERVERLESS. */
   public readonly kind: ClusterKind;
+  /** The cluster's ARN. */
   public readonly clusterArn: string;
+  /** The cluster's name. */
   public readonly clusterName: string;
+  /** The VPC of the brokers and the functions. */
   public readonly vpc: ec2.IVpc;
+  /** The subnets functions are placed in. */
   public readonly vpcSubnets: ec2.SubnetSelection;
+  /** The group Kafka clients (functions, mappings) attach to. */
   public readonly clientSecurityGroup: ec2.ISecurityGroup;
   /** The brokers' security group: IAM port open to `clientSecurityGroup` only. */
   public readonly brokerSecurityGroup: ec2.SecurityGroup;
+  /** Broker count, the upper bound of a topic's replication factor. */
   public readonly brokerCount: number;
+  /** Kafka version (provisioned). */
   public readonly kafkaVersion?: string;
+  /** Whether topics can be `AWS::MSK::Topic` (provisioned, Kafka 3.6+). */
   public readonly supportsTopicResource: boolean;
   /** The provisioned cluster, when kind is PROVISIONED. */
   public readonly cfnCluster?: CfnCluster;
@@ -308,11 +317,13 @@ export class KafkaCluster extends MskClusterBase {
   public readonly serverlessCluster?: CfnServerlessCluster;
   /** Broker log group (provisioned). */
   public readonly brokerLogGroup?: logs.LogGroup;
+  /** Whether the cluster is MSK Serverless. */
   public readonly serverless: boolean;
   /** The VPC this construct created, when no `vpc` was given. */
   public readonly network?: KafkaVpc;
   /** The deploy-time broker lookup. */
   public readonly brokerLookup: BootstrapBrokersLookup;
+  /** The SASL/IAM bootstrap brokers, resolved at deploy time. */
   public readonly saslIamBrokers: string;
   /** Where the cluster's attributes are published for other stacks (SSM parameter names start with it). */
   public readonly parameterPrefix: string;

@@ -61,7 +61,9 @@ export function fanoutConsumerGroupId(topicName: string, name: string): string {
  * topic's name and cluster, never the resource that created it.
  */
 abstract class FanoutTopicBase extends Construct {
+  /** The topic's name. */
   public abstract readonly topicName: string;
+  /** The cluster the topic lives in. */
   public abstract readonly cluster: IKafkaCluster;
   /** The consumers added through this construct, by name. */
   public readonly consumers: Record<string, KafkaConsumer> = {};
@@ -138,10 +140,13 @@ export class FanoutTopic extends FanoutTopicBase {
     return FanoutTopic.fromTopicAttributes(scope, id, attrs);
   }
 
+  /** The topic's name. */
   public readonly topicName: string;
+  /** The cluster the topic lives in. */
   public readonly cluster: IKafkaCluster;
   /** The topic resource. */
   public readonly topic: KafkaTopic;
+  /** The topic the consumers read and the publisher writes. */
   public readonly kafkaTopic: IKafkaTopic;
 
   constructor(scope: Construct, id: string, props: FanoutTopicProps) {
@@ -160,8 +165,11 @@ export class FanoutTopic extends FanoutTopicBase {
 }
 
 class ImportedFanoutTopic extends FanoutTopicBase {
+  /** The topic's name. */
   public readonly topicName: string;
+  /** The cluster the topic lives in. */
   public readonly cluster: IKafkaCluster;
+  /** The topic the consumers read and the publisher writes. */
   public readonly kafkaTopic: IKafkaTopic;
 
   constructor(scope: Construct, id: string, attrs: KafkaTopicAttributes) {

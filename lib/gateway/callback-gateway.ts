@@ -98,13 +98,19 @@ const PROVIDER_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * changes nothing here.
  */
 export class CallbackGateway extends Construct {
+  /** The HTTP API providers post callbacks to. */
   public readonly api: apigwv2.HttpApi;
+  /** The API's default stage (throttling, access logs). */
   public readonly stage: apigwv2.HttpStage;
+  /** The stage's access logs. */
   public readonly accessLogs: logs.LogGroup;
+  /** The gateway function: verifies, dedupes and publishes each callback. */
   public readonly function: NodejsFunction;
   /** The topic verified results are published to. */
   public readonly resultsTopic: IKafkaTopic;
+  /** Dedupe markers of the notifications already published. */
   public readonly dedupeTable: dynamodb.Table;
+  /** The cluster of the results topic. */
   public readonly cluster: IKafkaCluster;
   /** Provider names this gateway accepts. */
   public readonly providerNames: string[];

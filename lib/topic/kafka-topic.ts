@@ -67,10 +67,15 @@ export class KafkaTopic extends KafkaTopicBase {
     return new ImportedKafkaTopic(scope, id, attrs);
   }
 
+  /** The topic's name. */
   public readonly topicName: string;
+  /** The topic's IAM resource ARN, what grants name. */
   public readonly topicArn: string;
+  /** The cluster the topic lives in. */
   public readonly cluster: IKafkaCluster;
+  /** Partitions of the topic. */
   public readonly partitions: number;
+  /** Replication factor of the topic. */
   public readonly replicationFactor: number;
   /** The underlying CloudFormation resource. */
   public readonly resource: CfnTopic | CustomResource;
@@ -122,10 +127,15 @@ export class KafkaTopic extends KafkaTopicBase {
 
 /** A topic referenced by name (`KafkaTopic.fromTopicAttributes`). */
 class ImportedKafkaTopic extends KafkaTopicBase {
+  /** The topic's name. */
   public readonly topicName: string;
+  /** The topic's IAM resource ARN, what grants name. */
   public readonly topicArn: string;
+  /** The cluster the topic lives in. */
   public readonly cluster: IKafkaCluster;
+  /** Partitions of the topic. */
   public readonly partitions: number;
+  /** Replication factor of the topic. */
   public readonly replicationFactor: number;
   /** Nothing in this stack: the topic is created by another (deploy it first). */
   public readonly resource: IDependable = new DependencyGroup();
