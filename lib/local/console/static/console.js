@@ -259,11 +259,15 @@
   }
   async function loadDeadLetters() {
     const name = state.dlq;
+    // Only the latest read counts: one started before a redrive may answer after the one started
+    // after it, and must not put the redriven records back to pending.
+    const seq = (state.dlqSeq = (state.dlqSeq || 0) + 1);
     state.dlqLoading = true;
     try {
       const r = await api(`/api/dead-letters/${encodeURIComponent(name)}`);
+      if (seq !== state.dlqSeq) return;
       if (state.dlq === name) state.dlqRecords = { consumer: name, records: r.records };
-    } catch (e) { state.dlqMessage = e.message; } finally { state.dlqLoading = false; }
+    } catch (e) { if (seq === state.dlqSeq) state.dlqMessage = e.message; } finally { if (seq === state.dlqSeq) state.dlqLoading = false; }
     render();
   }
 
