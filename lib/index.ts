@@ -5,6 +5,7 @@
 export * from './cluster';
 export * from './topic';
 export * from './consumer';
+export * from './function';
 export * from './chain';
 export * from './fanout';
 export * from './gateway';

@@ -1,5 +1,6 @@
 import { App } from 'aws-cdk-lib';
-import { appOptionsFromContext, buildApp, describeFindings, nagFindings } from '../lib/examples';
+import { appOptionsFromContext, buildApp } from '../lib/examples';
+import { describeFindings, nagFindings } from './support/nag';
 
 const EXISTING = {
   clusterMode: 'existing',

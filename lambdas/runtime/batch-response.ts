@@ -35,8 +35,8 @@ export function itemIdentifier(record: { topic: string; partition: number; offse
 }
 
 export class InvalidItemIdentifierError extends Error {
-  constructor(id: unknown, why: string) {
-    super(`invalid Kafka itemIdentifier ${JSON.stringify(id)}: ${why}`);
+  constructor(id: unknown, why: string, options?: ErrorOptions) {
+    super(`invalid Kafka itemIdentifier ${JSON.stringify(id)}: ${why}`, options);
     this.name = 'InvalidItemIdentifierError';
   }
 }

@@ -18,8 +18,9 @@ export class InvalidEventError extends Error {
   constructor(
     readonly reason: string,
     readonly field?: string,
+    options?: ErrorOptions,
   ) {
-    super(`invalid CloudEvent: ${reason}`);
+    super(`invalid CloudEvent: ${reason}`, options);
     this.name = 'InvalidEventError';
   }
 }
@@ -102,7 +103,7 @@ export function decodeEvent<T = unknown>(value: Buffer | string | null | undefin
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new InvalidEventError(`value is not JSON (${(err as Error).message})`, 'value');
+    throw new InvalidEventError(`value is not JSON (${(err as Error).message})`, 'value', { cause: err });
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new InvalidEventError('value is not a JSON object', 'value');

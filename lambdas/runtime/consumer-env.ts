@@ -21,4 +21,6 @@ export const ConsumerEnv = {
    * the handler must fail the invocation instead, or the batch would be committed.
    */
   REPORT_BATCH_ITEM_FAILURES: 'REPORT_BATCH_ITEM_FAILURES',
+  /** The table of `onceByEventId`'s records (set by `FanoutTopic.addConsumer`). */
+  IDEMPOTENCY_TABLE: 'IDEMPOTENCY_TABLE',
 } as const;

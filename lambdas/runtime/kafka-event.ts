@@ -17,8 +17,8 @@ export type LambdaKafkaEvent = MSKEvent | SelfManagedKafkaEvent;
 
 /** The event (or one of its records) does not have the shape Lambda documents. */
 export class MalformedKafkaEventError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'MalformedKafkaEventError';
   }
 }

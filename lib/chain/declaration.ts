@@ -5,6 +5,7 @@
  */
 
 import type { BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { rangeViolation } from '../core/range';
 
 /** Task names end up in consumer group ids, filter values, DynamoDB keys and construct ids. */
 export const TASK_NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
@@ -98,8 +99,9 @@ export class ChainDeclarationError extends Error {
   constructor(
     message: string,
     readonly task?: string,
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ChainDeclarationError';
   }
 }
@@ -222,11 +224,11 @@ function findCycle(tasks: TaskDeclaration[]): string[] | undefined {
   return undefined;
 }
 
+// Declarations are plain data (no tokens): the pure rule underneath validate.ts suffices.
 function checkRange(task: string, prop: string, value: number | undefined, min: number, max: number): void {
   if (value === undefined) return;
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ChainDeclarationError(`task "${task}": ${prop} must be an integer in ${min}..${max}, got ${value}`, task);
-  }
+  const violation = rangeViolation(prop, value, { min, max, words: `an integer in ${min}..${max}` });
+  if (violation) throw new ChainDeclarationError(`task "${task}": ${violation}`, task);
 }
 
 /**
@@ -273,9 +275,8 @@ export function validateChain(chain: ChainDeclaration): void {
     }
     checkSchedule(`chain "${chain.name}" deadline`, chain.deadline.expression, chain.deadline.timeZone);
     const offset = chain.deadline.runDateOffsetDays;
-    if (offset !== undefined && (!Number.isInteger(offset) || offset < 0 || offset > 7)) {
-      throw new ChainDeclarationError(`chain "${chain.name}" deadline runDateOffsetDays must be an integer in 0..7, got ${offset}`);
-    }
+    const violation = offset === undefined ? undefined : rangeViolation('runDateOffsetDays', offset, { min: 0, max: 7, words: 'an integer in 0..7' });
+    if (violation) throw new ChainDeclarationError(`chain "${chain.name}" deadline ${violation}`);
   }
 }
 

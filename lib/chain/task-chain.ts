@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { CfnOutput, CfnResource, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Validations } from 'aws-cdk-lib';
+import { CfnOutput, CfnResource, Duration, NestedStack, RemovalPolicy, Stack, TimeZone, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -14,9 +14,10 @@ import { CHAIN_METRICS_NAMESPACE, taskMetricIdentities } from '../../lambdas/run
 import { declareMetrics } from '../checks/declare-metrics';
 import type { IKafkaCluster } from '../cluster';
 import { DeadLetter, KafkaConsumer, LatencyProfile } from '../consumer';
+import { validateInteger, validateLiteral, validateNumber } from '../core/validate';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { createFunction, mergeBundling, PROJECT_ROOT } from '../function/project-function';
-import { KafkaTopic } from '../topic';
+import { IKafkaTopic, KafkaTopic } from '../topic';
 import { CHAIN_METADATA_KEY, chainMetadata } from './chain-metadata';
 import type { ChainDeadline, ChainSchedule, TaskDeclaration } from './declaration';
 import { ChainGraph } from './graph';
@@ -55,7 +56,7 @@ export interface TaskChainProps {
    * The chain's topic.
    * @default - a new topic `chain.<chainName>.events` with `partitions` partitions
    */
-  readonly topic?: KafkaTopic;
+  readonly topic?: IKafkaTopic;
   /**
    * Partitions of the created topic (runs spread over them by run id), 1..100.
    * @default 3
@@ -109,9 +110,10 @@ export interface TaskChainProps {
  * makes each start happen once per run and per rerun.
  */
 export class TaskChain extends Construct {
+  /** The chain's name (topic, group ids, metrics). */
   public readonly chainName: string;
   /** The chain's topic (run and task events). */
-  public readonly topic: KafkaTopic;
+  public readonly topic: IKafkaTopic;
   /** The shared dead-letter topic of the task consumers. */
   public readonly deadLetterTopic: KafkaTopic;
   /** Join state and per-task status of every run (partition key `pk`, sort key `sk`, TTL `expiresAt`). */
@@ -120,9 +122,11 @@ export class TaskChain extends Construct {
   public readonly tasks: Record<string, KafkaConsumer> = {};
   /** Publishes run.requested (invoke it with `{ "runId": "2026-11-24" }`); target of the schedule. */
   public readonly runRequester: lambda.IFunction;
+  /** The schedule that requests a run (present when `schedule` is set). */
   public readonly schedule?: scheduler.Schedule;
   /** Checks the final tasks at the deadline (present when `deadline` is set). */
   public readonly deadlineChecker?: lambda.IFunction;
+  /** Fires when a run misses its deadline (present when `deadline` is set). */
   public readonly deadlineAlarm?: cloudwatch.Alarm;
   /** Fires when any task of the chain publishes task.failed. */
   public readonly taskFailedAlarm: cloudwatch.Alarm;
@@ -135,16 +139,11 @@ export class TaskChain extends Construct {
     this.chainGraph = ChainGraph.of({ name: props.chainName, tasks: props.tasks, schedule: props.schedule, deadline: props.deadline });
     this.chainName = props.chainName;
     const partitions = props.partitions ?? 3;
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 100) {
-      throw new Error(`partitions must be an integer from 1 to 100, got ${partitions}`);
-    }
     const retention = props.runRetention ?? Duration.days(30);
-    const retentionDays = retention.toDays({ integral: false });
-    if (retentionDays < 1 || retentionDays > 365) throw new Error(`runRetention must be from 1 to 365 days, got ${retentionDays} days`);
     const tasksPerStack = props.tasksPerStack ?? 40;
-    if (!Number.isInteger(tasksPerStack) || tasksPerStack < 1 || tasksPerStack > 45) {
-      throw new Error(`tasksPerStack must be an integer from 1 to 45, got ${tasksPerStack}`);
-    }
+    this.validateProps({ partitions, retention, tasksPerStack });
+    // A token (a CfnParameter of days) goes to the functions as it is; CloudFormation resolves it.
+    const retentionDays = retention.isUnresolved() ? Tokenization.stringifyNumber(retention.toDays()) : String(Math.ceil(retention.toDays({ integral: false })));
     const { cluster } = props;
 
     this.topic = props.topic ?? new KafkaTopic(this, 'Topic', { cluster, topicName: chainTopicName(this.chainName), partitions });
@@ -164,7 +163,7 @@ export class TaskChain extends Construct {
       [ChainEnv.CHAIN_NAME]: this.chainName,
       [ChainEnv.CHAIN_TOPIC]: this.topic.topicName,
       [ChainEnv.JOIN_TABLE_NAME]: this.joinTable.tableName,
-      [ChainEnv.RUN_RETENTION_DAYS]: String(Math.ceil(retentionDays)),
+      [ChainEnv.RUN_RETENTION_DAYS]: retentionDays,
     };
     // Group ids must not change when a task moves between stacks: built from the root stack's name.
     const groupPrefix = `${rootStack(this).stackName}.chain.${this.chainName}`;
@@ -318,6 +317,16 @@ export class TaskChain extends Construct {
       reason: `EventBridge Scheduler's role invokes ${id} and its versions (the LambdaInvoke target grants function ARN and ARN:*)`,
     });
     return fn;
+  }
+
+  /** Every rule on the props, checked before anything is built; tokens are left to deploy time. */
+  private validateProps(resolved: { partitions: number; retention: Duration; tasksPerStack: number }): void {
+    validateInteger(this, 'partitions', resolved.partitions, 1, 100);
+    if (!resolved.retention.isUnresolved()) {
+      validateNumber(this, 'runRetention', resolved.retention.toDays({ integral: false }), { min: 1, max: 365, integer: false, unit: 'days' });
+    }
+    validateLiteral(this, 'tasksPerStack', resolved.tasksPerStack, 'it decides which nested stack holds each task');
+    validateInteger(this, 'tasksPerStack', resolved.tasksPerStack, 1, 45);
   }
 }
 

@@ -7,6 +7,6 @@ export function loadEmulator(command: string): typeof import('../local/emulator/
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     return require('../local/emulator/emulator');
   } catch (err) {
-    throw new Error(`'${command}' needs the local emulator (lib/local/emulator), which is not available: ${(err as Error).message}`);
+    throw new Error(`'${command}' needs the local emulator (lib/local/emulator), which is not available: ${(err as Error).message}`, { cause: err });
   }
 }

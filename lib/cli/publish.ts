@@ -72,7 +72,7 @@ function parseData(json: string): unknown {
   try {
     return JSON.parse(json);
   } catch (err) {
-    throw new Error(`--data must be JSON: ${(err as Error).message}`);
+    throw new Error(`--data must be JSON: ${(err as Error).message}`, { cause: err });
   }
 }
 

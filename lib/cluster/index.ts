@@ -1,6 +1,8 @@
-export * from './cluster-kind';
-export * from './kafka-cluster';
-export * from './network';
-export * from './self-managed-auth';
-export { mskResourceArn } from './arns';
-export * from './bootstrap-brokers';
+export { ClusterKind, DEFAULT_KAFKA_VERSION } from './cluster-kind';
+export { KafkaCluster } from './kafka-cluster';
+export type { ExistingClusterAttributes, IKafkaCluster, KafkaClusterProps, SelfManagedKafkaProps } from './kafka-cluster';
+export { KafkaVpc } from './network';
+export type { KafkaVpcProps } from './network';
+export { SelfManagedAuth } from './self-managed-auth';
+export { BootstrapBrokersLookup } from './bootstrap-brokers';
+export type { BootstrapBrokersLookupProps } from './bootstrap-brokers';

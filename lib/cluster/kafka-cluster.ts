@@ -5,6 +5,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { CfnCluster, CfnServerlessCluster } from 'aws-cdk-lib/aws-msk';
 import { Construct, IConstruct } from 'constructs';
+import { validate, validateInteger, validateLiteral, validateNumber, validatePattern, ValidationError } from '../core/validate';
 import { clusterNameFromArn, mskResourceArn } from './arns';
 import { ClusterKind, DEFAULT_KAFKA_VERSION, MSK_IAM_PORT, SERVERLESS_REPLICAS } from './cluster-kind';
 import { BootstrapBrokersLookup } from './bootstrap-brokers';
@@ -267,9 +268,22 @@ abstract class MskClusterBase extends Construct implements IKafkaCluster {
  * or, through the static methods, an existing MSK cluster or self-managed Kafka.
  */
 export class KafkaCluster extends MskClusterBase {
-  /** Imports an MSK cluster created elsewhere. */
-  public static fromClusterArn(scope: Construct, id: string, attrs: ExistingClusterAttributes): IKafkaCluster {
+  /**
+   * An MSK cluster created elsewhere, by its ARN and network (functions attach to its VPC and
+   * client security group, so an ARN alone does not make a usable cluster).
+   */
+  public static fromClusterAttributes(scope: Construct, id: string, attrs: ExistingClusterAttributes): IKafkaCluster {
     return new ExistingKafkaCluster(scope, id, attrs);
+  }
+
+  /**
+   * An MSK cluster created elsewhere.
+   * @deprecated `fromClusterArn` takes an attributes object, against CDK's naming: use
+   * `KafkaCluster.fromClusterAttributes`. There is no one-string form, since a cluster's functions
+   * need its VPC and security group.
+   */
+  public static fromClusterArn(scope: Construct, id: string, attrs: ExistingClusterAttributes): IKafkaCluster {
+    return KafkaCluster.fromClusterAttributes(scope, id, attrs);
   }
 
   /** Self-managed Kafka reached by bootstrap servers. */
@@ -277,16 +291,25 @@ export class KafkaCluster extends MskClusterBase {
     return new SelfManagedKafkaCluster(scope, id, props);
   }
 
+  /** PROVISIONED or SERVERLESS. */
   public readonly kind: ClusterKind;
+  /** The cluster's ARN. */
   public readonly clusterArn: string;
+  /** The cluster's name. */
   public readonly clusterName: string;
+  /** The VPC of the brokers and the functions. */
   public readonly vpc: ec2.IVpc;
+  /** The subnets functions are placed in. */
   public readonly vpcSubnets: ec2.SubnetSelection;
+  /** The group Kafka clients (functions, mappings) attach to. */
   public readonly clientSecurityGroup: ec2.ISecurityGroup;
   /** The brokers' security group: IAM port open to `clientSecurityGroup` only. */
   public readonly brokerSecurityGroup: ec2.SecurityGroup;
+  /** Broker count, the upper bound of a topic's replication factor. */
   public readonly brokerCount: number;
+  /** Kafka version (provisioned). */
   public readonly kafkaVersion?: string;
+  /** Whether topics can be `AWS::MSK::Topic` (provisioned, Kafka 3.6+). */
   public readonly supportsTopicResource: boolean;
   /** The provisioned cluster, when kind is PROVISIONED. */
   public readonly cfnCluster?: CfnCluster;
@@ -294,11 +317,13 @@ export class KafkaCluster extends MskClusterBase {
   public readonly serverlessCluster?: CfnServerlessCluster;
   /** Broker log group (provisioned). */
   public readonly brokerLogGroup?: logs.LogGroup;
+  /** Whether the cluster is MSK Serverless. */
   public readonly serverless: boolean;
   /** The VPC this construct created, when no `vpc` was given. */
   public readonly network?: KafkaVpc;
   /** The deploy-time broker lookup. */
   public readonly brokerLookup: BootstrapBrokersLookup;
+  /** The SASL/IAM bootstrap brokers, resolved at deploy time. */
   public readonly saslIamBrokers: string;
   /** Where the cluster's attributes are published for other stacks (SSM parameter names start with it). */
   public readonly parameterPrefix: string;
@@ -312,7 +337,7 @@ export class KafkaCluster extends MskClusterBase {
     super(scope, id);
     this.kind = props.kind ?? ClusterKind.PROVISIONED;
     if (this.kind !== ClusterKind.PROVISIONED && this.kind !== ClusterKind.SERVERLESS) {
-      throw new Error(`kind must be ClusterKind.PROVISIONED or ClusterKind.SERVERLESS for a new cluster, got '${this.kind}'`);
+      throw new ValidationError(this, `kind must be ClusterKind.PROVISIONED or ClusterKind.SERVERLESS for a new cluster, got '${this.kind}'`);
     }
     const serverless = this.kind === ClusterKind.SERVERLESS;
     this.serverless = serverless;
@@ -354,13 +379,12 @@ export class KafkaCluster extends MskClusterBase {
     }
 
     this.clusterName = props.clusterName ?? Names.uniqueResourceName(this, { maxLength: 64, separator: '-' }).replace(/[^a-zA-Z0-9-]/g, '');
-    if (!/^[a-zA-Z][a-zA-Z0-9-]{0,63}$/.test(this.clusterName)) {
-      throw new Error(`clusterName must be 1-64 characters [a-zA-Z0-9-] starting with a letter, got '${this.clusterName}'`);
-    }
+    // @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-msk-cluster.html#cfn-msk-cluster-clustername
+    validatePattern(this, 'clusterName', this.clusterName, /^[a-zA-Z][a-zA-Z0-9-]{0,63}$/, '1-64 characters [a-zA-Z0-9-] starting with a letter');
 
     if (serverless) {
       for (const [prop, value] of Object.entries({ kafkaVersion: props.kafkaVersion, brokerNodes: props.brokerNodes, instanceType: props.instanceType, ebsVolumeGiB: props.ebsVolumeGiB, encryptionKey: props.encryptionKey })) {
-        if (value !== undefined) throw new Error(`${prop} applies to provisioned clusters only; MSK Serverless manages it (kind: SERVERLESS)`);
+        if (value !== undefined) throw new ValidationError(this, `${prop} applies to provisioned clusters only; MSK Serverless manages it (kind: SERVERLESS)`);
       }
       this.brokerCount = SERVERLESS_REPLICAS;
       this.supportsTopicResource = false;
@@ -381,13 +405,13 @@ export class KafkaCluster extends MskClusterBase {
     this.supportsTopicResource = versionSupportsTopicResource(this.kafkaVersion);
     const azCount = Math.max(1, this.vpc.availabilityZones.length);
     this.brokerCount = props.brokerNodes ?? 2;
-    if (!Number.isInteger(this.brokerCount) || this.brokerCount < 2 || this.brokerCount % Math.min(azCount, subnetIds.length || azCount) !== 0) {
-      throw new Error(`brokerNodes must be a multiple of the number of client subnets (${subnetIds.length || azCount}) and at least 2, got ${this.brokerCount}`);
-    }
+    // Topics' replication factors are checked against the broker count at synth time.
+    validateLiteral(this, 'brokerNodes', this.brokerCount, 'topics check their replication factor against it');
+    validate(this, Number.isInteger(this.brokerCount) && this.brokerCount >= 2 && this.brokerCount % Math.min(azCount, subnetIds.length || azCount) === 0,
+      `brokerNodes must be a multiple of the number of client subnets (${subnetIds.length || azCount}) and at least 2, got ${this.brokerCount}`);
     const volume = props.ebsVolumeGiB ?? 20;
-    if (!Number.isInteger(volume) || volume < 1 || volume > 16384) {
-      throw new Error(`ebsVolumeGiB must be an integer from 1 to 16384, got ${volume}`);
-    }
+    // @see https://docs.aws.amazon.com/msk/latest/developerguide/limits.html
+    validateInteger(this, 'ebsVolumeGiB', volume, 1, 16_384);
 
     this.brokerLogGroup = new logs.LogGroup(this, 'BrokerLogs', {
       retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
@@ -464,9 +488,8 @@ class ExistingKafkaCluster extends MskClusterBase {
     const serverless = attrs.kind === ClusterKind.SERVERLESS;
     this.serverless = serverless;
     this.brokerCount = serverless ? SERVERLESS_REPLICAS : attrs.brokerCount ?? 3;
-    if (!Number.isInteger(this.brokerCount) || this.brokerCount < 1) {
-      throw new Error(`brokerCount must be a positive integer, got ${attrs.brokerCount}`);
-    }
+    validateLiteral(this, 'brokerCount', this.brokerCount, 'topics check their replication factor against it');
+    validateNumber(this, 'brokerCount', this.brokerCount, { min: 1, words: 'a positive integer' });
     this.kafkaVersion = attrs.kafkaVersion;
     this.supportsTopicResource = !serverless && versionSupportsTopicResource(attrs.kafkaVersion);
     this.brokerLookup = new BootstrapBrokersLookup(this, 'Brokers', { clusterArn: this.clusterArn });
@@ -542,9 +565,9 @@ class SelfManagedKafkaCluster extends Construct implements IKafkaCluster {
 
   constructor(scope: Construct, id: string, props: SelfManagedKafkaProps) {
     super(scope, id);
-    if (props.bootstrapServers.length === 0) throw new Error('bootstrapServers must name at least one host:port, got []');
+    validate(this, props.bootstrapServers.length > 0, 'bootstrapServers must name at least one host:port, got []');
     for (const server of props.bootstrapServers) {
-      if (!/^[^\s:,]+:\d{1,5}$/.test(server)) throw new Error(`bootstrapServers entries must be host:port, got '${server}'`);
+      validatePattern(this, 'bootstrapServers entries', server, /^[^\s:,]+:\d{1,5}$/, 'host:port');
     }
     this.bootstrapServers = props.bootstrapServers;
     this.clusterName = id;

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { validateInteger, validateLiteral } from '../core/validate';
 
 /** Options for the VPC a new cluster creates when none is given. */
 export interface KafkaVpcProps {
@@ -37,9 +38,8 @@ export class KafkaVpc extends Construct {
   constructor(scope: Construct, id: string, props: KafkaVpcProps = {}) {
     super(scope, id);
     const natGateways = props.natGateways ?? 0;
-    if (!Number.isInteger(natGateways) || natGateways < 0 || natGateways > 2) {
-      throw new Error(`natGateways must be an integer from 0 to 2, got ${natGateways}`);
-    }
+    validateLiteral(this, 'natGateways', natGateways, 'it decides whether the subnets have a route to the internet');
+    validateInteger(this, 'natGateways', natGateways, 0, 2);
     const privateType = natGateways > 0 ? ec2.SubnetType.PRIVATE_WITH_EGRESS : ec2.SubnetType.PRIVATE_ISOLATED;
     const subnetConfiguration: ec2.SubnetConfiguration[] = [{ name: 'Private', subnetType: privateType, cidrMask: 22 }];
     if (natGateways > 0) subnetConfiguration.push({ name: 'Public', subnetType: ec2.SubnetType.PUBLIC, cidrMask: 24 });

@@ -5,7 +5,7 @@ import { KafkaDlq, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
-import { KafkaTopic } from '../topic';
+import { IKafkaTopic, KafkaTopic } from '../topic';
 
 /** What a dead letter resolves to for one consumer. */
 export interface BoundDeadLetter {
@@ -14,7 +14,7 @@ export interface BoundDeadLetter {
   /** Environment for the function runtime. */
   readonly environment: Record<string, string>;
   /** The dead-letter topic, if Kafka. */
-  readonly topic?: KafkaTopic;
+  readonly topic?: IKafkaTopic;
   /** The dead-letter queue, if SQS. */
   readonly queue?: sqs.IQueue;
   /** Grants the consumer's function the right to write dead letters. */
@@ -27,7 +27,7 @@ export abstract class DeadLetter {
    * A Kafka dead-letter topic in the same cluster (Lambda requires that).
    * @param topic the topic; default: a new topic `<topic>.<consumer>.dlt`
    */
-  public static kafkaTopic(topic?: KafkaTopic): DeadLetter {
+  public static kafkaTopic(topic?: IKafkaTopic): DeadLetter {
     return new KafkaTopicDeadLetter(topic);
   }
 
@@ -41,13 +41,13 @@ export abstract class DeadLetter {
   }
 
   /** @internal */
-  public abstract _bind(scope: Construct, source: KafkaTopic, consumerName: string): BoundDeadLetter;
+  public abstract _bind(scope: Construct, source: IKafkaTopic, consumerName: string): BoundDeadLetter;
 }
 
 class KafkaTopicDeadLetter extends DeadLetter {
-  constructor(private readonly topic?: KafkaTopic) { super(); }
+  constructor(private readonly topic?: IKafkaTopic) { super(); }
 
-  public _bind(scope: Construct, source: KafkaTopic, consumerName: string): BoundDeadLetter {
+  public _bind(scope: Construct, source: IKafkaTopic, consumerName: string): BoundDeadLetter {
     const topic = this.topic ?? new KafkaTopic(scope, 'DeadLetterTopic', {
       cluster: source.cluster,
       topicName: `${source.topicName}.${consumerName}.dlt`,
@@ -72,7 +72,7 @@ class KafkaTopicDeadLetter extends DeadLetter {
 class SqsDeadLetter extends DeadLetter {
   constructor(private readonly queue?: sqs.IQueue) { super(); }
 
-  public _bind(scope: Construct, source: KafkaTopic, _consumerName: string): BoundDeadLetter {
+  public _bind(scope: Construct, source: IKafkaTopic, _consumerName: string): BoundDeadLetter {
     // The runtime sends dead letters from the cluster's subnets, and a low-latency mapping's pollers
     // (in the cluster's VPC) send its on-failure records: both need SQS reachable there.
     // @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-on-failure.html

@@ -1,4 +1,5 @@
-export * from './dead-letter';
-export * from '../function/project-function';
-export * from './kafka-consumer';
-export * from './latency-profile';
+export { DeadLetter } from './dead-letter';
+export type { BoundDeadLetter } from './dead-letter';
+export { KafkaConsumer, METRICS_NAMESPACE } from './kafka-consumer';
+export type { KafkaConsumerProps, ProvisionedPollers } from './kafka-consumer';
+export { LatencyProfile } from './latency-profile';

@@ -1,4 +1,4 @@
-import { Duration, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Duration, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BundlingOptions, NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -8,8 +8,9 @@ import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
 import { deadLetteredMetricIdentity, RuntimeMetrics } from '../../lambdas/runtime/metrics';
 import { declareMetrics } from '../checks/declare-metrics';
 import { IKafkaCluster } from '../cluster';
-import { KafkaTopic } from '../topic';
+import { IKafkaTopic } from '../topic';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
+import { validate, validateDuration, validateInteger, validateLiteral, validatePattern } from '../core/validate';
 import { DeadLetter } from './dead-letter';
 import { createFunction } from '../function/project-function';
 import { defaultBatchingWindow, LatencyProfile } from './latency-profile';
@@ -31,7 +32,7 @@ export interface KafkaConsumerProps {
   /** The cluster. */
   readonly cluster: IKafkaCluster;
   /** The topic to consume. */
-  readonly topic: KafkaTopic;
+  readonly topic: IKafkaTopic;
   /** TypeScript entry of the function. */
   readonly entry: string;
   /**
@@ -61,12 +62,14 @@ export interface KafkaConsumerProps {
   readonly startingPosition?: lambda.StartingPosition;
   /**
    * Records per batch (1..10000).
-   * @default 100
+   * @default 100 - Lambda's default for Kafka
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html
    */
   readonly batchSize?: number;
   /**
    * How long to gather records before invoking (whole seconds, 0..300).
    * @default - economical: Lambda's default for Kafka (500 ms); low latency: 0
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/msk-esm-parameters.html
    */
   readonly maxBatchingWindow?: Duration;
   /**
@@ -112,19 +115,21 @@ export interface KafkaConsumerProps {
   readonly environment?: Record<string, string>;
   /**
    * Function timeout (at most 14 minutes for Kafka mappings).
-   * @default Duration.seconds(60)
+   * @default Duration.seconds(60) - long enough for a batch with bounded retries, short enough that a hung record is noticed
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk-configure.html
    */
   readonly timeout?: Duration;
   /**
-   * Function memory in MB.
-   * @default 256
+   * Function memory in MB (128..10240).
+   * @default 256 - the project's default for I/O-bound handlers
+   * @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
    */
   readonly memorySize?: number;
   /**
    * Topics the function may also write to (grants only).
    * @default []
    */
-  readonly produceTo?: KafkaTopic[];
+  readonly produceTo?: IKafkaTopic[];
   /**
    * Create alarms on offset lag, errors and dead-lettered records.
    * @default true
@@ -161,61 +166,27 @@ export class KafkaConsumer extends Construct {
   /** The event source mapping. */
   public readonly mapping: lambda.EventSourceMapping;
   /** The dead-letter topic, with `DeadLetter.kafkaTopic()`. */
-  public readonly deadLetterTopic?: KafkaTopic;
+  public readonly deadLetterTopic?: IKafkaTopic;
   /** The dead-letter queue, with `DeadLetter.sqs()`. */
   public readonly deadLetterQueue?: sqs.IQueue;
   /** Offset lag, errors and dead-lettered records (empty with `alarms: false`). */
   public readonly alarms: cloudwatch.Alarm[] = [];
-  private readonly topic: KafkaTopic;
+  private readonly topic: IKafkaTopic;
 
   constructor(scope: Construct, id: string, props: KafkaConsumerProps) {
     super(scope, id);
     const { cluster, topic } = props;
-    if (topic.cluster !== cluster) {
-      throw new Error(`topic '${topic.topicName}' belongs to another cluster than the consumer's cluster`);
-    }
     this.topic = topic;
     this.consumerName = props.consumerName ?? id;
-    if (!/^[a-zA-Z0-9._-]{1,100}$/.test(this.consumerName)) {
-      throw new Error(`consumerName must be 1-100 characters of [a-zA-Z0-9._-], got '${this.consumerName}'`);
-    }
     this.consumerGroupId = props.consumerGroupId ?? `${Stack.of(this).stackName}-${this.consumerName}`;
-    validateGroupId(this.consumerGroupId);
     this.latency = props.latency ?? LatencyProfile.ECONOMICAL;
     const lowLatency = this.latency === LatencyProfile.LOW_LATENCY;
-
     const batchSize = props.batchSize ?? 100;
-    if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10000) {
-      throw new Error(`batchSize must be an integer from 1 to 10000, got ${batchSize}`);
-    }
     const window = props.maxBatchingWindow ?? defaultBatchingWindow(this.latency);
-    if (window && (window.toMilliseconds() > 300_000 || window.toMilliseconds() % 1000 !== 0)) {
-      throw new Error(`maxBatchingWindow must be whole seconds from 0 to 300, got ${window.toHumanString()}`);
-    }
     const maxAttempts = props.maxAttempts ?? 3;
-    if (!Number.isInteger(maxAttempts) || maxAttempts < 1 || maxAttempts > 10001) {
-      throw new Error(`maxAttempts must be an integer from 1 to 10001, got ${maxAttempts}`);
-    }
     const recordConcurrency = props.recordConcurrency ?? 1;
-    if (!Number.isInteger(recordConcurrency) || recordConcurrency < 1 || recordConcurrency > 100) {
-      throw new Error(`recordConcurrency must be an integer from 1 to 100, got ${recordConcurrency}`);
-    }
     const timeout = props.timeout ?? Duration.seconds(60);
-    if (timeout.toSeconds() > 14 * 60) {
-      throw new Error(`timeout must be at most 14 minutes for a Kafka event source mapping, got ${timeout.toSeconds()} s`);
-    }
-    if (props.provisionedPollers && !lowLatency) {
-      throw new Error('provisionedPollers applies to latency LatencyProfile.LOW_LATENCY only, got LatencyProfile.ECONOMICAL');
-    }
-    for (const [i, f] of (props.filters ?? []).entries()) {
-      if (typeof f !== 'object' || f === null || Object.keys(f).length === 0) {
-        throw new Error(`filters[${i}] must be a non-empty pattern object, got ${JSON.stringify(f)}`);
-      }
-      const unknown = Object.keys(f).filter((k) => !['value', 'key', 'headers', 'topic', 'partition', 'offset', 'timestamp'].includes(k));
-      if (unknown.length > 0) {
-        throw new Error(`filters[${i}] may match value, key, headers, topic, partition, offset or timestamp, got '${unknown.join("', '")}'`);
-      }
-    }
+    this.validateProps(props, { batchSize, window, maxAttempts, recordConcurrency, timeout });
 
     const deadLetter = (props.deadLetter ?? DeadLetter.kafkaTopic())._bind(this, topic, this.consumerName);
     this.deadLetterTopic = deadLetter.topic;
@@ -236,8 +207,8 @@ export class KafkaConsumer extends Construct {
         ...cluster.connectionEnvironment(),
         [ConsumerEnv.TOPIC_NAME]: topic.topicName,
         [ConsumerEnv.CONSUMER_GROUP_ID]: this.consumerGroupId,
-        [ConsumerEnv.MAX_ATTEMPTS]: String(maxAttempts),
-        [ConsumerEnv.RECORD_CONCURRENCY]: String(recordConcurrency),
+        [ConsumerEnv.MAX_ATTEMPTS]: Tokenization.stringifyNumber(maxAttempts),
+        [ConsumerEnv.RECORD_CONCURRENCY]: Tokenization.stringifyNumber(recordConcurrency),
         // The runtime returns batchItemFailures only to a mapping that honours them; otherwise it throws.
         [ConsumerEnv.REPORT_BATCH_ITEM_FAILURES]: String(lowLatency),
         POWERTOOLS_SERVICE_NAME: this.consumerName,
@@ -272,7 +243,7 @@ export class KafkaConsumer extends Construct {
     if (this.deadLetterTopic) this.mapping.node.addDependency(this.deadLetterTopic.resource);
 
     if (props.alarms ?? true) this.createAlarms(props.alarmAction);
-    this.suppressNag();
+    this.acknowledgeNagFindings();
   }
 
   /** Records the consumer group is behind the end of the topic (maximum over partitions). */
@@ -336,7 +307,7 @@ export class KafkaConsumer extends Construct {
     }
   }
 
-  private suppressNag(): void {
+  private acknowledgeNagFindings(): void {
     acknowledgeFunctionFindings(this.function, 'its Kafka event source mapping (failed records are dead-lettered by the runtime)');
     if (this.latency !== LatencyProfile.LOW_LATENCY) {
       Validations.of(this.mapping).acknowledge({
@@ -345,11 +316,39 @@ export class KafkaConsumer extends Construct {
       });
     }
   }
-}
 
-function validateGroupId(groupId: string): void {
-  if (Token.isUnresolved(groupId)) return;
-  if (groupId.length < 1 || groupId.length > 200 || !/^[a-zA-Z0-9\-/*:_+=.@]+$/.test(groupId)) {
-    throw new Error(`consumerGroupId must be 1-200 characters of [a-zA-Z0-9-/*:_+=.@], got '${groupId}'`);
+  /** Every rule on the props, checked before anything is built; tokens are left to deploy time. */
+  private validateProps(
+    props: KafkaConsumerProps,
+    resolved: { batchSize: number; window?: Duration; maxAttempts: number; recordConcurrency: number; timeout: Duration },
+  ): void {
+    validate(this, props.topic.cluster === props.cluster,
+      `topic '${props.topic.topicName}' belongs to another cluster than the consumer's cluster`);
+    validatePattern(this, 'consumerName', this.consumerName, /^[a-zA-Z0-9._-]{1,100}$/, '1-100 characters of [a-zA-Z0-9._-]');
+    validatePattern(this, 'consumerGroupId', this.consumerGroupId, /^[a-zA-Z0-9\-/*:_+=.@]{1,200}$/, '1-200 characters of [a-zA-Z0-9-/*:_+=.@]');
+    validateInteger(this, 'batchSize', resolved.batchSize, 1, 10_000);
+    validateDuration(this, 'maxBatchingWindow', resolved.window, { maxSeconds: 300, wholeSeconds: true });
+    validateInteger(this, 'maxAttempts', resolved.maxAttempts, 1, 10_001);
+    // The low-latency mapping retries maxAttempts - 1 times: CloudFormation cannot subtract from a parameter.
+    if (this.latency === LatencyProfile.LOW_LATENCY) {
+      validateLiteral(this, 'maxAttempts', resolved.maxAttempts, 'with LatencyProfile.LOW_LATENCY the mapping retries maxAttempts - 1 times');
+    }
+    validateInteger(this, 'recordConcurrency', resolved.recordConcurrency, 1, 100);
+    if (!resolved.timeout.isUnresolved()) {
+      validate(this, resolved.timeout.toSeconds() <= 14 * 60,
+        `timeout must be at most 14 minutes for a Kafka event source mapping, got ${resolved.timeout.toSeconds()} s`);
+    }
+    validate(this, !props.provisionedPollers || this.latency === LatencyProfile.LOW_LATENCY,
+      'provisionedPollers applies to latency LatencyProfile.LOW_LATENCY only, got LatencyProfile.ECONOMICAL');
+    for (const [i, f] of (props.filters ?? []).entries()) {
+      validate(this, typeof f === 'object' && f !== null && Object.keys(f).length > 0,
+        `filters[${i}] must be a non-empty pattern object, got ${JSON.stringify(f)}`);
+      const unknown = Object.keys(f).filter((k) => !FILTER_FIELDS.includes(k));
+      validate(this, unknown.length === 0,
+        `filters[${i}] may match ${FILTER_FIELDS.slice(0, -1).join(', ')} or ${FILTER_FIELDS[FILTER_FIELDS.length - 1]}, got '${unknown.join("', '")}'`);
+    }
   }
 }
+
+/** What a Kafka filter pattern may match. @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-filtering.html */
+const FILTER_FIELDS = ['value', 'key', 'headers', 'topic', 'partition', 'offset', 'timestamp'];

@@ -7,6 +7,7 @@ import { ChainDeclaration, TaskChain } from '../chain';
 import type { IKafkaCluster } from '../cluster';
 import { LatencyProfile } from '../consumer';
 import { PROJECT_ROOT } from '../function/project-function';
+import { ChainTasksEnv } from '../../lambdas/examples/contracts/chain-tasks-env';
 
 const example = (file: string) => path.join(PROJECT_ROOT, 'lambdas', 'examples', 'chain-tasks', `${file}.ts`);
 
@@ -101,8 +102,8 @@ export class ExampleChainStack extends Stack {
       removalPolicy: RemovalPolicy.DESTROY,
       retryBackoff: props.retryBackoffMs === undefined ? undefined : Duration.millis(props.retryBackoffMs),
       environment: {
-        DATA_TABLE_NAME: this.dataTable.tableName,
-        ...(props.faultInjection ? { EXAMPLE_FAULT_INJECTION: 'true', EXAMPLE_SLOW_MS: '3000' } : {}),
+        [ChainTasksEnv.DATA_TABLE_NAME]: this.dataTable.tableName,
+        ...(props.faultInjection ? { [ChainTasksEnv.EXAMPLE_FAULT_INJECTION]: 'true', [ChainTasksEnv.EXAMPLE_SLOW_MS]: '3000' } : {}),
       },
     });
     for (const consumer of Object.values(this.chain.tasks)) this.dataTable.grant(consumer.function, ...EXAMPLE_TASK_DATA_ACTIONS);

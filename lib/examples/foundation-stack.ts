@@ -104,7 +104,7 @@ export class FoundationStack extends Stack {
       });
       Annotations.of(vpc).acknowledgeWarning('@aws-cdk/aws-ec2:noSubnetRouteTableId',
         'Functions only attach to these subnets; nothing is added to their route tables');
-      this.cluster = KafkaCluster.fromClusterArn(this, 'Cluster', {
+      this.cluster = KafkaCluster.fromClusterAttributes(this, 'Cluster', {
         clusterArn: existing.clusterArn,
         vpc,
         vpcSubnets: { subnets: vpc.privateSubnets },

@@ -12,10 +12,12 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { httpApiAccessLogFormat } from '../http';
 import { IKafkaCluster } from '../cluster';
-import { createFunction, KafkaConsumer, lambdaEntry } from '../consumer';
+import { KafkaConsumer } from '../consumer';
+import { createFunction, lambdaEntry } from '../function/project-function';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { CallbackGateway, GatewayProvider } from '../gateway';
 import { KafkaTopic } from '../topic';
+import { PaymentEnv } from '../../lambdas/examples/contracts/payment-env';
 
 /** Provider name of the example's WeChat Pay integration (`POST /callbacks/wechat-pay`). */
 export const WECHAT_PAY_PROVIDER = 'wechat-pay';
@@ -178,10 +180,10 @@ export class PaymentStack extends Stack {
       description: 'POST /orders: records an order and asks the provider to start the payment',
       timeout: Duration.seconds(10),
       environment: {
-        ORDERS_TABLE: this.orders.tableName,
-        PROVIDER_URL: providerUrl,
-        NOTIFY_URL: notifyUrl,
-        PAYMENT_DEADLINE_SECONDS: String(deadline.toSeconds()),
+        [PaymentEnv.ORDERS_TABLE]: this.orders.tableName,
+        [PaymentEnv.PROVIDER_URL]: providerUrl,
+        [PaymentEnv.NOTIFY_URL]: notifyUrl,
+        [PaymentEnv.PAYMENT_DEADLINE_SECONDS]: String(deadline.toSeconds()),
         POWERTOOLS_SERVICE_NAME: 'payment-order',
       },
     });
@@ -213,7 +215,7 @@ export class PaymentStack extends Stack {
       entry: lambdaEntry('examples/payment-result'),
       consumerName: 'payment-results',
       correlationPrefix: 'ORD-',
-      environment: { ORDERS_TABLE: this.orders.tableName },
+      environment: { [PaymentEnv.ORDERS_TABLE]: this.orders.tableName },
       alarmAction: props.alarmAction,
     });
     this.orders.grant(this.results.function, 'dynamodb:UpdateItem');
@@ -222,7 +224,7 @@ export class PaymentStack extends Stack {
       entry: lambdaEntry('examples/payment-overdue'),
       description: 'Flags PENDING orders past their payment deadline for a status query',
       timeout: Duration.seconds(60),
-      environment: { ORDERS_TABLE: this.orders.tableName, POWERTOOLS_SERVICE_NAME: 'payment-overdue' },
+      environment: { [PaymentEnv.ORDERS_TABLE]: this.orders.tableName, POWERTOOLS_SERVICE_NAME: 'payment-overdue' },
     });
     this.orders.grant(this.overdueChecker, 'dynamodb:Query', 'dynamodb:UpdateItem');
     acknowledgeFunctionFindings(this.overdueChecker, 'EventBridge Scheduler (which retries and drops after maxEventAge)');
@@ -261,9 +263,9 @@ export class PaymentStack extends Stack {
       securityGroups: [cluster.clientSecurityGroup],
       environment: {
         ...cluster.connectionEnvironment(),
-        CALLBACK_TOPIC: callbacks.topicName,
-        CALLBACK_DELAY_MS: String((props.callbackDelay ?? Duration.seconds(1)).toMilliseconds()),
-        NOTIFY_URL: notifyUrl,
+        [PaymentEnv.CALLBACK_TOPIC]: callbacks.topicName,
+        [PaymentEnv.CALLBACK_DELAY_MS]: String((props.callbackDelay ?? Duration.seconds(1)).toMilliseconds()),
+        [PaymentEnv.NOTIFY_URL]: notifyUrl,
         POWERTOOLS_SERVICE_NAME: 'simulated-provider',
       },
     });
@@ -282,7 +284,7 @@ export class PaymentStack extends Stack {
       consumerName: 'simulated-provider-notifier',
       batchSize: 10,
       timeout: Duration.seconds(30),
-      environment: { PROVIDER_SECRET_ARN: keys.secretArn },
+      environment: { [PaymentEnv.PROVIDER_SECRET_ARN]: keys.secretArn },
       alarmAction: props.alarmAction,
     });
     keys.grantRead(notifier.function);

@@ -7,6 +7,7 @@ import { KafkaConsumer, LatencyProfile } from '../consumer';
 import { lambdaEntry } from '../function/project-function';
 import { FanoutTopic, IFanoutTopic } from '../fanout';
 import { POSTS_TOPIC, PostPublisherStack } from './post-publisher-stack';
+import { PostEnv } from '../../lambdas/examples/contracts/post-env';
 
 /** Properties of the post consumers. */
 export interface PostConsumersStackProps extends StackProps {
@@ -83,7 +84,7 @@ export class PostConsumersStack extends Stack {
     this.pinnedPostsTable = table('PinnedPostsTable', 'postId');
     this.userStatisticsTable = table('UserStatisticsTable', 'userId');
 
-    this.posts = FanoutTopic.fromTopicName(this, 'Posts', {
+    this.posts = FanoutTopic.fromTopicAttributes(this, 'Posts', {
       cluster: props.cluster.referenceFrom(this),
       topicName: props.topicName ?? POSTS_TOPIC,
       partitions: props.partitions,
@@ -95,7 +96,7 @@ export class PostConsumersStack extends Stack {
     this.recruitment = this.posts.addConsumer('recruitment', {
       ...common,
       entry: lambdaEntry('examples/post-recruitment'),
-      environment: { REWARDS_TABLE: this.rewardsTable.tableName, BALANCES_TABLE: this.balancesTable.tableName },
+      environment: { [PostEnv.REWARDS_TABLE]: this.rewardsTable.tableName, [PostEnv.BALANCES_TABLE]: this.balancesTable.tableName },
     });
     // Only the writes each effect's transaction makes (IAM authorises a transaction's writes as
     // the item actions): https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/transaction-apis-iam.html
@@ -106,8 +107,8 @@ export class PostConsumersStack extends Stack {
       ...common,
       entry: lambdaEntry('examples/post-real-estate'),
       environment: {
-        PINNED_POSTS_TABLE: this.pinnedPostsTable.tableName,
-        ...(props.realEstateRejectsPostIdPrefix ? { REJECT_POST_ID_PREFIX: props.realEstateRejectsPostIdPrefix } : {}),
+        [PostEnv.PINNED_POSTS_TABLE]: this.pinnedPostsTable.tableName,
+        ...(props.realEstateRejectsPostIdPrefix ? { [PostEnv.REJECT_POST_ID_PREFIX]: props.realEstateRejectsPostIdPrefix } : {}),
       },
     });
     this.pinnedPostsTable.grant(this.realEstate.function, 'dynamodb:PutItem');
@@ -115,7 +116,7 @@ export class PostConsumersStack extends Stack {
     this.secondHand = this.posts.addConsumer('second-hand', {
       ...common,
       entry: lambdaEntry('examples/post-second-hand'),
-      environment: { USER_STATISTICS_TABLE: this.userStatisticsTable.tableName },
+      environment: { [PostEnv.USER_STATISTICS_TABLE]: this.userStatisticsTable.tableName },
     });
     this.userStatisticsTable.grant(this.secondHand.function, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
   }

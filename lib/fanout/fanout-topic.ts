@@ -3,9 +3,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, IConstruct } from 'constructs';
 import { IKafkaCluster } from '../cluster';
+import { validate } from '../core/validate';
+import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
+import { PublisherEnv } from '../../lambdas/runtime/publisher-env';
 import { KafkaConsumer, KafkaConsumerProps } from '../consumer';
-import { KafkaTopic } from '../topic';
-import { ImportedKafkaTopic, ImportedTopicAttributes } from './imported-topic';
+import { IKafkaTopic, KafkaTopic, KafkaTopicAttributes } from '../topic';
 
 /** A function that publishes: it can be granted rights and given environment variables (e.g. `lambda.Function`). */
 export interface IPublisherFunction extends iam.IGrantable {
@@ -59,13 +61,16 @@ export function fanoutConsumerGroupId(topicName: string, name: string): string {
  * topic's name and cluster, never the resource that created it.
  */
 abstract class FanoutTopicBase extends Construct {
+  /** The topic's name. */
   public abstract readonly topicName: string;
+  /** The cluster the topic lives in. */
   public abstract readonly cluster: IKafkaCluster;
   /** The consumers added through this construct, by name. */
   public readonly consumers: Record<string, KafkaConsumer> = {};
   /** Idempotency table per consumer name (the same table for consumers that share one). */
   public readonly idempotencyTables: Record<string, dynamodb.ITable> = {};
-  protected abstract readonly kafkaTopic: KafkaTopic | ImportedKafkaTopic;
+  /** The topic the consumers read and the publisher writes. */
+  public abstract readonly kafkaTopic: IKafkaTopic;
 
   /**
    * A new consumer of the topic: its own function, event source mapping, consumer group
@@ -73,20 +78,18 @@ abstract class FanoutTopicBase extends Construct {
    * Adding one changes nothing in the stack that owns the topic or the publisher.
    */
   public addConsumer(name: string, props: FanoutConsumerProps): KafkaConsumer {
-    if (!CONSUMER_NAME.test(name)) {
-      throw new Error(`consumer name must be 1-48 characters of a-z, 0-9 and '-', starting with a letter; got ${JSON.stringify(name)}`);
-    }
-    if (this.consumers[name]) throw new Error(`consumer name ${JSON.stringify(name)} is already used on topic ${this.topicName}`);
+    validate(this, CONSUMER_NAME.test(name),
+      `consumer name must be 1-48 characters of a-z, 0-9 and '-', starting with a letter; got ${JSON.stringify(name)}`);
+    validate(this, !this.consumers[name], `consumer name ${JSON.stringify(name)} is already used on topic ${this.topicName}`);
     const { idempotencyTable, ...consumerProps } = props;
     const table = idempotencyTable ?? this.newIdempotencyTable(name);
     const consumer = new KafkaConsumer(this, pascal(name), {
       ...consumerProps,
       cluster: this.cluster,
-      // KafkaConsumer reads the name, ARN, cluster, partitions, grants and resource of its topic; an import has them all.
-      topic: this.kafkaTopic as KafkaTopic,
+      topic: this.kafkaTopic,
       consumerName: name,
       consumerGroupId: props.consumerGroupId ?? fanoutConsumerGroupId(this.topicName, name),
-      environment: { ...props.environment, IDEMPOTENCY_TABLE: table.tableName },
+      environment: { ...props.environment, [ConsumerEnv.IDEMPOTENCY_TABLE]: table.tableName },
     });
     table.grant(consumer.function, ...IDEMPOTENCY_TABLE_ACTIONS);
     this.consumers[name] = consumer;
@@ -102,7 +105,7 @@ abstract class FanoutTopicBase extends Construct {
   public grantPublish(publisher: IPublisherFunction): iam.Grant {
     const grant = this.kafkaTopic.grantProduce(publisher);
     for (const [key, value] of Object.entries(this.cluster.connectionEnvironment())) publisher.addEnvironment(key, value);
-    publisher.addEnvironment('TOPIC_NAME', this.topicName);
+    publisher.addEnvironment(PublisherEnv.TOPIC_NAME, this.topicName);
     return grant;
   }
 
@@ -133,16 +136,27 @@ export const IDEMPOTENCY_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteIt
  * the topic (and its publisher) never references them.
  */
 export class FanoutTopic extends FanoutTopicBase {
-  /** A fan-out topic created elsewhere, by name: add consumers to it from any stack. */
-  public static fromTopicName(scope: Construct, id: string, attrs: ImportedTopicAttributes): IFanoutTopic {
+  /** A fan-out topic created elsewhere, by name and cluster: add consumers to it from any stack. */
+  public static fromTopicAttributes(scope: Construct, id: string, attrs: KafkaTopicAttributes): IFanoutTopic {
     return new ImportedFanoutTopic(scope, id, attrs);
   }
 
+  /**
+   * A fan-out topic created elsewhere.
+   * @deprecated `fromTopicName` takes an attributes object, against CDK's naming: use `FanoutTopic.fromTopicAttributes`.
+   */
+  public static fromTopicName(scope: Construct, id: string, attrs: KafkaTopicAttributes): IFanoutTopic {
+    return FanoutTopic.fromTopicAttributes(scope, id, attrs);
+  }
+
+  /** The topic's name. */
   public readonly topicName: string;
+  /** The cluster the topic lives in. */
   public readonly cluster: IKafkaCluster;
   /** The topic resource. */
   public readonly topic: KafkaTopic;
-  protected readonly kafkaTopic: KafkaTopic;
+  /** The topic the consumers read and the publisher writes. */
+  public readonly kafkaTopic: IKafkaTopic;
 
   constructor(scope: Construct, id: string, props: FanoutTopicProps) {
     super(scope, id);
@@ -160,13 +174,16 @@ export class FanoutTopic extends FanoutTopicBase {
 }
 
 class ImportedFanoutTopic extends FanoutTopicBase {
+  /** The topic's name. */
   public readonly topicName: string;
+  /** The cluster the topic lives in. */
   public readonly cluster: IKafkaCluster;
-  protected readonly kafkaTopic: ImportedKafkaTopic;
+  /** The topic the consumers read and the publisher writes. */
+  public readonly kafkaTopic: IKafkaTopic;
 
-  constructor(scope: Construct, id: string, attrs: ImportedTopicAttributes) {
+  constructor(scope: Construct, id: string, attrs: KafkaTopicAttributes) {
     super(scope, id);
-    this.kafkaTopic = new ImportedKafkaTopic(this, 'Topic', attrs);
+    this.kafkaTopic = KafkaTopic.fromTopicAttributes(this, 'Topic', attrs);
     this.topicName = attrs.topicName;
     this.cluster = attrs.cluster;
   }
@@ -174,11 +191,19 @@ class ImportedFanoutTopic extends FanoutTopicBase {
 
 /** A fan-out topic, owned here or imported by name. */
 export interface IFanoutTopic extends IConstruct {
+  /** The topic's name. */
   readonly topicName: string;
+  /** The cluster the topic lives in. */
   readonly cluster: IKafkaCluster;
+  /** The topic the consumers read and the publisher writes. */
+  readonly kafkaTopic: IKafkaTopic;
+  /** The consumers added through this construct, by name. */
   readonly consumers: Record<string, KafkaConsumer>;
+  /** Idempotency table per consumer name. */
   readonly idempotencyTables: Record<string, dynamodb.ITable>;
+  /** Adds a consumer with its own function, mapping, consumer group and dead-letter topic. */
   addConsumer(name: string, props: FanoutConsumerProps): KafkaConsumer;
+  /** Lets a function publish to the topic (grants and environment). */
   grantPublish(publisher: IPublisherFunction): iam.Grant;
 }
 

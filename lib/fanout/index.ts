@@ -1,2 +1,2 @@
-export * from './fanout-topic';
-export * from './imported-topic';
+export { FanoutTopic, fanoutConsumerGroupId } from './fanout-topic';
+export type { FanoutConsumerProps, FanoutTopicProps, IFanoutTopic, IPublisherFunction } from './fanout-topic';

@@ -6,6 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { BundlingOptions, NodejsFunction, NodejsFunctionProps, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { validateInteger } from '../core/validate';
 
 /** Root of the repository: lock file and tsconfig for bundling. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -123,9 +124,8 @@ export function defaultFunctionProps(scope: Construct, id: string, options: Defa
     removalPolicy: RemovalPolicy.DESTROY,
   });
   const memorySize = options.memorySize ?? 256;
-  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240) {
-    throw new Error(`memorySize must be an integer from 128 to 10240 MB, got ${memorySize}`);
-  }
+  // Lambda's memory range. @see https://docs.aws.amazon.com/lambda/latest/dg/configuration-memory.html
+  validateInteger(scope, 'memorySize', memorySize, 128, 10_240, 'MB');
   const bundling = mergeBundling({
     minify: true,
     sourceMap: true,

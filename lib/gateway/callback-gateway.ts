@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tokenization, Validations } from 'aws-cdk-lib';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -8,13 +8,14 @@ import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
+import { validate, validateDuration, validateInteger, validateNumber, validatePattern, ValidationError } from '../core/validate';
 import { SIGNATURE_VERIFIED, SIGNATURE_VERIFIED_METADATA } from '../checks/rules/write-route-authorized';
 import { IKafkaCluster } from '../cluster';
 import { httpApiAccessLogFormat } from '../http';
-import { createFunction, KafkaConsumer, KafkaConsumerProps, lambdaEntry } from '../consumer';
+import { KafkaConsumer, KafkaConsumerProps } from '../consumer';
+import { createFunction, lambdaEntry } from '../function/project-function';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
-import { ImportedKafkaTopic } from '../fanout/imported-topic';
-import { KafkaTopic } from '../topic';
+import { IKafkaTopic, KafkaTopic } from '../topic';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_CACHE_SECONDS, GatewayEnv, providerSecretEnv, type ProviderConfig } from '../../lambdas/runtime/gateway/gateway-env';
 import { GatewayProvider } from './gateway-provider';
 
@@ -34,7 +35,7 @@ export interface CallbackGatewayProps {
    * The topic verified results are published to, keyed by correlation id.
    * @default - a new topic `payments.results`
    */
-  readonly resultsTopic?: KafkaTopic;
+  readonly resultsTopic?: IKafkaTopic;
   /**
    * Providers by path name (`POST /callbacks/<name>`): lower-case letters, digits and dashes.
    */
@@ -97,12 +98,19 @@ const PROVIDER_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
  * changes nothing here.
  */
 export class CallbackGateway extends Construct {
+  /** The HTTP API providers post callbacks to. */
   public readonly api: apigwv2.HttpApi;
+  /** The API's default stage (throttling, access logs). */
   public readonly stage: apigwv2.HttpStage;
+  /** The stage's access logs. */
   public readonly accessLogs: logs.LogGroup;
+  /** The gateway function: verifies, dedupes and publishes each callback. */
   public readonly function: NodejsFunction;
-  public readonly resultsTopic: KafkaTopic;
+  /** The topic verified results are published to. */
+  public readonly resultsTopic: IKafkaTopic;
+  /** Dedupe markers of the notifications already published. */
   public readonly dedupeTable: dynamodb.Table;
+  /** The cluster of the results topic. */
   public readonly cluster: IKafkaCluster;
   /** Provider names this gateway accepts. */
   public readonly providerNames: string[];
@@ -113,26 +121,11 @@ export class CallbackGateway extends Construct {
     super(scope, id);
     this.cluster = props.cluster;
     this.providerNames = Object.keys(props.providers);
-    if (this.providerNames.length === 0) throw new Error('providers must name at least one provider, got none');
-    for (const name of this.providerNames) {
-      if (!PROVIDER_NAME.test(name)) throw new Error(`providers: name must be 1-63 characters of [a-z0-9-], got '${name}'`);
-    }
     const maxBodyBytes = props.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-    if (!Number.isInteger(maxBodyBytes) || maxBodyBytes < 1 || maxBodyBytes > 1048576) {
-      throw new Error(`maxBodyBytes must be an integer from 1 to 1048576, got ${maxBodyBytes}`);
-    }
     const throttling = props.throttling ?? { rateLimit: 100, burstLimit: 200 };
-    if (!(throttling.rateLimit >= 1 && throttling.rateLimit <= 10000)) {
-      throw new Error(`throttling.rateLimit must be from 1 to 10000, got ${throttling.rateLimit}`);
-    }
-    if (!Number.isInteger(throttling.burstLimit) || throttling.burstLimit < 1 || throttling.burstLimit > 5000) {
-      throw new Error(`throttling.burstLimit must be an integer from 1 to 5000, got ${throttling.burstLimit}`);
-    }
-
-    const secretCacheSeconds = (props.secretCacheTtl ?? Duration.seconds(DEFAULT_SECRET_CACHE_SECONDS)).toSeconds({ integral: false });
-    if (!Number.isInteger(secretCacheSeconds) || secretCacheSeconds < 0 || secretCacheSeconds > 3600) {
-      throw new Error(`secretCacheTtl must be whole seconds from 0 to 3600, got ${secretCacheSeconds} s`);
-    }
+    const secretCacheTtl = props.secretCacheTtl ?? Duration.seconds(DEFAULT_SECRET_CACHE_SECONDS);
+    this.validateProps({ maxBodyBytes, throttling, secretCacheTtl });
+    const secretCacheSeconds = secretCacheTtl.isUnresolved() ? secretCacheTtl.toSeconds() : secretCacheTtl.toSeconds({ integral: false });
 
     this.resultsTopic = props.resultsTopic ?? new KafkaTopic(this, 'ResultsTopic', { cluster: props.cluster, topicName: 'payments.results' });
 
@@ -170,8 +163,8 @@ export class CallbackGateway extends Construct {
         [GatewayEnv.RESULTS_TOPIC]: this.resultsTopic.topicName,
         [GatewayEnv.DEDUPE_TABLE]: this.dedupeTable.tableName,
         [GatewayEnv.DEDUPE_RETENTION_SECONDS]: String((props.dedupeRetention ?? Duration.days(7)).toSeconds()),
-        [GatewayEnv.MAX_BODY_BYTES]: String(maxBodyBytes),
-        [GatewayEnv.SECRET_CACHE_SECONDS]: String(secretCacheSeconds),
+        [GatewayEnv.MAX_BODY_BYTES]: Tokenization.stringifyNumber(maxBodyBytes),
+        [GatewayEnv.SECRET_CACHE_SECONDS]: Tokenization.stringifyNumber(secretCacheSeconds),
         POWERTOOLS_SERVICE_NAME: 'gateway',
       },
     });
@@ -202,7 +195,7 @@ export class CallbackGateway extends Construct {
     this.api.addRoutes({ path: '/callbacks/{provider}', methods: [apigwv2.HttpMethod.POST], integration });
     this.api.addRoutes({ path: '/callbacks/{provider}', methods: [apigwv2.HttpMethod.ANY], integration });
 
-    this.suppressNag();
+    this.acknowledgeNagFindings();
   }
 
   /** Base URL of the API (no trailing slash). */
@@ -213,7 +206,7 @@ export class CallbackGateway extends Construct {
   /** The notify URL to hand to `provider`: `<api>/callbacks/<provider>`. */
   public notifyUrl(provider: string): string {
     if (!this.providerNames.includes(provider)) {
-      throw new Error(`provider must be one of ${this.providerNames.join(', ')}, got '${provider}'`);
+      throw new ValidationError(this, `provider must be one of ${this.providerNames.join(', ')}, got '${provider}'`);
     }
     return `${this.api.apiEndpoint}/callbacks/${provider}`;
   }
@@ -229,15 +222,15 @@ export class CallbackGateway extends Construct {
     if (!patterns) {
       const value: Record<string, unknown> = {};
       if (correlationPrefix !== undefined) {
-        if (correlationPrefix.length === 0) throw new Error('correlationPrefix must not be empty, got \'\'');
+        validate(this, correlationPrefix.length > 0, 'correlationPrefix must not be empty, got \'\'');
         value.subject = [{ prefix: correlationPrefix }];
       }
       if (types !== undefined) {
-        if (types.length === 0) throw new Error('types must name at least one type, got []');
+        validate(this, types.length > 0, 'types must name at least one type, got []');
         value.type = types;
       }
       if (Object.keys(value).length === 0) {
-        throw new Error('subscribe needs correlationPrefix, types or filters so that a caller receives only its own results');
+        throw new ValidationError(this, 'subscribe needs correlationPrefix, types or filters so that a caller receives only its own results');
       }
       patterns = [{ value }];
     }
@@ -246,10 +239,9 @@ export class CallbackGateway extends Construct {
     const elsewhere = Stack.of(scope) !== Stack.of(this);
     const cluster = this.cluster.referenceFrom(scope);
     const topic = elsewhere
-      ? new ImportedKafkaTopic(scope, `${id}ResultsTopic`, { cluster, topicName: this.resultsTopic.topicName, partitions: this.resultsTopic.partitions, replicationFactor: this.resultsTopic.replicationFactor })
+      ? KafkaTopic.fromTopicAttributes(scope, `${id}ResultsTopic`, { cluster, topicName: this.resultsTopic.topicName, partitions: this.resultsTopic.partitions, replicationFactor: this.resultsTopic.replicationFactor })
       : this.resultsTopic;
-    // KafkaConsumer reads the name, ARN, cluster, partitions, grants and resource of its topic; an import has them all.
-    return new KafkaConsumer(scope, id, { ...rest, cluster, topic: topic as KafkaTopic, filters: patterns });
+    return new KafkaConsumer(scope, id, { ...rest, cluster, topic, filters: patterns });
   }
 
   /** 4xx answers of the API (bad signatures, malformed and oversized callbacks). */
@@ -267,7 +259,7 @@ export class CallbackGateway extends Construct {
     return this.dedupeTable.grantReadData(grantee);
   }
 
-  private suppressNag(): void {
+  private acknowledgeNagFindings(): void {
     acknowledgeFunctionFindings(this.function, 'API Gateway (the provider retries on a 5xx answer)');
     for (const route of this.api.node.children) {
       if (!(route instanceof apigwv2.HttpRoute)) continue;
@@ -279,4 +271,22 @@ export class CallbackGateway extends Construct {
       });
     }
   }
+  /** Every rule on the props, checked before anything is built; tokens are left to deploy time. */
+  private validateProps(resolved: { maxBodyBytes: number; throttling: GatewayThrottling; secretCacheTtl: Duration }): void {
+    validate(this, this.providerNames.length > 0, 'providers must name at least one provider, got none');
+    for (const name of this.providerNames) {
+      validatePattern(this, 'providers: name', name, PROVIDER_NAME, '1-63 characters of [a-z0-9-]');
+    }
+    validateInteger(this, 'maxBodyBytes', resolved.maxBodyBytes, 1, MAX_PAYLOAD_BYTES);
+    validateNumber(this, 'throttling.rateLimit', resolved.throttling.rateLimit, { min: 1, max: 10_000, integer: false });
+    validateInteger(this, 'throttling.burstLimit', resolved.throttling.burstLimit, 1, 5000);
+    validateDuration(this, 'secretCacheTtl', resolved.secretCacheTtl, { maxSeconds: 3600, wholeSeconds: true, print: 'seconds' });
+  }
 }
+
+/**
+ * The project's cap on `maxBodyBytes` (1 MiB): provider notifications are a few KiB, and the cap
+ * stays well below what API Gateway's HTTP API and Lambda's synchronous invocation would carry.
+ * @see https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html
+ */
+const MAX_PAYLOAD_BYTES = 1_048_576;

@@ -1,6 +1,7 @@
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { SecretValue, Validations } from 'aws-cdk-lib';
+import { SecretValue, Token, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
+import { rangeViolation } from '../core/range';
 import type { ProviderConfig } from '../../lambdas/runtime/gateway/gateway-env';
 
 /** Options of a WeChat Pay API v3 provider. */
@@ -255,10 +256,12 @@ function acknowledged(secret: secretsmanager.Secret): secretsmanager.Secret {
   return secret;
 }
 
+// A provider is built before it has a scope (it binds to the gateway later), so its checks use
+// the pure rule underneath validate.ts, without a construct path.
 function validateTolerance(value: number | undefined): void {
-  if (value !== undefined && (!Number.isInteger(value) || value < 1 || value > 3600)) {
-    throw new Error(`toleranceSeconds must be an integer from 1 to 3600, got ${value}`);
-  }
+  if (value === undefined || Token.isUnresolved(value)) return;
+  const violation = rangeViolation('toleranceSeconds', value, { min: 1, max: 3600 });
+  if (violation) throw new Error(violation);
 }
 
 /** `wechat-pay` → `WechatPay`: stable construct ids from provider names. */

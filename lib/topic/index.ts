@@ -1,4 +1,4 @@
-export * from './kafka-topic';
-export * from './validation';
-export { KAFKA_TOPIC_RESOURCE_TYPE, KafkaTopicProvider } from './topic-provider';
-export * from './grants';
+export { KafkaTopic } from './kafka-topic';
+export type { KafkaTopicAttributes, KafkaTopicProps } from './kafka-topic';
+export { KafkaTopicBase } from './topic-base';
+export type { IKafkaTopic } from './topic-base';

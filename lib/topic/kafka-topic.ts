@@ -1,9 +1,9 @@
 import { CustomResource, RemovalPolicy } from 'aws-cdk-lib';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import { CfnTopic } from 'aws-cdk-lib/aws-msk';
-import { Construct } from 'constructs';
-import { IKafkaCluster, SERVERLESS_REPLICAS } from '../cluster';
-import { grantTopicConsume, grantTopicProduce } from './grants';
+import { Construct, DependencyGroup, IDependable } from 'constructs';
+import { IKafkaCluster } from '../cluster';
+import { SERVERLESS_REPLICAS } from '../cluster/cluster-kind';
+import { IKafkaTopic, KafkaTopicBase } from './topic-base';
 import { KAFKA_TOPIC_RESOURCE_TYPE, KafkaTopicProvider } from './topic-provider';
 import { validateTopicName, validateTopicSettings } from './validation';
 
@@ -30,20 +30,52 @@ export interface KafkaTopicProps {
   readonly configs?: Record<string, string>;
   /**
    * What happens to the topic (and its data) when it is removed from the stack.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN - a topic's records cannot be recreated, and consumers'
+   * committed offsets would point nowhere
    */
   readonly removalPolicy?: RemovalPolicy;
+}
+
+/** What a topic created elsewhere is referenced by: only names, so nothing is exported across stacks for it. */
+export interface KafkaTopicAttributes {
+  /** The cluster the topic lives in. */
+  readonly cluster: IKafkaCluster;
+  /** The topic's name, created by another stack (or outside CDK). */
+  readonly topicName: string;
+  /**
+   * Partitions of the topic; dead-letter topics created for its consumers get as many.
+   * @default 3 - KafkaTopic's default
+   */
+  readonly partitions?: number;
+  /**
+   * Replication factor of the topic; dead-letter topics created for its consumers get the same.
+   * @default min(3, the cluster's broker count) - KafkaTopic's default
+   */
+  readonly replicationFactor?: number;
 }
 
 /**
  * A Kafka topic: `AWS::MSK::Topic` on provisioned clusters that support it (Kafka 3.6+),
  * otherwise the `Custom::KafkaTopic` custom resource that uses the Kafka admin API.
  */
-export class KafkaTopic extends Construct {
+export class KafkaTopic extends KafkaTopicBase {
+  /**
+   * A topic created elsewhere (another stack, or outside CDK), referenced by name. It creates no
+   * resource; grants are built from the cluster and the name alone. Deploy the owner first.
+   */
+  public static fromTopicAttributes(scope: Construct, id: string, attrs: KafkaTopicAttributes): IKafkaTopic {
+    return new ImportedKafkaTopic(scope, id, attrs);
+  }
+
+  /** The topic's name. */
   public readonly topicName: string;
+  /** The topic's IAM resource ARN, what grants name. */
   public readonly topicArn: string;
+  /** The cluster the topic lives in. */
   public readonly cluster: IKafkaCluster;
+  /** Partitions of the topic. */
   public readonly partitions: number;
+  /** Replication factor of the topic. */
   public readonly replicationFactor: number;
   /** The underlying CloudFormation resource. */
   public readonly resource: CfnTopic | CustomResource;
@@ -51,14 +83,13 @@ export class KafkaTopic extends Construct {
   constructor(scope: Construct, id: string, props: KafkaTopicProps) {
     super(scope, id);
     const { cluster } = props;
-    validateTopicName(props.topicName);
+    validateTopicName(this, props.topicName);
     this.topicName = props.topicName;
     this.cluster = cluster;
     this.partitions = props.partitions ?? 3;
     this.replicationFactor = props.replicationFactor ?? Math.min(SERVERLESS_REPLICAS, cluster.brokerCount);
     const configs = props.configs ?? {};
-    validateTopicSettings({
-      topicName: props.topicName,
+    validateTopicSettings(this, {
       partitions: this.partitions,
       replicationFactor: this.replicationFactor,
       brokerCount: cluster.brokerCount,
@@ -92,14 +123,30 @@ export class KafkaTopic extends Construct {
     }
     this.resource.applyRemovalPolicy(props.removalPolicy ?? RemovalPolicy.RETAIN);
   }
+}
 
-  /** Lets the grantee write records to the topic. */
-  public grantProduce(grantee: iam.IGrantable): iam.Grant {
-    return grantTopicProduce(this.cluster, this.topicArn, grantee);
-  }
+/** A topic referenced by name (`KafkaTopic.fromTopicAttributes`). */
+class ImportedKafkaTopic extends KafkaTopicBase {
+  /** The topic's name. */
+  public readonly topicName: string;
+  /** The topic's IAM resource ARN, what grants name. */
+  public readonly topicArn: string;
+  /** The cluster the topic lives in. */
+  public readonly cluster: IKafkaCluster;
+  /** Partitions of the topic. */
+  public readonly partitions: number;
+  /** Replication factor of the topic. */
+  public readonly replicationFactor: number;
+  /** Nothing in this stack: the topic is created by another (deploy it first). */
+  public readonly resource: IDependable = new DependencyGroup();
 
-  /** Lets the grantee read the topic as consumer group `groupId`. */
-  public grantConsume(grantee: iam.IGrantable, groupId: string): iam.Grant {
-    return grantTopicConsume(this.cluster, this.topicArn, grantee, groupId);
+  constructor(scope: Construct, id: string, attrs: KafkaTopicAttributes) {
+    super(scope, id);
+    validateTopicName(this, attrs.topicName);
+    this.topicName = attrs.topicName;
+    this.cluster = attrs.cluster;
+    this.topicArn = attrs.cluster.topicArn(attrs.topicName);
+    this.partitions = attrs.partitions ?? 3;
+    this.replicationFactor = attrs.replicationFactor ?? Math.min(SERVERLESS_REPLICAS, attrs.cluster.brokerCount);
   }
 }

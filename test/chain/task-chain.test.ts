@@ -5,7 +5,7 @@ import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { TaskChain } from '../../lib/chain';
 import { JOIN_STORE_ACTIONS } from '../../lib/chain/task-chain';
-import { describeFindings, nagFindings } from '../../lib/examples/nag';
+import { describeFindings, nagFindings } from '../support/nag';
 import { ForkJoinChainStack, NIGHTLY_CHAIN, NightlyChainStack } from '../../lib/examples/chain-stacks';
 
 const ENV = { account: '111111111111', region: 'eu-west-1' };

@@ -12,12 +12,14 @@ export function testStack(id = 'TestStack'): Stack {
 
 export const AUDIT_ENTRY = lambdaEntry('examples/audit-log');
 export const EXISTING_ARN = 'arn:aws:kafka:eu-west-1:123456789012:cluster/orders/11111111-2222-3333-4444-555555555555-2';
+/** Topic ARNs of the existing cluster: this prefix and the topic name. */
+export const TOPIC_ARN_PREFIX = 'arn:aws:kafka:eu-west-1:123456789012:topic/orders/11111111-2222-3333-4444-555555555555-2/';
 
 export function existingCluster(stack: Stack, attrs: { kind?: ClusterKind.PROVISIONED | ClusterKind.SERVERLESS; kafkaVersion?: string; brokerCount?: number } = {}) {
   const vpc = ec2.Vpc.fromVpcAttributes(stack, 'ImportedVpc', {
     vpcId: 'vpc-0a1b2c3d4e5f60718', availabilityZones: ['eu-west-1a', 'eu-west-1b'], privateSubnetIds: ['subnet-0a1b2c3d4e5f60711', 'subnet-0a1b2c3d4e5f60722'],
   });
-  return KafkaCluster.fromClusterArn(stack, 'Existing', {
+  return KafkaCluster.fromClusterAttributes(stack, 'Existing', {
     clusterArn: EXISTING_ARN,
     vpc,
     securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-0a1b2c3d4e5f60799'),

@@ -2,8 +2,11 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
-import { ClusterKind, KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE, KafkaCluster, versionSupportsTopicResource } from '../../lib/cluster';
-import { EXISTING_ARN, existingCluster, selfManagedCluster, testStack } from './helpers';
+import { ClusterKind, KafkaCluster } from '../../lib/cluster';
+import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE } from '../../lib/cluster/bootstrap-brokers';
+import { versionSupportsTopicResource } from '../../lib/cluster/kafka-cluster';
+import { FanoutTopic } from '../../lib/fanout';
+import { AUDIT_ENTRY, EXISTING_ARN, existingCluster, selfManagedCluster, testStack } from './helpers';
 
 /** Short names of the VPC endpoint services (`com.amazonaws.<region>.<name>`). */
 function endpointServices(t: Template): string[] {
@@ -156,7 +159,7 @@ describe('KafkaCluster (serverless)', () => {
   });
 });
 
-describe('KafkaCluster.fromClusterArn', () => {
+describe('KafkaCluster.fromClusterAttributes', () => {
   test('GIVEN an ARN THEN name, IAM ARNs and environment come from it', () => {
     const stack = testStack();
     const cluster = existingCluster(stack, { kafkaVersion: '3.6.0' });
@@ -222,4 +225,19 @@ describe('KafkaCluster.selfManaged', () => {
 test('versionSupportsTopicResource: 3.6 and later', () => {
   expect(['3.5.1', '2.8.1', undefined, 'x'].map(versionSupportsTopicResource)).toEqual([false, false, false, false]);
   expect(['3.6.0', '3.9.x', '4.0.x'].map(versionSupportsTopicResource)).toEqual([true, true, true]);
+});
+
+describe('deprecated import names', () => {
+  test('GIVEN KafkaCluster.fromClusterArn(attrs) and FanoutTopic.fromTopicName(attrs) (deprecated) THEN they build what fromClusterAttributes / fromTopicAttributes build', () => {
+    const build = (deprecated: boolean) => {
+      const stack = testStack();
+      const vpc = ec2.Vpc.fromVpcAttributes(stack, 'Vpc', { vpcId: 'vpc-1', availabilityZones: ['eu-west-1a'], privateSubnetIds: ['subnet-1'] });
+      const attrs = { clusterArn: EXISTING_ARN, vpc, securityGroup: ec2.SecurityGroup.fromSecurityGroupId(stack, 'Sg', 'sg-1') };
+      const cluster = deprecated ? KafkaCluster.fromClusterArn(stack, 'C', attrs) : KafkaCluster.fromClusterAttributes(stack, 'C', attrs);
+      const topic = deprecated ? FanoutTopic.fromTopicName(stack, 'T', { cluster, topicName: 'orders' }) : FanoutTopic.fromTopicAttributes(stack, 'T', { cluster, topicName: 'orders' });
+      topic.addConsumer('billing', { entry: AUDIT_ENTRY });
+      return Template.fromStack(stack).toJSON();
+    };
+    expect(build(true)).toEqual(build(false));
+  });
 });

@@ -3,7 +3,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ClusterKind, KafkaCluster } from '../../lib/cluster';
 import { KafkaTopic } from '../../lib/topic';
-import { existingCluster, selfManagedCluster, testStack } from './helpers';
+import { existingCluster, selfManagedCluster, testStack, TOPIC_ARN_PREFIX } from './helpers';
 
 describe('KafkaTopic on a provisioned cluster (Kafka 3.9)', () => {
   test('GIVEN defaults THEN an AWS::MSK::Topic with 3 partitions, replication min(3, brokers), retained', () => {
@@ -56,10 +56,21 @@ describe('KafkaTopic with the custom resource', () => {
     const [handler] = Object.values(handlers) as any[];
     expect(handler.Properties.VpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [expect.stringMatching(/^ClusterClientSecurityGroup/), 'GroupId'] }]);
     expect(handler.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
-    const policies = JSON.stringify(t.findResources('AWS::IAM::Policy'));
-    expect(policies).toContain('kafka-cluster:CreateTopic');
-    expect(policies).toContain('"/a"]]');
-    expect(policies).toContain('"/b"]]');
+  });
+
+  test('GIVEN two topics of a cluster with a literal ARN THEN the provider manages exactly those two topics', () => {
+    const stack = testStack();
+    const cluster = existingCluster(stack, { kind: ClusterKind.SERVERLESS });
+    new KafkaTopic(stack, 'A', { cluster, topicName: 'a' });
+    new KafkaTopic(stack, 'B', { cluster, topicName: 'b' });
+    const manage = [
+      'kafka-cluster:CreateTopic', 'kafka-cluster:DescribeTopic', 'kafka-cluster:AlterTopic', 'kafka-cluster:DeleteTopic',
+      'kafka-cluster:DescribeTopicDynamicConfiguration', 'kafka-cluster:AlterTopicDynamicConfiguration',
+    ];
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+      { Action: manage, Effect: 'Allow', Resource: `${TOPIC_ARN_PREFIX}a` },
+      { Action: manage, Effect: 'Allow', Resource: `${TOPIC_ARN_PREFIX}b` },
+    ]) } });
   });
 
   test('GIVEN an existing cluster without a known version THEN the custom resource', () => {
@@ -73,7 +84,9 @@ describe('KafkaTopic with the custom resource', () => {
     new KafkaTopic(stack, 'Topic', { cluster: selfManagedCluster(stack), topicName: 'x', replicationFactor: 3 });
     const t = Template.fromStack(stack);
     t.resourceCountIs('Custom::KafkaTopic', 1);
-    expect(JSON.stringify(t.findResources('AWS::IAM::Policy'))).not.toContain('kafka-cluster:CreateTopic');
+    const actions = Object.values(t.findResources('AWS::IAM::Policy'))
+      .flatMap((p: any) => p.Properties.PolicyDocument.Statement).flatMap((st: any) => [st.Action].flat());
+    expect(actions.filter((a: string) => a.startsWith('kafka-cluster:'))).toEqual([]);
   });
 });
 
@@ -146,5 +159,34 @@ describe('KafkaTopic grants', () => {
         { Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Effect: 'Allow', Resource: topic.topicArn },
       ]) },
     });
+  });
+});
+
+describe('KafkaTopic.fromTopicAttributes (IKafkaTopic)', () => {
+  test('GIVEN a topic imported by name WHEN granted THEN the exact produce and consume statements on its ARN, and no topic resource', () => {
+    // GIVEN
+    const stack = testStack();
+    const cluster = existingCluster(stack, { kafkaVersion: '3.9.x' });
+    const topic = KafkaTopic.fromTopicAttributes(stack, 'Orders', { cluster, topicName: 'orders' });
+    const role = new iam.Role(stack, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    // WHEN
+    topic.grantProduce(role);
+    topic.grantConsume(role, 'billing');
+    // THEN
+    const t = Template.fromStack(stack);
+    t.resourceCountIs('AWS::MSK::Topic', 0);
+    t.resourceCountIs('Custom::KafkaTopic', 0);
+    t.hasResourceProperties('AWS::IAM::Policy', { PolicyDocument: { Statement: Match.arrayWith([
+      { Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:WriteData'], Effect: 'Allow', Resource: `${TOPIC_ARN_PREFIX}orders` },
+      { Action: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], Effect: 'Allow', Resource: `${TOPIC_ARN_PREFIX.replace(':topic/', ':group/')}billing` },
+      { Action: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], Effect: 'Allow', Resource: `${TOPIC_ARN_PREFIX}orders` },
+    ]) } });
+    expect({ partitions: topic.partitions, replicationFactor: topic.replicationFactor, topicArn: topic.topicArn }).toEqual({ partitions: 3, replicationFactor: 3, topicArn: `${TOPIC_ARN_PREFIX}orders` });
+  });
+
+  test('GIVEN a bad imported name THEN the message names the construct path and the rule', () => {
+    const stack = testStack();
+    expect(() => KafkaTopic.fromTopicAttributes(stack, 'Bad', { cluster: existingCluster(stack), topicName: 'no spaces' }))
+      .toThrow("TestStack/Bad: topicName may contain only [a-zA-Z0-9._-], got 'no spaces'");
   });
 });

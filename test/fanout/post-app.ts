@@ -1,6 +1,6 @@
 import { App, Environment, Stack } from 'aws-cdk-lib';
 import { IKafkaCluster, KafkaCluster } from '../../lib/cluster';
-import { lambdaEntry } from '../../lib/consumer';
+import { lambdaEntry } from '../../lib/function/project-function';
 import { PostConsumersStack, PostConsumersStackProps } from '../../lib/examples/post-consumers-stack';
 import { PostPublisherStack } from '../../lib/examples/post-publisher-stack';
 

@@ -3,9 +3,9 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { KafkaCluster } from '../../lib/cluster';
-import { lambdaEntry } from '../../lib/consumer';
+import { lambdaEntry } from '../../lib/function/project-function';
 import { CallbackGateway, GatewayProvider } from '../../lib/gateway';
-import { describeFindings, nagFindings } from '../../lib/examples/nag';
+import { describeFindings, nagFindings } from '../support/nag';
 
 /** Skip esbuild: these tests look at templates only. */
 const newApp = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });

@@ -6,7 +6,7 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
-import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE, SASL_IAM_BROKERS_FIELD } from '../../lib/cluster';
+import { KAFKA_BOOTSTRAP_BROKERS_RESOURCE_TYPE, SASL_IAM_BROKERS_FIELD } from '../../lib/cluster/bootstrap-brokers';
 import { findFunction, loadAssembly } from '../../lib/local/emulator';
 import { accessKeyIdOf, LOCAL_VARIABLES } from '../../lib/local/emulator/environment';
 import { synthToDir } from '../support/synth';

@@ -37,6 +37,15 @@ describe('entry points by package name', () => {
     expect(Object.keys(constructs).filter((k) => /Stack$|^buildApp$|^NIGHTLY_CHAIN$|^nagFindings$/.test(k))).toEqual([]);
   });
 
+  test('GIVEN msk-event-pipelines THEN helpers are not public: each area index names its exports (STYLE §2.2)', () => {
+    const helpers = [
+      'versionSupportsTopicResource', 'defaultBatchingWindow', 'KAFKA_TOPIC_RESOURCE_TYPE', 'MSK_IAM_PORT', 'timelineText', 'statusTable', 'dateRange',
+      'lambdaEntry', 'PROJECT_ROOT', 'mergeBundling', 'grantTopicProduce', 'grantTopicConsume', 'validateTopicName', 'mskResourceArn', 'ImportedKafkaTopic',
+    ];
+    expect(Object.keys(constructs).filter((k) => helpers.includes(k))).toEqual([]);
+    expect(Object.keys(constructs)).toEqual(expect.arrayContaining(['KafkaTopicBase', 'createFunction', 'defaultFunctionProps']));
+  });
+
   test('GIVEN msk-event-pipelines/local THEN it exports the emulator, the services and synthesis, and synthesizeApp explains a missing app', () => {
     expect(Object.keys(local).sort()).toEqual(['Emulator', 'LocalServices', 'LocalServicesError', 'assemblyIsCurrent', 'silenceSdkNodeWarning', 'synthesizeApp']);
     expect(typeof local.Emulator.start).toBe('function');

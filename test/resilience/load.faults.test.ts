@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import { ChainEventType } from '../../lambdas/runtime/chain/events';
-import { dateRange } from '../../lib/chain';
+import { dateRange } from '../../lib/chain/client';
 import { Emulator } from '../../lib/local/emulator';
 import { localDocumentClient, postEffectTables } from '../../lib/local/scenarios/posts';
 import type { LocalServices } from '../../lib/local/services';

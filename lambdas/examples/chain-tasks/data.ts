@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient } from '../../runtime/dynamo';
+import { integer, required } from '../../runtime/env';
 import { logger } from '../../runtime/logger';
+import { ChainTasksEnv } from '../contracts/chain-tasks-env';
 import type { ResultPointer } from '../../runtime/chain/events';
 
 /**
@@ -9,9 +11,7 @@ import type { ResultPointer } from '../../runtime/chain/events';
  * and pass `dynamodb://<table>/<pk>` pointers to each other.
  */
 export function dataTable(): string {
-  const name = process.env.DATA_TABLE_NAME;
-  if (!name) throw new Error('DATA_TABLE_NAME is not set');
-  return name;
+  return required(process.env, ChainTasksEnv.DATA_TABLE_NAME, 'the example chain stacks');
 }
 
 export function pointer(pk: string, rows: number): ResultPointer {
@@ -73,8 +73,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * Each call is logged (`task function called`), so fault tests count the calls per run and task.
  */
 export async function injectFaults(task: string, runId: string): Promise<void> {
-  if (process.env.EXAMPLE_FAULT_INJECTION !== 'true') return;
+  if (process.env[ChainTasksEnv.EXAMPLE_FAULT_INJECTION] !== 'true') return;
   logger.info('task function called', { task, runId });
-  if (runId.includes(`slow-${task}`)) await sleep(Number(process.env.EXAMPLE_SLOW_MS ?? 3000));
+  if (runId.includes(`slow-${task}`)) await sleep(integer(process.env, ChainTasksEnv.EXAMPLE_SLOW_MS, 3000));
   if (runId.includes(`fail-${task}`)) throw new Error(`injected failure of ${task} for run ${runId}`);
 }

@@ -1,4 +1,6 @@
 import { defineTask } from '../../runtime/chain/define-task';
+import { integer } from '../../runtime/env';
+import { ChainTasksEnv, sleepEnv } from '../contracts/chain-tasks-env';
 
 /**
  * A task that only takes time: it waits TASK_SLEEP_MS (a per-task duration in
@@ -8,8 +10,7 @@ import { defineTask } from '../../runtime/chain/define-task';
 export const handler = defineTask(async ({ runId, task, inputs }) => {
   // Wall clock with sub-millisecond precision, for the hop latency benchmark.
   const startedAtMs = performance.timeOrigin + performance.now();
-  const own = process.env[`TASK_SLEEP_MS_${task.replace(/-/g, '_').toUpperCase()}`];
-  const ms = Number(own ?? process.env.TASK_SLEEP_MS ?? 0);
+  const ms = integer(process.env, sleepEnv(task), integer(process.env, ChainTasksEnv.TASK_SLEEP_MS, 0));
   if (ms > 0) await new Promise((resolve) => setTimeout(resolve, ms));
   return { uri: `memory://${runId}/${task}`, rows: Object.keys(inputs).length, sleptMs: ms, startedAtMs };
 });

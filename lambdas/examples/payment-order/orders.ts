@@ -23,6 +23,70 @@ export interface Order {
 
 export const STATUS_INDEX = 'byStatus';
 
+/** What the payment provider is asked for (a WeChat Pay v3 JSAPI order). */
+export interface PaymentRequest {
+  readonly description: string;
+  readonly out_trade_no: string;
+  readonly notify_url: string;
+  readonly amount: { readonly total: number; readonly currency: 'CNY' };
+  readonly time_expire: string;
+}
+
+/** What placing an order needs from outside: the clock, the store and the provider. */
+export interface PlaceOrderDeps {
+  /** The current time. */
+  readonly now: Date;
+  /** Random hex for the order number. */
+  readonly random: string;
+  /** How long the order may stay PENDING. */
+  readonly deadlineSeconds: number;
+  /** The gateway's notify URL, handed to the provider. */
+  readonly notifyUrl: string;
+  /** Records a new order (conditional put). */
+  readonly createOrder: (order: Order) => Promise<void>;
+  /** Asks the provider to start the payment; resolves with its prepay id, rejects when it does not accept. */
+  readonly requestPayment: (request: PaymentRequest) => Promise<{ prepayId?: string }>;
+}
+
+/** The outcome of `placeOrder`: the caller maps it to an answer. */
+export type PlaceOrderOutcome =
+  | { readonly kind: 'invalid'; readonly message: string }
+  | { readonly kind: 'requested'; readonly order: Order; readonly prepayId?: string }
+  | { readonly kind: 'provider-failed'; readonly order: Order; readonly error: unknown };
+
+/**
+ * Checks the input, records a PENDING order with a deadline and asks the provider to start the
+ * payment. The provider accepts at once and calls the notify URL later; if the call fails the
+ * order stays PENDING and the overdue checker flags it for a status query at its deadline.
+ */
+export async function placeOrder(input: { amount?: unknown; description?: unknown }, deps: PlaceOrderDeps): Promise<PlaceOrderOutcome> {
+  if (!Number.isInteger(input.amount) || (input.amount as number) < 1) {
+    return { kind: 'invalid', message: `amount must be a positive integer (fen), got ${JSON.stringify(input.amount)}` };
+  }
+  const { now } = deps;
+  const order: Order = {
+    orderNumber: newOrderNumber(now, deps.random),
+    status: 'PENDING',
+    amount: input.amount as number,
+    description: typeof input.description === 'string' ? input.description.slice(0, 127) : 'order',
+    createdAt: now.toISOString(),
+    deadline: new Date(now.getTime() + deps.deadlineSeconds * 1000).toISOString(),
+  };
+  await deps.createOrder(order);
+  try {
+    const { prepayId } = await deps.requestPayment({
+      description: order.description,
+      out_trade_no: order.orderNumber,
+      notify_url: deps.notifyUrl,
+      amount: { total: order.amount, currency: 'CNY' },
+      time_expire: order.deadline,
+    });
+    return { kind: 'requested', order, prepayId };
+  } catch (error) {
+    return { kind: 'provider-failed', order, error };
+  }
+}
+
 /** `ORD-20261124080000-ab12cd`: the correlation id the gateway's results are keyed and filtered by. */
 export function newOrderNumber(now: Date, random: string): string {
   return `ORD-${now.toISOString().replace(/[-:TZ.]/g, '').slice(0, 14)}-${random}`;

@@ -1,5 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { logger } from '../../runtime/logger';
+import { required } from '../../runtime/env';
+import { PAYMENT_ENV_WRITER, PaymentEnv } from '../contracts/payment-env';
 import { kafkaRecordHandler } from '../../runtime/record-handler';
 import { buildWechatPayNotification } from '../../runtime/gateway/verifiers';
 import type { CallbackDue } from '../payment-provider';
@@ -14,7 +16,7 @@ function providerKeys(): Promise<ProviderKeys> {
   if (!keys) {
     const endpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
     client ??= new SecretsManagerClient(endpoint ? { endpoint } : {});
-    keys = client.send(new GetSecretValueCommand({ SecretId: process.env.PROVIDER_SECRET_ARN! }))
+    keys = client.send(new GetSecretValueCommand({ SecretId: required(process.env, PaymentEnv.PROVIDER_SECRET_ARN, PAYMENT_ENV_WRITER) }))
       .then((r) => JSON.parse(r.SecretString ?? '{}') as ProviderKeys);
     keys.catch(() => { keys = undefined; });
   }

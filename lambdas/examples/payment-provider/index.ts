@@ -1,7 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { createEvent } from '../../runtime/cloudevents';
+import { integer, required } from '../../runtime/env';
+import { bodyText, json } from '../../runtime/http';
 import { publish } from '../../runtime/producer';
+import { PAYMENT_ENV_WRITER, PaymentEnv } from '../contracts/payment-env';
 
 /** What the provider will send back later (the notifier reads it from the provider's own topic). */
 export interface CallbackDue {
@@ -22,7 +25,7 @@ export interface CallbackDue {
 export async function handler(event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> {
   let input: { out_trade_no?: unknown; notify_url?: unknown; description?: unknown; amount?: { total?: unknown } };
   try {
-    input = JSON.parse(event.body ?? '');
+    input = JSON.parse(bodyText(event.body, event.isBase64Encoded));
   } catch {
     return json(400, { code: 'PARAM_ERROR', message: 'body is not JSON' });
   }
@@ -30,8 +33,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
   if (typeof outTradeNo !== 'string' || typeof notifyUrl !== 'string' || !Number.isInteger(input.amount?.total)) {
     return json(400, { code: 'PARAM_ERROR', message: 'out_trade_no, notify_url and amount.total are required' });
   }
-  const gatewayUrl = process.env.NOTIFY_URL;
-  if (!gatewayUrl) throw new Error('env NOTIFY_URL is not set (PaymentStack sets it to the gateway\'s notify URL)');
+  const gatewayUrl = required(process.env, PaymentEnv.NOTIFY_URL, PAYMENT_ENV_WRITER);
   if (notifyUrl !== gatewayUrl) {
     return json(400, { code: 'PARAM_ERROR', message: `notify_url must be the gateway's notify URL ${gatewayUrl}, got ${JSON.stringify(notifyUrl.slice(0, 200))}` });
   }
@@ -42,7 +44,7 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
     const now = new Date();
     const due: CallbackDue = {
       notifyUrl: gatewayUrl,
-      dueAt: new Date(now.getTime() + Number(process.env.CALLBACK_DELAY_MS ?? 1000)).toISOString(),
+      dueAt: new Date(now.getTime() + integer(process.env, PaymentEnv.CALLBACK_DELAY_MS, 1000)).toISOString(),
       transaction: {
         mchid: '1900000001',
         appid: 'wxsimulated',
@@ -55,13 +57,9 @@ export async function handler(event: APIGatewayProxyEventV2): Promise<APIGateway
         amount: { total: input.amount!.total, payer_total: input.amount!.total, currency: 'CNY', payer_currency: 'CNY' },
       },
     };
-    await publish(process.env.CALLBACK_TOPIC!, createEvent({
+    await publish(required(process.env, PaymentEnv.CALLBACK_TOPIC, PAYMENT_ENV_WRITER), createEvent({
       type: 'provider.callback.scheduled', source: 'simulated-provider', subject: outTradeNo, data: due,
     }), { key: outTradeNo });
   }
   return json(200, { prepay_id: prepayId });
-}
-
-function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
 }

@@ -1,6 +1,8 @@
 import type { PaymentResultData } from '../../runtime/gateway/handle-callback';
 import { getDocumentClient } from '../../runtime/dynamo';
 import { logger } from '../../runtime/logger';
+import { required } from '../../runtime/env';
+import { PAYMENT_ENV_WRITER, PaymentEnv } from '../contracts/payment-env';
 import { kafkaRecordHandler } from '../../runtime/record-handler';
 import { applyResult } from '../payment-order/orders';
 
@@ -16,7 +18,7 @@ export const handler = kafkaRecordHandler<PaymentResultData>(async (event) => {
   const orderNumber = event.subject;
   if (!orderNumber) throw new Error(`result ${event.id} has no subject (order number)`);
   const payload = event.data.payload as WechatPayload | undefined;
-  const outcome = await applyResult(getDocumentClient(), process.env.ORDERS_TABLE!, orderNumber, {
+  const outcome = await applyResult(getDocumentClient(), required(process.env, PaymentEnv.ORDERS_TABLE, PAYMENT_ENV_WRITER), orderNumber, {
     paid: event.type === 'payment.succeeded',
     transactionId: payload?.transaction?.transaction_id,
     eventId: event.id,

@@ -1,14 +1,13 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { required } from '../../runtime/env';
+import { json } from '../../runtime/http';
 import { logger } from '../../runtime/logger';
+import { PublisherEnv } from '../../runtime/publisher-env';
 import { publish } from '../../runtime/producer';
 import { InvalidPostError, parseBody, parsePost, postPublishedEvent } from './post';
 
 /** The `source` attribute of every event this publisher writes. */
 export const POST_SOURCE = 'urn:msk-pipelines:post-publisher';
-
-function json(statusCode: number, body: unknown): APIGatewayProxyStructuredResultV2 {
-  return { statusCode, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
-}
 
 /**
  * POST /posts: validates the post, publishes one `post.published` event keyed by the post id,
@@ -22,8 +21,7 @@ export async function handler(request: APIGatewayProxyEventV2): Promise<APIGatew
     if (err instanceof InvalidPostError) return json(400, { message: `invalid post: ${err.message}`, field: err.field });
     throw err;
   }
-  const topic = process.env.TOPIC_NAME;
-  if (!topic) throw new Error('TOPIC_NAME is not set');
+  const topic = required(process.env, PublisherEnv.TOPIC_NAME, 'FanoutTopic.grantPublish');
   try {
     await publish(topic, event, { key: event.data.postId });
   } catch (err) {

@@ -1,32 +1,8 @@
 import { createHash } from 'crypto';
-import { createEvent, type CloudEvent } from '../../runtime/cloudevents';
+import { createEvent } from '../../runtime/cloudevents';
 
-/** The CloudEvents type every post consumer subscribes to. */
-export const POST_PUBLISHED = 'post.published';
-
-/** The data of a `post.published` event. */
-export interface PostPublished {
-  readonly postId: string;
-  readonly authorId: string;
-  readonly title: string;
-  /** Free-form category ("jobs", "housing", "market"…); consumers may filter on it. */
-  readonly category?: string;
-  /** When the post went live, ISO 8601. */
-  readonly publishedAt: string;
-}
-
-export type PostPublishedEvent = CloudEvent<PostPublished>;
-
-/** The request body is not a valid post; `field` names the offending field. */
-export class InvalidPostError extends Error {
-  constructor(
-    readonly field: string,
-    reason: string,
-  ) {
-    super(`${field}: ${reason}`);
-    this.name = 'InvalidPostError';
-  }
-}
+export { InvalidPostError, POST_PUBLISHED, postOf, type PostPublished, type PostPublishedEvent } from '../contracts/post-events';
+import { InvalidPostError, POST_PUBLISHED, type PostPublished, type PostPublishedEvent } from '../contracts/post-events';
 
 // Ids travel as Kafka keys, DynamoDB keys and log fields: keep them short and printable.
 const ID = /^[A-Za-z0-9_.:-]{1,128}$/;
@@ -71,7 +47,7 @@ export function parseBody(body: string | undefined | null, isBase64Encoded = fal
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new InvalidPostError('body', `is not valid JSON (${(err as Error).message})`);
+    throw new InvalidPostError('body', `is not valid JSON (${(err as Error).message})`, { cause: err });
   }
 }
 
@@ -94,15 +70,4 @@ export function postPublishedEventId(postId: string): string {
 /** The `post.published` event for a post: subject (and Kafka key) is the post id; the id is derived from it unless given. */
 export function postPublishedEvent(post: PostPublished, source: string, id: string = postPublishedEventId(post.postId)): PostPublishedEvent {
   return createEvent<PostPublished>({ type: POST_PUBLISHED, source, subject: post.postId, data: post, time: post.publishedAt, id });
-}
-
-/** Reads a delivered event's data back as a post; consumers throw on anything else. */
-export function postOf(event: CloudEvent<unknown>): PostPublished {
-  if (event.type !== POST_PUBLISHED) throw new InvalidPostError('type', `expected ${POST_PUBLISHED}, got ${JSON.stringify(event.type)}`);
-  const data = event.data as Record<string, unknown> | null;
-  if (typeof data !== 'object' || data === null) throw new InvalidPostError('data', 'must be an object');
-  for (const field of ['postId', 'authorId', 'publishedAt'] as const) {
-    if (typeof data[field] !== 'string' || data[field] === '') throw new InvalidPostError(`data.${field}`, 'must be a non-empty string');
-  }
-  return data as unknown as PostPublished;
 }

@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventMarkerOptions } from '../../runtime/event-marker';
 import { writeOncePerEvent } from '../../runtime/write-once';
-import type { PostPublished } from '../post-publisher/post';
+import type { PostPublished } from '../contracts/post-events';
 
 /** Days a published post stays pinned on the real-estate board. */
 export const PINNED_DAYS = 2;
@@ -9,8 +9,8 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The post cannot be promoted; the record is retried, then dead-lettered. */
 export class PromotionRejectedError extends Error {
-  constructor(postId: string, reason: string) {
-    super(`post ${postId} cannot be pinned: ${reason}`);
+  constructor(postId: string, reason: string, options?: ErrorOptions) {
+    super(`post ${postId} cannot be pinned: ${reason}`, options);
     this.name = 'PromotionRejectedError';
   }
 }

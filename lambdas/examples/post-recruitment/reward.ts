@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventMarkerOptions } from '../../runtime/event-marker';
 import { writeOncePerEvent } from '../../runtime/write-once';
-import type { PostPublished } from '../post-publisher/post';
+import type { PostPublished } from '../contracts/post-events';
 
 /** Beans the recruitment programme awards an author per published post. */
 export const BEANS_PER_POST = 58;

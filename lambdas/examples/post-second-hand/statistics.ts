@@ -1,7 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { EventMarkerOptions } from '../../runtime/event-marker';
 import { writeOncePerEvent } from '../../runtime/write-once';
-import type { PostPublished } from '../post-publisher/post';
+import type { PostPublished } from '../contracts/post-events';
 
 export interface StatisticsContext {
   readonly eventId: string;

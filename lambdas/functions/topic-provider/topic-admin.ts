@@ -17,8 +17,8 @@ export interface TopicSpec {
 }
 
 export class TopicRequestError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'TopicRequestError';
   }
 }

@@ -1,3 +1,5 @@
+import { required as requiredEnv, type Env } from '../env';
+
 /** Environment of chain functions, set by the TaskChain construct. */
 export const ChainEnv = {
   CHAIN_NAME: 'CHAIN_NAME',
@@ -18,24 +20,11 @@ export const ChainEnv = {
   DEADLINE_RUN_DATE_OFFSET_DAYS: 'DEADLINE_RUN_DATE_OFFSET_DAYS',
 } as const;
 
-type Env = Record<string, string | undefined>;
+export { integer, list } from '../env';
 
+/** A chain variable that must be set; the error names the TaskChain construct as its writer. */
 export function required(env: Env, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set (the TaskChain construct sets it)`);
-  return value;
-}
-
-export function integer(env: Env, name: string, fallback: number, min = 0): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`environment variable ${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
-
-export function list(env: Env, name: string): string[] {
-  return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return requiredEnv(env, name, 'the TaskChain construct');
 }
 
 /** The business date (YYYY-MM-DD) of `at` in `timeZone`, shifted by `offsetDays` back. */

@@ -3,6 +3,10 @@
  * (lib/gateway/callback-gateway.ts) and read by the gateway function through these names only.
  * Nothing here imports the AWS SDK or aws-cdk-lib, so both sides can use it.
  */
+import { EnvError, integer, optional, required, type Env } from '../env';
+
+/** Who writes the gateway's variables, named in a missing variable's error. */
+const GATEWAY_ENV_WRITER = 'the CallbackGateway construct';
 export const GatewayEnv = {
   /** JSON `{ "<provider>": ProviderConfig }`. */
   PROVIDERS: 'PROVIDERS',
@@ -68,18 +72,16 @@ export interface GatewaySettings {
   readonly secretCacheSeconds: number;
 }
 
-type Env = Record<string, string | undefined>;
-
 /** Reads and checks the gateway's variables; a missing or malformed one names itself. */
 export function readGatewayEnv(env: Env): GatewaySettings {
-  const retention = env[GatewayEnv.DEDUPE_RETENTION_SECONDS];
+  const retention = optional(env, GatewayEnv.DEDUPE_RETENTION_SECONDS);
   return {
     providers: parseProviders(env[GatewayEnv.PROVIDERS]),
-    resultsTopic: required(env, GatewayEnv.RESULTS_TOPIC),
-    dedupeTable: required(env, GatewayEnv.DEDUPE_TABLE),
-    dedupeRetentionSeconds: retention ? wholeNumber(env, GatewayEnv.DEDUPE_RETENTION_SECONDS, 1) : undefined,
-    maxBodyBytes: env[GatewayEnv.MAX_BODY_BYTES] ? wholeNumber(env, GatewayEnv.MAX_BODY_BYTES, 1) : DEFAULT_MAX_BODY_BYTES,
-    secretCacheSeconds: env[GatewayEnv.SECRET_CACHE_SECONDS] ? wholeNumber(env, GatewayEnv.SECRET_CACHE_SECONDS, 0) : DEFAULT_SECRET_CACHE_SECONDS,
+    resultsTopic: required(env, GatewayEnv.RESULTS_TOPIC, GATEWAY_ENV_WRITER),
+    dedupeTable: required(env, GatewayEnv.DEDUPE_TABLE, GATEWAY_ENV_WRITER),
+    dedupeRetentionSeconds: retention ? integer(env, GatewayEnv.DEDUPE_RETENTION_SECONDS, 0, 1) : undefined,
+    maxBodyBytes: integer(env, GatewayEnv.MAX_BODY_BYTES, DEFAULT_MAX_BODY_BYTES, 1),
+    secretCacheSeconds: integer(env, GatewayEnv.SECRET_CACHE_SECONDS, DEFAULT_SECRET_CACHE_SECONDS, 0),
   };
 }
 
@@ -89,19 +91,6 @@ export function parseProviders(text: string | undefined): Record<string, Provide
   try {
     return JSON.parse(text) as Record<string, ProviderConfig>;
   } catch (err) {
-    throw new Error(`environment variable ${GatewayEnv.PROVIDERS} is not JSON (the CallbackGateway construct writes it)`, { cause: err });
+    throw new EnvError(GatewayEnv.PROVIDERS, `environment variable ${GatewayEnv.PROVIDERS} is not JSON (${GATEWAY_ENV_WRITER} writes it)`, { cause: err });
   }
-}
-
-function required(env: Env, name: string): string {
-  const value = env[name];
-  if (!value) throw new Error(`environment variable ${name} is not set (the CallbackGateway construct sets it)`);
-  return value;
-}
-
-function wholeNumber(env: Env, name: string, min: number): number {
-  const raw = env[name];
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new Error(`environment variable ${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  return n;
 }

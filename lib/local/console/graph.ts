@@ -1,4 +1,5 @@
 import type { AssemblyModel, FunctionModel } from '../emulator/model';
+import { ConsumerEnv } from '../../../lambdas/runtime/consumer-env';
 
 /**
  * The assembly as a drawable graph: topics, functions, HTTP routes and schedules as nodes;
@@ -53,7 +54,7 @@ export const topicNodeId = (name: string) => `topic:${name}`;
 export const functionNodeId = (name: string) => `function:${name}`;
 
 /** Environment variables that name a topic the function reads itself or that are not writes. */
-const NOT_WRITES = new Set(['TOPIC_NAME', 'DEAD_LETTER_TOPIC']);
+const NOT_WRITES = new Set<string>([ConsumerEnv.TOPIC_NAME, ConsumerEnv.DEAD_LETTER_TOPIC]);
 
 export function assemblyGraph(model: Pick<AssemblyModel, 'topics' | 'functions' | 'mappings' | 'routes' | 'schedules' | 'stacks'>): AssemblyGraph {
   const nodes = new Map<string, GraphNode>();

@@ -107,7 +107,7 @@ export class LocalConsole {
         return await work();
       } catch (e) {
         if (e instanceof ConsoleRequestError) throw e;
-        throw new ConsoleRequestError(400, (e as Error).message);
+        throw new ConsoleRequestError(400, (e as Error).message, { cause: e });
       }
     };
     return [

@@ -21,8 +21,8 @@ export interface ConsoleRoute {
 
 /** A request the API refuses, with the status to answer. */
 export class ConsoleRequestError extends Error {
-  constructor(readonly status: number, message: string) {
-    super(message);
+  constructor(readonly status: number, message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'ConsoleRequestError';
   }
 }
@@ -130,6 +130,6 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));
   } catch (e) {
-    throw new ConsoleRequestError(400, `request body is not JSON: ${(e as Error).message}`);
+    throw new ConsoleRequestError(400, `request body is not JSON: ${(e as Error).message}`, { cause: e });
   }
 }

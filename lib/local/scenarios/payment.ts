@@ -3,6 +3,7 @@ import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { gatewaySecretValue, generatePaymentKeys, providerSecretValue, type PaymentKeys } from '../../examples/payment-keys';
 import type { Emulator } from '../emulator';
 import { signedPost } from './signed-post';
+import { PaymentEnv } from '../../../lambdas/examples/contracts/payment-env';
 
 /**
  * The payment scenario in local mode: a key pair generated for the run is put into the
@@ -87,7 +88,7 @@ export async function waitForOrder(
 
 function ordersTable(emulator: Emulator): { client: DynamoDBDocumentClient; table: string } {
   const table = emulator.tables.find((t) => t.keySchema.some((k) => k.AttributeName === 'orderNumber'));
-  const fn = emulator.functions.find((f) => f.environment.ORDERS_TABLE);
+  const fn = emulator.functions.find((f) => f.environment[PaymentEnv.ORDERS_TABLE]);
   if (!table || !fn) throw new Error('the assembly has no orders table (PaymentStack)');
   const client = DynamoDBDocumentClient.from(new DynamoDBClient({
     endpoint: fn.environment.AWS_ENDPOINT_URL_DYNAMODB,

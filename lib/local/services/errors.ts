@@ -3,8 +3,8 @@
  * install or which variables to set instead, so a user never has to read a stack trace.
  */
 export class LocalServicesError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
     this.name = 'LocalServicesError';
   }
 }

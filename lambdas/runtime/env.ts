@@ -1,0 +1,52 @@
+/**
+ * Reading a function's environment: one helper per shape (required, optional, integer, list)
+ * and one error wording, so that a missing or malformed variable names itself and who sets it.
+ * Each function's variable names are constants shared with the construct that writes them
+ * (`ConsumerEnv`, `ChainEnv`, `GatewayEnv`, the examples' `XxxEnv`).
+ */
+
+/** A function's environment (`process.env` in Lambda; a plain object in tests). */
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/** A variable that is missing or malformed; the message names it and who sets it. */
+export class EnvError extends Error {
+  /** The variable at fault. */
+  public readonly variable: string;
+
+  constructor(variable: string, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'EnvError';
+    this.variable = variable;
+  }
+}
+
+/**
+ * The value of `name`; throws when it is unset or empty.
+ * @param setBy who writes the variable, named in the error ("the TaskChain construct")
+ */
+export function required(env: Env, name: string, setBy = 'its construct'): string {
+  const value = env[name];
+  if (!value) throw new EnvError(name, `environment variable ${name} is not set (${setBy} sets it)`);
+  return value;
+}
+
+/** The value of `name`, or undefined when it is unset or empty. */
+export function optional(env: Env, name: string): string | undefined {
+  return env[name] || undefined;
+}
+
+/** The whole number in `name`, at least `min`; `fallback` when it is unset or empty. */
+export function integer(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) {
+    throw new EnvError(name, `environment variable ${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return n;
+}
+
+/** The comma-separated values in `name`, trimmed, empty ones dropped; [] when it is unset. */
+export function list(env: Env, name: string): string[] {
+  return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}

@@ -1,0 +1,2 @@
+export { createFunction, defaultFunctionProps } from './project-function';
+export type { DefaultFunctionOptions } from './project-function';
