@@ -1,4 +1,5 @@
 import { createHash } from 'crypto';
+import { LOCAL_SECRET_ACCESS_KEY } from '../services/kafka-iam-listener';
 
 /**
  * A function's environment in local mode: exactly the variables its template gives it, references
@@ -112,7 +113,7 @@ export function functionEnvironment(template: Readonly<Record<string, string>>, 
 }
 
 /** The secret key every function signs with: the front identifies a function by its key id alone. */
-export const LOCAL_SECRET_ACCESS_KEY = 'local-secret-access-key';
+export { LOCAL_SECRET_ACCESS_KEY };
 
 /** Prefix of the local access key ids (Lambda's temporary credentials start with `ASIA`). */
 const ACCESS_KEY_PREFIX = 'ASIA';

@@ -3,6 +3,7 @@ export * from './dynamodb';
 export * from './errors';
 export * from './jvm';
 export * from './kafka';
+export * from './kafka-iam-listener';
 export * from './local-services';
 export * from './paths';
 export * from './ports';

@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Kafka, logLevel } from 'kafkajs';
 import { LocalServicesError } from './errors';
+import { iamListenerProperties, type IamListenerFiles } from './kafka-iam-listener';
 import { smallJvmFlags } from './jvm';
 import { JvmService, type JvmServiceLaunch } from './jvm-service';
 import { DEFAULT_DATA_ROOT, DEFAULT_LOG_DIR } from './paths';
@@ -50,6 +51,21 @@ export interface StartKafkaOptions {
    */
   readonly autoCreateTopics?: boolean;
   /**
+   * A second listener, SASL_SSL with MSK IAM tokens (OAUTHBEARER), on which each client is the
+   * principal `User:<access key id>` and Kafka ACLs apply; the PLAINTEXT listener stays
+   * all-access (its principal, User:ANONYMOUS, is a super user).
+   * @default none: PLAINTEXT only, no authorizer
+   */
+  readonly iamListener?: {
+    /** From `prepareIamListener()`. */
+    readonly files: IamListenerFiles;
+    /**
+     * Port on 127.0.0.1.
+     * @default a free port
+     */
+    readonly port?: number;
+  };
+  /**
    * Extra broker properties, written last (they win).
    * @default none
    */
@@ -72,8 +88,12 @@ export interface StartKafkaOptions {
  * committed offsets survive, as they do when an MSK broker restarts.
  */
 export class LocalKafka extends JvmService {
-  /** `host:port` for clients. */
+  /** `host:port` for clients (PLAINTEXT, all-access). */
   readonly brokers: string;
+  /** `host:port` of the SASL_SSL listener with MSK IAM tokens and ACLs; undefined without one. */
+  readonly iamBrokers?: string;
+  /** The certificate (PEM file) clients of the SASL_SSL listener trust; undefined without one. */
+  readonly iamCaFile?: string;
 
   constructor(
     readonly port: number,
@@ -81,9 +101,14 @@ export class LocalKafka extends JvmService {
     dataDir: string,
     logFile: string,
     launch: JvmServiceLaunch,
+    iam?: { readonly port: number; readonly caFile: string },
   ) {
     super('kafka', 'Kafka', dataDir, logFile, launch, 10_000);
     this.brokers = `127.0.0.1:${port}`;
+    if (iam) {
+      this.iamBrokers = `127.0.0.1:${iam.port}`;
+      this.iamCaFile = iam.caFile;
+    }
   }
 
   protected waitUntilReady(timeoutMs: number, abort: () => string | undefined): Promise<void> {
@@ -97,15 +122,20 @@ export async function startKafka(options: StartKafkaOptions): Promise<LocalKafka
   const port = options.port ?? (await freePort());
   let controllerPort = options.controllerPort ?? (await freePort());
   while (controllerPort === port) controllerPort = await freePort();
+  let iamPort: number | undefined;
+  if (options.iamListener) {
+    iamPort = options.iamListener.port ?? (await freePort());
+    while (iamPort === port || iamPort === controllerPort) iamPort = await freePort();
+  }
   const ownDataDir = options.dataDir === undefined;
   const dataDir = options.dataDir ?? makeDataDir('kafka');
   fs.mkdirSync(dataDir, { recursive: true });
   const logDir = options.logDir ?? DEFAULT_LOG_DIR;
   const logFile = path.join(logDir, `kafka-${port}.log`);
-  const classpath = `${options.libDir}${path.sep}*`;
+  const classpath = [`${options.libDir}${path.sep}*`, ...(options.iamListener ? [options.iamListener.files.classesDir] : [])].join(path.delimiter);
   const serverProperties = path.join(dataDir, 'server.properties');
   const log4j = path.join(dataDir, 'log4j.properties');
-  fs.writeFileSync(serverProperties, brokerProperties(port, controllerPort, path.join(dataDir, 'kraft'), options));
+  fs.writeFileSync(serverProperties, brokerProperties(port, controllerPort, iamPort, path.join(dataDir, 'kraft'), options));
   fs.writeFileSync(log4j, LOG4J);
   const jvmFlags = [
     ...smallJvmFlags(options.maxHeap ?? '512m'),
@@ -120,7 +150,7 @@ export async function startKafka(options: StartKafkaOptions): Promise<LocalKafka
     args: [...jvmFlags, '-cp', classpath, 'kafka.Kafka', serverProperties],
     readyTimeoutMs: options.readyTimeoutMs ?? 120_000,
     removeDataOnStop: options.removeDataOnStop ?? ownDataDir,
-  });
+  }, iamPort !== undefined ? { port: iamPort, caFile: options.iamListener!.files.caFile } : undefined);
   await kafka.start();
   return kafka;
 }
@@ -148,16 +178,17 @@ export async function waitForKafka(brokers: string, timeoutMs: number, abort?: (
   }
 }
 
-function brokerProperties(port: number, controllerPort: number, logDirs: string, options: StartKafkaOptions): string {
+function brokerProperties(port: number, controllerPort: number, iamPort: number | undefined, logDirs: string, options: StartKafkaOptions): string {
+  const iam = iamPort !== undefined ? `,SASL_SSL://127.0.0.1:${iamPort}` : '';
   const props: Record<string, string | number | boolean> = {
     'process.roles': 'broker,controller',
     'node.id': 1,
     'controller.quorum.voters': `1@127.0.0.1:${controllerPort}`,
-    'listeners': `PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
-    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}`,
+    'listeners': `PLAINTEXT://127.0.0.1:${port}${iam},CONTROLLER://127.0.0.1:${controllerPort}`,
+    'advertised.listeners': `PLAINTEXT://127.0.0.1:${port}${iam}`,
     'controller.listener.names': 'CONTROLLER',
     'inter.broker.listener.name': 'PLAINTEXT',
-    'listener.security.protocol.map': 'PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT',
+    'listener.security.protocol.map': `PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT${iam ? ',SASL_SSL:SASL_SSL' : ''}`,
     'log.dirs': logDirs,
     'num.partitions': 1,
     'default.replication.factor': 1,
@@ -182,6 +213,7 @@ function brokerProperties(port: number, controllerPort: number, logDirs: string,
     'num.recovery.threads.per.data.dir': 1,
     'log.cleaner.threads': 1,
     'log.cleaner.dedupe.buffer.size': 8 * 1024 * 1024,
+    ...(options.iamListener ? iamListenerProperties(options.iamListener.files) : {}),
     ...options.properties,
   };
   return Object.entries(props).map(([k, v]) => `${k}=${v}`).join('\n') + '\n';

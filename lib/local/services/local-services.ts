@@ -2,7 +2,8 @@ import { Artifacts, ensureArtifacts } from './artifacts';
 import { LocalDynamoDb, StartDynamoDbOptions, startDynamoDb, waitForDynamoDb } from './dynamodb';
 import { installSignalHandlers } from './jvm';
 import { LocalKafka, StartKafkaOptions, startKafka, waitForKafka } from './kafka';
-import { dataRoots } from './paths';
+import { prepareIamListener } from './kafka-iam-listener';
+import { dataRoots, defaultCacheDir } from './paths';
 import { checkJava } from './prerequisites';
 import { reapOrphans } from './stale';
 
@@ -12,6 +13,13 @@ export interface LocalServicesOptions {
    * @default true
    */
   readonly kafka?: boolean;
+  /**
+   * Give the broker a second listener, SASL_SSL with MSK IAM tokens, on which Kafka ACLs apply
+   * (`KAFKA_IAM_BROKERS`, its certificate in `KAFKA_IAM_CA_FILE`); the PLAINTEXT listener stays
+   * all-access. Needs a JDK (javac, keytool) at the first start.
+   * @default true
+   */
+  readonly kafkaIamListener?: boolean;
   /**
    * Provide DynamoDB Local.
    * @default true
@@ -39,7 +47,7 @@ export interface LocalServicesOptions {
   readonly cacheDir?: string;
   /**
    * Where `KAFKA_BROKERS` / `DYNAMODB_ENDPOINT` are read from; a service named there is used
-   * as it is and never started or stopped.
+   * as it is and never started or stopped (with `KAFKA_IAM_BROKERS` / `KAFKA_IAM_CA_FILE`, if set).
    * @default process.env
    */
   readonly env?: NodeJS.ProcessEnv;
@@ -55,7 +63,13 @@ export interface LocalServicesOptions {
    */
   readonly log?: (line: string) => void;
   /** Extra Kafka options (ports, heap, broker properties). */
-  readonly kafkaOptions?: Omit<StartKafkaOptions, 'libDir' | 'javaBin' | 'logDir'>;
+  readonly kafkaOptions?: Omit<StartKafkaOptions, 'libDir' | 'javaBin' | 'logDir' | 'iamListener'> & {
+    /**
+     * Port of the SASL_SSL listener.
+     * @default a free port
+     */
+    readonly iamPort?: number;
+  };
   /** Extra DynamoDB Local options (port, in-memory, heap). */
   readonly dynamodbOptions?: Omit<StartDynamoDbOptions, 'libDir' | 'javaBin' | 'logDir'>;
   /**
@@ -97,9 +111,16 @@ export class LocalServices {
     }
 
     const started = Date.now();
+    const kafkaLibDir = artifacts.kafka?.libDir;
     const [kafka, dynamodb] = await Promise.allSettled([
       startKafkaHere
-        ? startKafka({ ...options.kafkaOptions, libDir: artifacts.kafka!.libDir, javaBin: options.javaBin, logDir: options.logDir })
+        ? (async () => {
+          const { iamPort, ...kafkaOptions } = options.kafkaOptions ?? {};
+          const iamListener = (options.kafkaIamListener ?? true)
+            ? { files: await prepareIamListener({ cacheDir: options.cacheDir ?? defaultCacheDir(env), libDir: kafkaLibDir!, javaBin: options.javaBin }), port: iamPort }
+            : undefined;
+          return startKafka({ ...kafkaOptions, iamListener, libDir: kafkaLibDir!, javaBin: options.javaBin, logDir: options.logDir });
+        })()
         : existingKafka ? waitForKafka(existingKafka, readyTimeout).then(() => undefined) : Promise.resolve(undefined),
       startDynamoDbHere
         ? startDynamoDb({ ...options.dynamodbOptions, libDir: artifacts.dynamodb!.libDir, javaBin: options.javaBin, logDir: options.logDir })
@@ -119,10 +140,12 @@ export class LocalServices {
       dynamodb.value?.endpoint ?? existingDynamoDb ?? '',
       kafka.value,
       dynamodb.value,
+      kafka.value ? kafka.value.iamBrokers : existingKafka ? env.KAFKA_IAM_BROKERS?.trim() || undefined : undefined,
+      kafka.value ? kafka.value.iamCaFile : existingKafka ? env.KAFKA_IAM_CA_FILE?.trim() || undefined : undefined,
     );
     if (startKafkaHere || startDynamoDbHere) {
       log(`[local-services] ready in ${((Date.now() - started) / 1000).toFixed(1)} s` +
-        (kafka.value ? ` · Kafka ${kafka.value.brokers} (log ${kafka.value.logFile})` : '') +
+        (kafka.value ? ` · Kafka ${kafka.value.brokers}${kafka.value.iamBrokers ? `, IAM ${kafka.value.iamBrokers}` : ''} (log ${kafka.value.logFile})` : '') +
         (dynamodb.value ? ` · DynamoDB Local ${dynamodb.value.endpoint} (log ${dynamodb.value.logFile})` : ''));
     }
     return services;
@@ -139,6 +162,10 @@ export class LocalServices {
     readonly kafka?: LocalKafka,
     /** DynamoDB Local started here; undefined when it came from `DYNAMODB_ENDPOINT` or was not asked for. */
     readonly dynamodb?: LocalDynamoDb,
+    /** `host:port` of the broker's SASL_SSL listener (MSK IAM tokens, ACLs); undefined without one. */
+    readonly kafkaIamBrokers?: string,
+    /** The certificate (PEM file) that listener presents; undefined without one. */
+    readonly kafkaIamCaFile?: string,
   ) {}
 
   /** Pids of the JVMs started here (absent for services taken from the environment, or stopped). */
@@ -150,6 +177,7 @@ export class LocalServices {
   get env(): Record<string, string> {
     return {
       ...(this.kafkaBrokers ? { KAFKA_BROKERS: this.kafkaBrokers } : {}),
+      ...(this.kafkaIamBrokers && this.kafkaIamCaFile ? { KAFKA_IAM_BROKERS: this.kafkaIamBrokers, KAFKA_IAM_CA_FILE: this.kafkaIamCaFile } : {}),
       ...(this.dynamodbEndpoint ? { DYNAMODB_ENDPOINT: this.dynamodbEndpoint } : {}),
     };
   }
