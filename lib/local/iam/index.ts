@@ -1,5 +1,5 @@
 export { deniedMessage, PolicySimulationError, RoleAuthorizer } from './role-authorizer';
-export type { Authorization, AuthorizationRequest } from './role-authorizer';
+export type { Authorization, AuthorizationDenied, AuthorizationRequest } from './role-authorizer';
 export { assemblyRoles } from './role-policies';
 export type { AssemblyRoles, FunctionRole, RolePolicy } from './role-policies';
 export { awsManagedPolicy, UnknownAwsManagedPolicyError } from './aws-managed-policies';

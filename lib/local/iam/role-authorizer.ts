@@ -16,7 +16,17 @@ export interface AuthorizationRequest {
 }
 
 /** A decision: allowed, or denied with the message AWS gives for it. */
-export type Authorization = { readonly allowed: true } | { readonly allowed: false; readonly message: string };
+export type Authorization = { readonly allowed: true } | AuthorizationDenied;
+
+/** A denial: AWS's message, and what it is made of (a front may word it as its service does). */
+export interface AuthorizationDenied {
+  readonly allowed: false;
+  readonly message: string;
+  /** The principal the call was made as (`arn:aws:sts::<account>:assumed-role/<role>/<function>`). */
+  readonly principal: string;
+  /** A Deny statement matched (else no statement allowed). */
+  readonly explicit: boolean;
+}
 
 /** A policy of the assembly that iam-simulate cannot evaluate (invalid document, unknown action, ARN of the wrong type). */
 export class PolicySimulationError extends Error {
@@ -101,7 +111,8 @@ export class RoleAuthorizer {
     }, {});
     if (result.resultType === 'error') throw new PolicySimulationError(request, role.roleName, result.errors);
     if (result.overallResult === 'Allowed') return { allowed: true };
-    return { allowed: false, message: deniedMessage(principal, request, result.overallResult === 'ExplicitlyDenied') };
+    const explicit = result.overallResult === 'ExplicitlyDenied';
+    return { allowed: false, message: deniedMessage(principal, request, explicit), principal, explicit };
   }
 
   private requireRole(functionName: string): FunctionRole {
