@@ -69,7 +69,6 @@ export function register(program: Command): void {
           alarmTimeScale: Number(options.alarmTimeScale),
           enforceNetwork: options.networkEnforcement,
           enforceIam: options.iamEnforcement,
-    enforceIam: options.iamEnforcement,
           handleSignals: false,
           say,
         });
