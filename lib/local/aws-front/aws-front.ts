@@ -138,8 +138,10 @@ export class AwsFront {
       answer.pipe(res);
     });
     out.on('error', (e) => {
-      if (!res.headersSent) write(res, { status: 502, headers: { 'content-type': 'text/plain' }, body: `Local AWS front: ${service} stand-in at ${upstream.href}: ${e.message}` });
-      else res.destroy(e);
+      // The caller sees what it would without the front: a dropped connection, which the SDK retries
+      // as a network error (an HTTP answer here would read as the service's).
+      this.options.log?.(`IAM front: ${service} at ${upstream.href} unreachable: ${e.message}`);
+      res.destroy(e);
     });
     if (body) out.end(body);
     else req.pipe(out);
