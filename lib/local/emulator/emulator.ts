@@ -19,6 +19,7 @@ import { assemblySecrets, SecretsStandIn } from './secrets';
 import type { AlarmEvaluator, AlarmStateChange } from '../alarms/alarm-evaluator';
 import { startAlarms } from '../alarms/attach';
 import { AssemblyModel, FunctionModel, MappingModel, RouteModel, ScheduleModel, TableModel, TopicModel } from './model';
+import { AwsFront, startAwsFront } from '../aws-front';
 
 export interface EmulatorOptions {
   /** The cloud assembly directory (`cdk.out`). */
@@ -70,6 +71,13 @@ export interface EmulatorOptions {
    * @default true
    */
   readonly enforceNetwork?: boolean;
+  /**
+   * Evaluate each function's DynamoDB, Secrets Manager and SQS calls against its role's policies
+   * (lib/local/iam), through a local front that answers a denied call with AWS's AccessDeniedException
+   * (lib/local/aws-front). `false` lets every call through, as before.
+   * @default true
+   */
+  readonly enforceIam?: boolean;
 }
 
 /** Which function (and which of its invocations) printed a log line. */
@@ -141,6 +149,8 @@ export class Emulator extends EventEmitter {
   private readonly runners: MappingRunner[] = [];
   private readonly servers = new Map<string, HttpApiServer>();
   private readonly queues: LocalQueues;
+  /** The IAM front before the AWS stand-ins (undefined with `enforceIam: false`). */
+  private front?: AwsFront;
   private readonly kafka: Kafka;
   private admin?: Admin;
   private producer?: Producer;
@@ -228,10 +238,20 @@ export class Emulator extends EventEmitter {
       port = undefined;
     }
     await this.queues.start();
-    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.serverUrls(), sqsUrl: this.queues.url }, { stacks: this.options.stacks });
+    if (this.options.enforceIam !== false) {
+      this.front = await startAwsFront({ assemblyDir: this.options.assemblyDir, local, secrets: () => this.secrets?.list() ?? [], log: (line) => this.log(`[emulator] ${line}`) });
+    }
+    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.serverUrls(), sqsUrl: this.front?.url('sqs') ?? this.queues.url }, { stacks: this.options.stacks });
     for (const server of this.servers.values()) server.setRoutes(this.model.routes);
     this.secrets = await SecretsStandIn.start(assemblySecrets(this.model.stacks, this.options.region));
-    for (const fn of this.model.functions) setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.secrets.url);
+    this.front?.route('dynamodb', this.options.services.dynamodbEndpoint);
+    this.front?.route('secretsmanager', this.secrets.url);
+    if (this.queues.url) this.front?.route('sqs', this.queues.url);
+    for (const fn of this.model.functions) {
+      setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.front?.url('secretsmanager') ?? this.secrets.url);
+      // The SQS endpoint is the queues' URL, `sqsUrl` above.
+      if (this.front) setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_DYNAMODB', this.front.url('dynamodb'));
+    }
 
     this.admin = this.kafka.admin();
     await this.admin.connect();
@@ -343,10 +363,11 @@ export class Emulator extends EventEmitter {
   /** The connections `fn` could not make on AWS (none when network enforcement is off). */
   private refusalsOf(fn: FunctionModel): ConnectionRefusal[] {
     if (this.options.enforceNetwork === false) return [];
+    // Functions connect to the IAM front when it runs: the refusal is on its ports.
     return connectionRefusals(fn, this.rules(), {
-      dynamodb: this.options.services.dynamodbEndpoint,
-      secretsmanager: this.secrets?.url,
-      sqs: this.queues.url,
+      dynamodb: this.front?.url('dynamodb') ?? this.options.services.dynamodbEndpoint,
+      secretsmanager: this.front?.url('secretsmanager') ?? this.secrets?.url,
+      sqs: this.front?.url('sqs') ?? this.queues.url,
       kafkaBrokers: this.options.services.kafkaBrokers,
       publicUrls: [...this.servers.values()].map((server) => server.url),
     });
@@ -493,6 +514,7 @@ export class Emulator extends EventEmitter {
     await Promise.all(this.runners.map((r) => r.stop()));
     await Promise.all([...this.servers.values()].map((s) => s.close()));
     await this.secrets?.stop();
+    await this.front?.stop();
     await this.queues.stop();
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);
