@@ -301,6 +301,7 @@ function readFunction(
     handler,
     codeDir,
     kafkaBrokers: local.kafkaBrokers,
+    kafkaIamBrokers: local.kafkaIamBrokers,
     dynamodbEndpoint: local.dynamodbEndpoint,
     sqsEndpoint: local.sqsUrl,
   });

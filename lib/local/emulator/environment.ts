@@ -52,8 +52,13 @@ export interface LocalEnvironmentInputs {
   readonly handler: string;
   /** Where the function's bundled code is (Lambda's `/var/task`). */
   readonly codeDir: string;
-  /** Local broker address (`host:port[,host:port]`). */
+  /** Local broker address (`host:port[,host:port]`), the all-access plaintext listener. */
   readonly kafkaBrokers: string;
+  /**
+   * The local broker's SASL_SSL listener taking MSK IAM tokens, where Kafka ACLs derived from each
+   * function's role apply. @default none: IAM functions get `kafkaBrokers` and `KAFKA_AUTH=none`
+   */
+  readonly kafkaIamBrokers?: string;
   /** Endpoint of DynamoDB (DynamoDB Local, or the AWS front before it). */
   readonly dynamodbEndpoint: string;
   /** Endpoint of the Secrets Manager stand-in, once it runs. @default none: the SDK's default endpoint */
@@ -67,15 +72,19 @@ export interface LocalEnvironmentInputs {
  * with only the variables of {@link LOCAL_VARIABLES} added or replaced.
  *
  * Kafka: a template's broker string (a deploy-time lookup, or self-managed brokers) becomes the
- * local broker, and its authentication the local listener's (plaintext); a function given only
- * `KAFKA_CLUSTER_ARN` would ask the MSK API for brokers, which locally refuses connections as it
- * is unreachable from a VPC without an MSK endpoint on AWS. A function given neither gets no
- * Kafka variable at all.
+ * local broker. A function authenticating with IAM (`KAFKA_AUTH=iam`) keeps it and gets the
+ * broker's SASL_SSL listener, where it is its own principal and its role's `kafka-cluster:*`
+ * grants apply as Kafka ACLs (when `kafkaIamBrokers` is given); any other gets the plaintext
+ * listener and `KAFKA_AUTH=none`. A function given only `KAFKA_CLUSTER_ARN` would ask the MSK API
+ * for brokers, which locally refuses connections as it is unreachable from a VPC without an MSK
+ * endpoint on AWS. A function given neither gets no Kafka variable at all.
  */
 export function functionEnvironment(template: Readonly<Record<string, string>>, inputs: LocalEnvironmentInputs): Record<string, string> {
   const environment: Record<string, string> = { ...template };
   const kafka: Record<string, string> = {};
-  if (template.KAFKA_BOOTSTRAP_SERVERS !== undefined) {
+  if (template.KAFKA_BOOTSTRAP_SERVERS !== undefined && template.KAFKA_AUTH === 'iam' && inputs.kafkaIamBrokers) {
+    kafka.KAFKA_BOOTSTRAP_SERVERS = inputs.kafkaIamBrokers;
+  } else if (template.KAFKA_BOOTSTRAP_SERVERS !== undefined) {
     kafka.KAFKA_BOOTSTRAP_SERVERS = inputs.kafkaBrokers;
     kafka.KAFKA_AUTH = 'none';
   } else if (template.KAFKA_CLUSTER_ARN !== undefined) {

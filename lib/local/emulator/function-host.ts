@@ -3,7 +3,7 @@ import * as path from 'path';
 import * as readline from 'readline';
 import { Worker } from 'worker_threads';
 import { FunctionModel } from './model';
-import type { ConnectionRefusal, WorkerData } from './worker-protocol';
+import type { ConnectionRefusal, LocalBrokerTls, WorkerData } from './worker-protocol';
 import { workerScript } from './worker-script';
 
 /** What an invocation came to. */
@@ -42,6 +42,8 @@ export interface FunctionHostOptions {
   readonly initPhaseLimitMs?: number;
   /** Connections the function could not make on AWS, refused in its worker. @default none */
   readonly refusals?: readonly ConnectionRefusal[];
+  /** The local broker's TLS listener, trusted in the worker. @default none */
+  readonly brokerTls?: LocalBrokerTls;
 }
 
 /**
@@ -231,7 +233,7 @@ export class FunctionHost {
 
   private spawn(): Env {
     const { script, eval: isSource } = workerScript();
-    const data: WorkerData = { codeDir: this.model.codeDir, handler: this.model.handler, refusals: this.options.refusals, runtimeModulesFrom: runtimeModulesFrom(), runtimeProvided: RUNTIME_PROVIDED };
+    const data: WorkerData = { codeDir: this.model.codeDir, handler: this.model.handler, refusals: this.options.refusals, brokerTls: this.options.brokerTls, runtimeModulesFrom: runtimeModulesFrom(), runtimeProvided: RUNTIME_PROVIDED };
     const worker = new Worker(script, {
       eval: isSource,
       env: { ...this.model.environment },

@@ -7,9 +7,10 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
+import * as tls from 'tls';
 import * as url from 'url';
 import { parentPort, workerData } from 'worker_threads';
-import type { WorkerData, WorkerReply, WorkerRequest, ConnectionRefusal } from './worker-protocol';
+import type { WorkerData, WorkerReply, WorkerRequest, ConnectionRefusal, LocalBrokerTls } from './worker-protocol';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -43,6 +44,7 @@ for (const stream of [process.stdout, process.stderr]) {
 }
 
 guardConnections(data.refusals ?? []);
+if (data.brokerTls) trustLocalBroker(data.brokerTls);
 resolveAsLambda(path.resolve(data.codeDir), data.runtimeModulesFrom, data.runtimeProvided ?? []);
 
 type Handler = (event: unknown, context: unknown, callback: (error: unknown, value?: unknown) => void) => unknown;
@@ -141,6 +143,26 @@ function guardConnections(refusals: readonly ConnectionRefusal[]): void {
     process.nextTick(() => this.destroy(error));
     return this;
   } as typeof net.Socket.prototype.connect;
+}
+
+/**
+ * Lets the function's TLS clients verify the local broker's self-signed certificate, as MSK's
+ * brokers verify against the public CAs Node.js already trusts: `tls.connect` to the broker's
+ * loopback ports gets its certificate as the one `ca` (the function's code, and so its `ssl: true`,
+ * stay as they are). Per worker: NODE_EXTRA_CA_CERTS is read once per process, at its start. An
+ * IP address is no TLS server name (RFC 6066), so none is sent for one.
+ */
+function trustLocalBroker(broker: LocalBrokerTls): void {
+  const ports = new Set(broker.ports);
+  const connect = tls.connect as (...args: unknown[]) => tls.TLSSocket;
+  (tls as { connect: unknown }).connect = function trustingConnect(...args: unknown[]): tls.TLSSocket {
+    const options = args[0];
+    if (options === null || typeof options !== 'object') return connect(...args);
+    const target = options as tls.ConnectionOptions;
+    if (!LOOPBACK.has(target.host ?? 'localhost') || !ports.has(Number(target.port))) return connect(...args);
+    const servername = target.servername && !net.isIP(target.servername) ? target.servername : undefined;
+    return connect({ ...target, ca: broker.ca, servername }, ...args.slice(1));
+  };
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '::ffff:127.0.0.1']);

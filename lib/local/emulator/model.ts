@@ -141,6 +141,11 @@ export function apiKey(stack: string, logicalId: string): string {
 /** Values of the local services that references resolve to. */
 export interface LocalEndpoints {
   readonly kafkaBrokers: string;
+  /**
+   * The broker's SASL_SSL listener (MSK IAM tokens, Kafka ACLs per function): functions whose
+   * template authenticates with IAM get it. @default none: every function gets `kafkaBrokers`, unauthenticated
+   */
+  readonly kafkaIamBrokers?: string;
   readonly dynamodbEndpoint: string;
   readonly region?: string;
   /**

@@ -8,6 +8,14 @@ export interface ConnectionRefusal {
   readonly message: string;
 }
 
+/** The local broker's TLS listener, whose self-signed certificate the function trusts. */
+export interface LocalBrokerTls {
+  /** Its loopback ports. */
+  readonly ports: readonly number[];
+  /** Its certificate (PEM), the one authority trusted for those ports. */
+  readonly ca: string;
+}
+
 /** What a worker starts with. */
 export interface WorkerData {
   /** The function's bundled code (Lambda's `/var/task`). */
@@ -20,6 +28,8 @@ export interface WorkerData {
   readonly runtimeModulesFrom?: string;
   /** Module name prefixes Lambda's runtime provides (the AWS SDK v3). @default none */
   readonly runtimeProvided?: readonly string[];
+  /** The local broker's TLS listener. @default none: TLS connections verify against Node's own CAs */
+  readonly brokerTls?: LocalBrokerTls;
 }
 
 /** The Lambda context a worker rebuilds (its methods are added in the worker). */
