@@ -32,8 +32,8 @@ export default async function globalSetup(): Promise<void> {
     log: (line) => process.stderr.write(`${line}\n`),
   });
   globalThis.__LOCAL_SERVICES__ = services;
-  process.env.KAFKA_BROKERS = services.kafkaBrokers;
-  process.env.DYNAMODB_ENDPOINT = services.dynamodbEndpoint;
+  // KAFKA_BROKERS, DYNAMODB_ENDPOINT, and the broker's IAM listener (KAFKA_IAM_BROKERS, KAFKA_IAM_CA_FILE).
+  Object.assign(process.env, services.env);
   const pids = [services.pids.kafka, services.pids.dynamodb].filter((p): p is number => p !== undefined);
   const state: JestServicesState = {
     ownerPid: process.pid,

@@ -20,12 +20,17 @@ import type { AlarmEvaluator, AlarmStateChange } from '../alarms/alarm-evaluator
 import { startAlarms } from '../alarms/attach';
 import { AssemblyModel, FunctionModel, MappingModel, RouteModel, ScheduleModel, TableModel, TopicModel } from './model';
 import { AwsFront, startAwsFront } from '../aws-front';
+import { KafkaAclEnforcement, pollsWithIam, type KafkaIamListener } from '../kafka-acl';
 
 export interface EmulatorOptions {
   /** The cloud assembly directory (`cdk.out`). */
   readonly assemblyDir: string;
-  /** The local services the graph runs against. */
-  readonly services: { readonly kafkaBrokers: string; readonly dynamodbEndpoint: string };
+  /**
+   * The local services the graph runs against. `kafkaIam` is the broker's SASL_SSL listener
+   * (`LocalServices.kafkaIamBrokers` / `kafkaIamCaFile`), on which Kafka ACLs apply.
+   * @default kafkaIam: from KAFKA_IAM_BROKERS / KAFKA_IAM_CA_FILE, if both are set
+   */
+  readonly services: { readonly kafkaBrokers: string; readonly dynamodbEndpoint: string; readonly kafkaIam?: KafkaIamListener };
   /** Only these stacks. @default all stacks of the assembly */
   readonly stacks?: string[];
   /** Port of the first HTTP API (in assembly order); the others get free ports. @default a free port */
@@ -78,6 +83,15 @@ export interface EmulatorOptions {
    * @default true
    */
   readonly enforceIam?: boolean;
+  /**
+   * Functions that authenticate to Kafka with IAM, and the pollers of mappings on MSK, connect to
+   * the broker's SASL_SSL listener as themselves, held to Kafka ACLs derived from their role's
+   * `kafka-cluster:*` grants (lib/local/kafka-acl): a publish to a topic not granted fails with
+   * TOPIC_AUTHORIZATION_FAILED. Needs the listener (`services.kafkaIam`); without it, or with
+   * `false`, every client uses the all-access plaintext listener, as before.
+   * @default true
+   */
+  readonly enforceKafkaAcls?: boolean;
 }
 
 /** Which function (and which of its invocations) printed a log line. */
@@ -155,9 +169,13 @@ export class Emulator extends EventEmitter {
   private admin?: Admin;
   private producer?: Producer;
   private stopped = false;
+  /** Kafka ACL enforcement (undefined when off, or without the broker's IAM listener). */
+  private readonly kafkaAcls?: KafkaAclEnforcement;
 
   private constructor(private readonly options: EmulatorOptions) {
     super();
+    const kafkaIam = options.services.kafkaIam ?? kafkaIamFromEnv(process.env);
+    if (options.enforceKafkaAcls !== false && kafkaIam) this.kafkaAcls = new KafkaAclEnforcement(kafkaIam, options.region ?? 'us-east-1');
     this.queues = new LocalQueues(options.sqsDir ?? path.join('.local', 'sqs'));
     this.kafka = new Kafka({
       clientId: 'msk-pipelines-emulator',
@@ -220,7 +238,12 @@ export class Emulator extends EventEmitter {
   }
 
   private async boot(): Promise<void> {
-    const local = { kafkaBrokers: this.options.services.kafkaBrokers, dynamodbEndpoint: this.options.services.dynamodbEndpoint, region: this.options.region };
+    const local = {
+      kafkaBrokers: this.options.services.kafkaBrokers,
+      kafkaIamBrokers: this.kafkaAcls?.listener.brokers,
+      dynamodbEndpoint: this.options.services.dynamodbEndpoint,
+      region: this.options.region,
+    };
     // First read: which APIs exist, so that their local URLs can resolve `ApiEndpoint` references.
     const first = loadAssembly(this.options.assemblyDir, local, { stacks: this.options.stacks });
     let port = this.options.httpPort;
@@ -258,6 +281,7 @@ export class Emulator extends EventEmitter {
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
     await this.createTopics();
+    await this.kafkaAcls?.apply({ assemblyDir: this.options.assemblyDir, local, model: this.model, admin: this.admin, log: (line) => this.log(`[emulator] ${line}`) });
     await this.createTables();
 
     for (const mapping of this.model.mappings.filter((m) => m.enabled)) {
@@ -268,7 +292,8 @@ export class Emulator extends EventEmitter {
         continue;
       }
       const runner = new MappingRunner(mapping, {
-        kafka: this.kafka,
+        // Lambda's poller on an IAM cluster authenticates as the function's execution role.
+        kafka: this.kafkaAcls && pollsWithIam(mapping) ? this.kafkaAcls.clientFor(mapping.functionName, `lambda-poller-${mapping.logicalId}`) : this.kafka,
         admin: this.admin,
         producer: this.producer,
         host: this.host(mapping.functionName),
@@ -343,6 +368,7 @@ export class Emulator extends EventEmitter {
       host = new FunctionHost(fn, {
         maxConcurrency: this.options.maxConcurrency ?? 10,
         refusals: this.refusalsOf(fn),
+        brokerTls: this.kafkaAcls?.brokerTls,
         onLog: (prefixed, model, requestId) => {
           const source = { functionName: model.name, requestId };
           this.emit('function-log', { ...source, line: prefixed.slice(model.name.length + 3), time: new Date().toISOString() });
@@ -368,7 +394,7 @@ export class Emulator extends EventEmitter {
       dynamodb: this.front?.url('dynamodb') ?? this.options.services.dynamodbEndpoint,
       secretsmanager: this.front?.url('secretsmanager') ?? this.secrets?.url,
       sqs: this.front?.url('sqs') ?? this.queues.url,
-      kafkaBrokers: this.options.services.kafkaBrokers,
+      kafkaBrokers: [this.options.services.kafkaBrokers, ...(this.kafkaAcls ? [this.kafkaAcls.listener.brokers] : [])].join(','),
       publicUrls: [...this.servers.values()].map((server) => server.url),
     });
   }
@@ -520,4 +546,11 @@ export class Emulator extends EventEmitter {
     await this.admin?.disconnect().catch(() => undefined);
     if (this.options.reportFile && this.model) this.writeReport(this.options.reportFile);
   }
+}
+
+/** The broker's IAM listener named by the environment (`LocalServices.env`), if both variables are set. */
+function kafkaIamFromEnv(env: NodeJS.ProcessEnv): KafkaIamListener | undefined {
+  const brokers = env.KAFKA_IAM_BROKERS?.trim();
+  const caFile = env.KAFKA_IAM_CA_FILE?.trim();
+  return brokers && caFile ? { brokers, caFile } : undefined;
 }

@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as net from 'net';
 import * as path from 'path';
-import * as tls from 'tls';
+import type * as tls from 'tls';
 import * as url from 'url';
 import { parentPort, workerData } from 'worker_threads';
 import type { WorkerData, WorkerReply, WorkerRequest, ConnectionRefusal, LocalBrokerTls } from './worker-protocol';
@@ -154,8 +154,11 @@ function guardConnections(refusals: readonly ConnectionRefusal[]): void {
  */
 function trustLocalBroker(broker: LocalBrokerTls): void {
   const ports = new Set(broker.ports);
-  const connect = tls.connect as (...args: unknown[]) => tls.TLSSocket;
-  (tls as { connect: unknown }).connect = function trustingConnect(...args: unknown[]): tls.TLSSocket {
+  // The module object itself (an `import * as` namespace is a copy once transpiled to CommonJS).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tlsModule = require('tls') as { connect: (...args: unknown[]) => tls.TLSSocket };
+  const connect = tlsModule.connect;
+  tlsModule.connect = function trustingConnect(...args: unknown[]): tls.TLSSocket {
     const options = args[0];
     if (options === null || typeof options !== 'object') return connect(...args);
     const target = options as tls.ConnectionOptions;

@@ -104,6 +104,24 @@ function membershipError(e: unknown): Error {
   return e as Error;
 }
 
+/** Kafka's authorization errors: the poller's principal lacks an ACL (locally, its role a `kafka-cluster:*` grant). */
+const AUTHORIZATION_ERRORS = new Set(['TOPIC_AUTHORIZATION_FAILED', 'GROUP_AUTHORIZATION_FAILED', 'CLUSTER_AUTHORIZATION_FAILED']);
+
+/**
+ * What Lambda shows as the mapping's `LastProcessingResult` when the cluster refuses its poller:
+ * undefined for any other error.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-kafka-troubleshoot.html
+ */
+export function pollerProblem(e: unknown): string | undefined {
+  let err = e as (Error & { type?: string; cause?: unknown }) | undefined;
+  for (let depth = 0; err && depth < 5; depth++) {
+    if (err.type !== undefined && AUTHORIZATION_ERRORS.has(err.type)) return 'PROBLEM: Cluster failed to authorize Lambda.';
+    if (err.name === 'KafkaJSSASLAuthenticationError') return 'PROBLEM: SASL authentication failed.';
+    err = err.cause as typeof err;
+  }
+  return undefined;
+}
+
 function membershipLost(e: unknown): boolean {
   const err = membershipError(e) as { type?: string };
   return err.type !== undefined && MEMBERSHIP_ERRORS.has(err.type);
@@ -148,12 +166,39 @@ export class MappingRunner {
     return this.deps.heartbeatIntervalMs ?? HEARTBEAT_INTERVAL_MS;
   }
 
-  /** Joins the consumer group and starts polling; resolves once partitions are assigned. */
+  /**
+   * Joins the consumer group and starts polling; resolves once partitions are assigned, or once
+   * the cluster refused the poller (then the mapping stays idle with its {@link problem}).
+   */
   async start(): Promise<void> {
     this.partitions = await this.partitionCount();
     if (this.mapping.startingPosition === 'LATEST') await retrying(() => this.pinLatest());
     this.running = true;
-    await this.connect(true);
+    try {
+      await this.connect(true);
+    } catch (e) {
+      if (!this.refused(e)) throw e;
+    }
+  }
+
+  /** Why the mapping reads nothing (Lambda's `LastProcessingResult`); undefined while it polls. */
+  problem?: string;
+
+  /**
+   * When the cluster refuses the poller (authentication, or an ACL its role does not grant), the
+   * mapping stops polling with Lambda's PROBLEM text, once, rather than restart its consumer
+   * every second: locally the role cannot change during a run.
+   */
+  private refused(e: unknown): boolean {
+    const problem = pollerProblem(e);
+    if (problem === undefined) return false;
+    if (this.problem !== undefined) return true;
+    this.problem = problem;
+    this.running = false;
+    clearTimeout(this.restartTimer);
+    this.deps.log(`mapping ${this.id} (${this.mapping.functionName}): ${problem} ${(e as Error).message}`);
+    void this.consumer?.disconnect().catch(() => undefined);
+    return true;
   }
 
   async stop(): Promise<void> {
@@ -215,6 +260,7 @@ export class MappingRunner {
    */
   private crashed(consumer: Consumer, crash: { error: Error; restart: boolean }): void {
     if (!this.running || consumer !== this.consumer) return;
+    if (this.refused(crash.error)) return;
     this.deps.log(`mapping ${this.id}: consumer crashed (${crash.error.name}: ${crash.error.message}); ${crash.restart ? 'kafkajs restarts it' : `a new consumer starts in ${RESTART_DELAY_MS} ms`}`);
     if (!crash.restart) this.scheduleRestart();
   }
@@ -233,6 +279,7 @@ export class MappingRunner {
       await this.connect(false);
       this.deps.log(`mapping ${this.id}: consumer restarted`);
     } catch (e) {
+      if (this.refused(e)) return;
       this.deps.log(`mapping ${this.id}: restarting the consumer failed (${(e as Error).message}); trying again`);
       await this.consumer?.disconnect().catch(() => undefined);
       if (this.running) this.scheduleRestart();

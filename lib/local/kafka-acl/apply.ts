@@ -49,11 +49,16 @@ async function principalAcls(admin: Admin, principal: string): Promise<KafkaAcl[
   });
   return response.resources.flatMap((resource) => resource.acls.map((acl) => ({
     principal: acl.principal,
-    resourceType: AclResourceTypes[resource.resourceType] as KafkaAcl['resourceType'],
+    resourceType: nameOf(AclResourceTypes, resource.resourceType) as KafkaAcl['resourceType'],
     resourceName: resource.resourceName,
-    operation: AclOperationTypes[acl.operation] as KafkaAcl['operation'],
-    permission: AclPermissionTypes[acl.permissionType] as KafkaAcl['permission'],
+    operation: nameOf(AclOperationTypes, acl.operation) as KafkaAcl['operation'],
+    permission: nameOf(AclPermissionTypes, acl.permissionType) as KafkaAcl['permission'],
   })));
+}
+
+/** The name of a kafkajs enum value (its runtime objects map names to codes only). */
+function nameOf(values: object, code: number): string {
+  return Object.entries(values).find(([, value]) => value === code)?.[0] ?? String(code);
 }
 
 async function waitUntilListed(admin: Admin, desired: readonly KafkaPrincipalAcls[]): Promise<void> {

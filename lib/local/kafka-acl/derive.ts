@@ -51,10 +51,17 @@ const RESOURCE_TYPE: Record<KafkaResourceKind, KafkaAcl['resourceType']> = {
 const CLUSTER_RESOURCE = 'kafka-cluster';
 
 /**
+ * The name asked for to learn whether a role allows every name (`…/*`): one no topic, group or
+ * transactional id is given, so that only a wildcard grant covers it. Not the literal `*`, which
+ * the evaluator takes as a wildcard in the request too, matching any single name a role allows.
+ */
+export const ANY_NAME_PROBE = '__any-name-probe__';
+
+/**
  * The Kafka ACLs equivalent to each principal's role, action by action from AWS's table
  * (kafka-actions.ts), asking `isAllowed` for the cluster, for each named topic, group and
- * transactional id of `scope`, and for the wildcard name `*`:
- * - `*` allowed (a grant on `…/topic/<cluster>/<uuid>/*` or wider) → ALLOW on every name, and
+ * transactional id of `scope`, and for a name nothing is called ({@link ANY_NAME_PROBE}):
+ * - that one allowed (a grant on `…/topic/<cluster>/<uuid>/*` or wider) → ALLOW on `*`, and
  *   DENY on each named one the role does not allow (a Deny statement, or a narrower grant);
  * - else → ALLOW on each named one it allows. A prefix grant (`…/orders-*`) thus covers the
  *   assembly's matching topics, not topics created later.
@@ -85,7 +92,7 @@ export async function deriveKafkaAcls(principals: readonly KafkaPrincipal[], sco
           continue;
         }
         const arnOf = (name: string) => mskDataPlaneArn(clusterArn, resource, name);
-        const everyName = await isAllowed(p.functionName, action, arnOf('*'));
+        const everyName = await isAllowed(p.functionName, action, arnOf(ANY_NAME_PROBE));
         if (everyName) add({ resourceType, resourceName: '*', operation, permission: 'ALLOW' });
         for (const name of names[resource]) {
           const allowed = await isAllowed(p.functionName, action, arnOf(name));
