@@ -19,6 +19,7 @@ interface DemoOptions {
   alarmTimeScale: string;
   networkEnforcement: boolean;
   iamEnforcement: boolean;
+  kafkaAclEnforcement: boolean;
 }
 
 interface ScenarioOutcome {
@@ -54,6 +55,7 @@ export function register(program: Command): void {
     .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
     .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')
     .option('--no-iam-enforcement', 'let every function call DynamoDB, Secrets Manager and SQS whatever its role allows (EmulatorOptions.enforceIam false)')
+    .option('--no-kafka-acl-enforcement', 'let every function and mapping read and write every topic, on the all-access listener (EmulatorOptions.enforceKafkaAcls false)')
     .action(async (options: DemoOptions) => {
       // Exit explicitly: SDK clients' keep-alive sockets would otherwise hold the process open.
       process.exit(await runDemo(options));
@@ -72,6 +74,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     alarmTimeScale: Number(options.alarmTimeScale),
     enforceNetwork: options.networkEnforcement,
     enforceIam: options.iamEnforcement,
+    enforceKafkaAcls: options.kafkaAclEnforcement,
     handleSignals: !options.keep,
     say,
   });

@@ -9,6 +9,9 @@ export interface ServicesState {
   readonly pid: number;
   readonly kafkaBrokers: string;
   readonly dynamodbEndpoint: string;
+  /** The broker's SASL_SSL listener (MSK IAM tokens, ACLs) and its certificate file, when it has one. */
+  readonly kafkaIamBrokers?: string;
+  readonly kafkaIamCaFile?: string;
 }
 
 export function writeServicesState(state: ServicesState): void {
@@ -44,5 +47,11 @@ export function existingKafkaBrokers(option?: string, env: NodeJS.ProcessEnv = p
 export function servicesEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
   const state = readServicesState();
   if (!state) return env;
-  return { ...env, KAFKA_BROKERS: env.KAFKA_BROKERS || state.kafkaBrokers, DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT || state.dynamodbEndpoint };
+  return {
+    ...env,
+    KAFKA_BROKERS: env.KAFKA_BROKERS || state.kafkaBrokers,
+    DYNAMODB_ENDPOINT: env.DYNAMODB_ENDPOINT || state.dynamodbEndpoint,
+    // The IAM listener goes with the brokers it belongs to: never another broker's.
+    ...(env.KAFKA_BROKERS || !state.kafkaIamBrokers ? {} : { KAFKA_IAM_BROKERS: state.kafkaIamBrokers, KAFKA_IAM_CA_FILE: state.kafkaIamCaFile }),
+  };
 }

@@ -42,6 +42,8 @@ export interface LocalRunOptions {
   readonly enforceNetwork?: boolean;
   /** Evaluate functions' AWS calls against their roles (EmulatorOptions.enforceIam). @default true */
   readonly enforceIam?: boolean;
+  /** Hold Kafka clients to ACLs derived from their roles (EmulatorOptions.enforceKafkaAcls). @default true */
+  readonly enforceKafkaAcls?: boolean;
   /** A progress line for the terminal. */
   readonly say: (line: string) => void;
 }
@@ -100,13 +102,18 @@ export class LocalRun {
     const { options, logs, services } = this;
     const emulatorOptions: EmulatorOptions = {
       assemblyDir: dir,
-      services: { kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint },
+      services: {
+        kafkaBrokers: services.kafkaBrokers,
+        dynamodbEndpoint: services.dynamodbEndpoint,
+        kafkaIam: services.kafkaIamBrokers && services.kafkaIamCaFile ? { brokers: services.kafkaIamBrokers, caFile: services.kafkaIamCaFile } : undefined,
+      },
       stacks: options.stacks,
       httpPort: options.httpPort,
       reportFile: options.reportFile,
       alarmTimeScale: options.alarmTimeScale,
       enforceNetwork: options.enforceNetwork,
       enforceIam: options.enforceIam,
+      enforceKafkaAcls: options.enforceKafkaAcls,
       onLog: (line, source) => {
         logs.write(line, source);
         if (options.verbose) process.stdout.write(`${line}\n`);

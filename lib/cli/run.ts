@@ -16,6 +16,7 @@ interface RunOptions {
   alarmTimeScale: string;
   networkEnforcement: boolean;
   iamEnforcement: boolean;
+  kafkaAclEnforcement: boolean;
 }
 
 /**
@@ -39,6 +40,7 @@ export function register(program: Command): void {
     .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
     .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')
     .option('--no-iam-enforcement', 'let every function call DynamoDB, Secrets Manager and SQS whatever its role allows (EmulatorOptions.enforceIam false)')
+    .option('--no-kafka-acl-enforcement', 'let every function and mapping read and write every topic, on the all-access listener (EmulatorOptions.enforceKafkaAcls false)')
     .action(async (options: RunOptions) => {
       const say = (line: string) => process.stdout.write(`[run] ${line}\n`);
       let run: LocalRun | undefined;
@@ -69,6 +71,7 @@ export function register(program: Command): void {
           alarmTimeScale: Number(options.alarmTimeScale),
           enforceNetwork: options.networkEnforcement,
           enforceIam: options.iamEnforcement,
+          enforceKafkaAcls: options.kafkaAclEnforcement,
           handleSignals: false,
           say,
         });

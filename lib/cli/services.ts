@@ -22,7 +22,7 @@ export function register(program: Command): void {
     .option('--kafka-port <port>', 'Kafka client port (default: a free port)')
     .option('--dynamodb-port <port>', 'DynamoDB Local port (default: a free port)')
     .option('--in-memory', 'keep DynamoDB Local tables in memory only')
-    .option('--write-env <file>', 'once ready, write KAFKA_BROKERS=… and DYNAMODB_ENDPOINT=… lines to this file (for scripts such as .ci/run)')
+    .option('--write-env <file>', 'once ready, write KAFKA_BROKERS=…, KAFKA_IAM_BROKERS=…, KAFKA_IAM_CA_FILE=… and DYNAMODB_ENDPOINT=… lines to this file (for scripts such as .ci/run)')
     .action(async (options: ServicesOptions) => {
       const running = readServicesState();
       if (running) {
@@ -39,7 +39,13 @@ export function register(program: Command): void {
           inMemory: options.inMemory,
         },
       });
-      writeServicesState({ pid: process.pid, kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint });
+      writeServicesState({
+        pid: process.pid,
+        kafkaBrokers: services.kafkaBrokers,
+        dynamodbEndpoint: services.dynamodbEndpoint,
+        kafkaIamBrokers: services.kafkaIamBrokers,
+        kafkaIamCaFile: services.kafkaIamCaFile,
+      });
       process.on('exit', () => removeServicesState());
       if (options.writeEnv) {
         // Written last and whole, so a script polling for the file sees ready services.
@@ -51,6 +57,7 @@ export function register(program: Command): void {
       const lines = [
         '',
         services.kafkaBrokers ? `  Kafka           ${services.kafkaBrokers}  (log ${services.kafka?.logFile})` : '',
+        services.kafkaIamBrokers ? `  Kafka IAM       ${services.kafkaIamBrokers}  (SASL_SSL, MSK IAM tokens, ACLs; certificate ${services.kafkaIamCaFile})` : '',
         services.dynamodbEndpoint ? `  DynamoDB Local  ${services.dynamodbEndpoint}  (log ${services.dynamodb?.logFile})` : '',
         '',
         '  Other commands (run, publish, tests) find these services while this runs, or export:',

@@ -3,7 +3,6 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { Construct } from 'constructs';
 import { KafkaCluster } from '../../lib/cluster';
 import { KafkaTopic } from '../../lib/topic';
 import { RECORDER } from './fixtures/emulator-app';
