@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { readStacks } from '../emulator/assembly';
+import { applyNestedStackParameters, readStacks } from '../emulator/assembly';
 import { LOCAL_ACCOUNT, LocalEndpoints } from '../emulator/model';
 import { Resolver } from '../emulator/resolve';
 import type { LocalSecret } from '../emulator/secrets';
@@ -24,7 +24,10 @@ export interface AttachAwsFrontOptions {
  */
 export async function startAwsFront(options: AttachAwsFrontOptions): Promise<AwsFront> {
   const stacks = readStacks(path.resolve(options.assemblyDir), new Map());
-  const authorizer = RoleAuthorizer.fromStacks(stacks, new Resolver(stacks, options.local));
+  const resolver = new Resolver(stacks, options.local);
+  // Nested stacks' roles refer to what their parent passes them.
+  applyNestedStackParameters(stacks, resolver);
+  const authorizer = RoleAuthorizer.fromStacks(stacks, resolver);
   for (const warning of authorizer.assembly.warnings) options.log(`IAM: ${warning}`);
   for (const [fn, role] of authorizer.assembly.external) options.log(`IAM: ${fn} runs as ${role}, a role the assembly does not define: its calls are not evaluated`);
   return AwsFront.start({

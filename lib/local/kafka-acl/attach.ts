@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { signMskIamToken } from '../../../lambdas/runtime/msk-iam-token';
-import { readStacks } from '../emulator/assembly';
+import { applyNestedStackParameters, readStacks } from '../emulator/assembly';
 import { accessKeyIdOf, LOCAL_SECRET_ACCESS_KEY } from '../emulator/environment';
 import type { AssemblyModel, LocalEndpoints, MappingModel } from '../emulator/model';
 import { Resolver } from '../emulator/resolve';
@@ -55,7 +55,9 @@ export class KafkaAclEnforcement {
    */
   async apply(options: { assemblyDir: string; local: LocalEndpoints; model: AssemblyModel; admin: Admin; log: (line: string) => void }): Promise<KafkaPrincipalAcls[]> {
     const stacks = readStacks(path.resolve(options.assemblyDir), new Map());
-    const authorizer = RoleAuthorizer.fromStacks(stacks, new Resolver(stacks, options.local));
+    const resolver = new Resolver(stacks, options.local);
+    applyNestedStackParameters(stacks, resolver);
+    const authorizer = RoleAuthorizer.fromStacks(stacks, resolver);
     const { model } = options;
     const principals = iamPrincipals(model);
     for (const p of principals) {
