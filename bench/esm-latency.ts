@@ -5,12 +5,15 @@
  *
  *   KAFKA_BROKERS=127.0.0.1:19092 DYNAMODB_ENDPOINT=http://127.0.0.1:18000 npx tsx bench/esm-latency.ts
  *
- * Without those variables the local services are started (and stopped) here.
+ * Without those variables the local services are started (and stopped) here. The mapping's
+ * poller authenticates as its function on the broker's IAM listener, held to the Kafka ACLs of its
+ * role (EmulatorOptions.enforceKafkaAcls); KAFKA_ACLS=off measures it on the plaintext listener.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App, Duration, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { Kafka, logLevel } from 'kafkajs';
@@ -19,6 +22,8 @@ import { LocalServices } from '../lib/local/services';
 import { runBenchmark, stats, writeResult } from './support/stats';
 
 const RECORDS = Number(process.env.RECORDS ?? 300);
+const KAFKA_ACLS = process.env.KAFKA_ACLS !== 'off';
+const CLUSTER_ARN = 'arn:aws:kafka:us-east-1:123456789012:cluster/bench/00000000-0000-0000-0000-000000000000-1';
 const GAP_MS = Number(process.env.GAP_MS ?? 15);
 const now = () => performance.timeOrigin + performance.now();
 
@@ -35,9 +40,14 @@ async function main(): Promise<void> {
     runtime: lambda.Runtime.NODEJS_22_X,
     timeout: Duration.seconds(10),
   });
+  // What the poller needs from the role on an IAM cluster (as KafkaTopic.grantConsume gives it).
+  const dataArn = (kind: string, name: string) => `${CLUSTER_ARN.replace(':cluster/', `:${kind}/`)}/${name}`;
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'], resources: [CLUSTER_ARN] }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: [dataArn('topic', topics.emulated)] }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: [dataArn('group', `${run}-esm`)] }));
   new lambda.CfnEventSourceMapping(stack, 'Mapping', {
     functionName: fn.functionName,
-    eventSourceArn: 'arn:aws:kafka:us-east-1:123456789012:cluster/bench/00000000-0000-0000-0000-000000000000-1',
+    eventSourceArn: CLUSTER_ARN,
     topics: [topics.emulated],
     startingPosition: 'LATEST',
     batchSize: 100,
@@ -56,7 +66,12 @@ async function main(): Promise<void> {
   const startedAt = now();
   const emulator = await Emulator.start({
     assemblyDir: outdir,
-    services: { kafkaBrokers: services.kafkaBrokers, dynamodbEndpoint: services.dynamodbEndpoint },
+    services: {
+      kafkaBrokers: services.kafkaBrokers,
+      dynamodbEndpoint: services.dynamodbEndpoint,
+      kafkaIam: services.kafkaIamBrokers && services.kafkaIamCaFile ? { brokers: services.kafkaIamBrokers, caFile: services.kafkaIamCaFile } : undefined,
+    },
+    enforceKafkaAcls: KAFKA_ACLS,
     onLog: (line) => {
       const m = /\] LAT ([\d.]+) ([\d.,]+)$/.exec(line);
       if (m) for (const sent of m[2].split(',')) emulated.push(Number(m[1]) - Number(sent));
@@ -111,6 +126,8 @@ async function main(): Promise<void> {
     cpus: os.cpus().length,
     records: RECORDS,
     gapMs: GAP_MS,
+    kafkaAcls: KAFKA_ACLS && services.kafkaIamBrokers !== undefined,
+    loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     emulatedMs: e,
     bareKafkajsMs: b,
     emulatorStartMs: Math.round(emulatorStartMs),

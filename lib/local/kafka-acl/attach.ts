@@ -54,6 +54,7 @@ export class KafkaAclEnforcement {
    * functions of mappings on MSK). `admin` must be a super-user client (the plaintext listener).
    */
   async apply(options: { assemblyDir: string; local: LocalEndpoints; model: AssemblyModel; admin: Admin; log: (line: string) => void }): Promise<KafkaPrincipalAcls[]> {
+    const started = Date.now();
     const stacks = readStacks(path.resolve(options.assemblyDir), new Map());
     const resolver = new Resolver(stacks, options.local);
     applyNestedStackParameters(stacks, resolver);
@@ -72,7 +73,7 @@ export class KafkaAclEnforcement {
     for (const p of derived) {
       if (p.connectDenied.length > 0) options.log(`Kafka ACLs: ${p.functionName} lacks kafka-cluster:Connect on ${p.connectDenied.join(', ')}: every request it makes there is denied`);
     }
-    options.log(`Kafka ACLs: ${derived.reduce((n, p) => n + p.acls.length, 0)} for ${derived.length} principals (${applied.created} created, ${applied.deleted} stale removed)`);
+    options.log(`Kafka ACLs: ${derived.reduce((n, p) => n + p.acls.length, 0)} for ${derived.length} principals (${applied.created} created, ${applied.deleted} stale removed) in ${Date.now() - started} ms`);
     return derived;
   }
 
