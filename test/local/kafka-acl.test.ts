@@ -1,5 +1,6 @@
 import { ANY_NAME_PROBE, deriveKafkaAcls, type IsAllowed, type KafkaAcl } from '../../lib/local/kafka-acl/derive';
 import { functionEnvironment } from '../../lib/local/emulator/environment';
+import { mayAllow } from '../../lib/local/kafka-acl/action-filter';
 import { KAFKA_CLUSTER_ACTIONS, mskDataPlaneArn } from '../../lib/local/kafka-acl/kafka-actions';
 
 const CLUSTER = 'arn:aws:kafka:eu-west-1:000000000000:cluster/Cluster/local';
@@ -96,5 +97,24 @@ describe('the environment of a function authenticating to Kafka with IAM', () =>
 
   test('GIVEN the IAM listener WHEN a function of SCRAM brokers is built THEN it still gets the plaintext listener', () => {
     expect(functionEnvironment({ ...template, KAFKA_AUTH: 'scram-sha-512' }, { ...inputs, kafkaIamBrokers: '127.0.0.1:9098' })).toMatchObject({ KAFKA_AUTH: 'none', KAFKA_BOOTSTRAP_SERVERS: '127.0.0.1:9092' });
+  });
+});
+
+describe('which kafka-cluster actions a role can allow at all', () => {
+  const role = (statements: unknown[]) => ({ functionName: 'fn', roleName: 'r', policies: [{ name: 'p', document: { Version: '2012-10-17', Statement: statements } as never }] });
+
+  test('GIVEN Allow statements naming actions, with wildcards, THEN only those may allow; Deny statements never do', () => {
+    const r = role([
+      { Effect: 'Allow', Action: ['kafka-cluster:Connect', 'kafka-cluster:*Topic'], Resource: '*' },
+      { Effect: 'Deny', Action: 'kafka-cluster:ReadData', Resource: '*' },
+    ]);
+    expect(mayAllow(r, 'kafka-cluster:Connect')).toBe(true);
+    expect(mayAllow(r, 'KAFKA-CLUSTER:describetopic')).toBe(true);
+    expect(mayAllow(r, 'kafka-cluster:ReadData')).toBe(false);
+    expect(mayAllow(r, 'kafka-cluster:WriteData')).toBe(false);
+  });
+
+  test('GIVEN a NotAction Allow statement THEN any action may be allowed (the evaluator decides)', () => {
+    expect(mayAllow(role([{ Effect: 'Allow', NotAction: 'dynamodb:*', Resource: '*' }]), 'kafka-cluster:WriteData')).toBe(true);
   });
 });

@@ -8,6 +8,7 @@ import type { AssemblyModel, LocalEndpoints, MappingModel } from '../emulator/mo
 import { Resolver } from '../emulator/resolve';
 import type { LocalBrokerTls } from '../emulator/worker-protocol';
 import { RoleAuthorizer } from '../iam';
+import { mayAllow } from './action-filter';
 import { applyKafkaAcls } from './apply';
 import { deriveKafkaAcls, type KafkaPrincipal, type KafkaPrincipalAcls } from './derive';
 
@@ -67,8 +68,11 @@ export class KafkaAclEnforcement {
     const derived = await deriveKafkaAcls(principals, {
       topics: [...model.topics.map((t) => t.name), ...model.mappings.flatMap((m) => [...m.topics, ...(m.onFailure?.kind === 'kafka' ? [m.onFailure.topic] : [])])],
       groups: model.mappings.map((m) => m.consumerGroupId),
-    }, async (functionName, action, resource) =>
-      !authorizer.governs(functionName) || (await authorizer.authorize({ functionName, action, resource })).allowed);
+    }, async (functionName, action, resource) => {
+      const role = authorizer.roleOf(functionName);
+      if (!role) return true;
+      return mayAllow(role, action) && (await authorizer.authorize({ functionName, action, resource })).allowed;
+    });
     const applied = await applyKafkaAcls(options.admin, derived);
     for (const p of derived) {
       if (p.connectDenied.length > 0) options.log(`Kafka ACLs: ${p.functionName} lacks kafka-cluster:Connect on ${p.connectDenied.join(', ')}: every request it makes there is denied`);
