@@ -118,3 +118,18 @@ describe('which kafka-cluster actions a role can allow at all', () => {
     expect(mayAllow(role([{ Effect: 'Allow', NotAction: 'dynamodb:*', Resource: '*' }]), 'kafka-cluster:WriteData')).toBe(true);
   });
 });
+
+describe('which resources a role can allow an action on at all', () => {
+  const role = { functionName: 'fn', roleName: 'r', policies: [{ name: 'p', document: { Version: '2012-10-17', Statement: [
+    { Effect: 'Allow', Action: 'kafka-cluster:WriteData', Resource: [topicArn('orders'), topicArn('pay*')] },
+    { Effect: 'Allow', Action: 'kafka-cluster:ReadData', NotResource: topicArn('orders') },
+  ] } as never }] };
+
+  test('GIVEN Resource patterns THEN only matching resources may be allowed; NotResource leaves it to the evaluator', () => {
+    expect(mayAllow(role, 'kafka-cluster:WriteData', topicArn('orders'))).toBe(true);
+    expect(mayAllow(role, 'kafka-cluster:WriteData', topicArn('payments'))).toBe(true);
+    expect(mayAllow(role, 'kafka-cluster:WriteData', topicArn('Orders'))).toBe(false);
+    expect(mayAllow(role, 'kafka-cluster:WriteData', topicArn('users'))).toBe(false);
+    expect(mayAllow(role, 'kafka-cluster:ReadData', topicArn('orders'))).toBe(true);
+  });
+});
