@@ -53,7 +53,7 @@ describe('onceByEventId (DynamoDB Local)', () => {
     let calls = 0;
     const once = onceByEventId(async () => void calls++, { table, keyPrefix });
     // WHEN / THEN
-    await expect(once(e, ctx)).rejects.toMatchObject({ name: 'IdempotencyAlreadyInProgressError' });
+    await expect(once(e, ctx)).rejects.toMatchObject({ name: 'IdempotencyAlreadyInProgressError', cause: { name: 'ConditionalCheckFailedException' } });
     expect(calls).toBe(0);
   });
 

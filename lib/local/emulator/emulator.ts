@@ -12,6 +12,7 @@ import { HttpApiServer, HttpExchange } from './http';
 import { HttpUrlRegistry } from './http-urls';
 import { DirectTrigger, InvocationRecorder } from './invocations';
 import { LocalQueues } from './local-queue';
+import { EmulatorLogger, LogEntry, renderLogEntry } from './logger';
 import { provisionSecrets, provisionTables, provisionTopics } from './provision';
 import { buildReport, EmulatorReport, writeReport } from './report';
 import { SecretsStandIn } from './secrets';
@@ -35,6 +36,13 @@ export interface EmulatorOptions {
    * id of its invocation as `source`; the emulator's own lines have no source). @default stdout
    */
   readonly onLog?: (line: string, source?: LogSource) => void;
+  /**
+   * Receives each of the emulator's own log entries whole (message, level and fields such as
+   * `mapping`, `topic`, `partition`, `offset`, `error`), before it is rendered as a line for
+   * `onLog`; also emitted as the `emulator-log` event once `start` has returned.
+   * @default none
+   */
+  readonly onLogEntry?: (entry: LogEntry) => void;
   /** Region references resolve to. @default the stack's region, else us-east-1 */
   readonly region?: string;
   /** Where the SQS stand-in appends messages. @default `.local/sqs` */
@@ -96,6 +104,8 @@ export interface EmulatorEvents {
   log: [string, LogSource | undefined];
   /** A line a function printed. */
   'function-log': [FunctionLogLine];
+  /** An entry of the emulator's own log, with its fields (rendered as a `log` line as well). */
+  'emulator-log': [LogEntry];
   /** A mapping sent records to its on-failure destination (or dropped them, with none emulated). */
   'dead-letter': [DestinationDelivery];
   /** An HTTP API answered a request. */
@@ -141,6 +151,7 @@ export class Emulator extends EventEmitter {
   private readonly runners: MappingRunner[] = [];
   private readonly servers = new HttpUrlRegistry();
   private readonly recorder: InvocationRecorder;
+  private readonly logger: EmulatorLogger;
   private readonly queues: LocalQueues;
   private readonly kafka: Kafka;
   private admin?: Admin;
@@ -150,6 +161,11 @@ export class Emulator extends EventEmitter {
   private constructor(private readonly options: EmulatorOptions) {
     super();
     this.recorder = new InvocationRecorder((r) => this.emit('invocation', r));
+    this.logger = new EmulatorLogger((entry) => {
+      this.options.onLogEntry?.(entry);
+      this.emit('emulator-log', entry);
+      this.log(renderLogEntry(entry));
+    });
     this.invocations = this.recorder.records;
     this.queues = new LocalQueues(options.sqsDir ?? path.join('.local', 'sqs'));
     this.kafka = new Kafka({
@@ -206,7 +222,7 @@ export class Emulator extends EventEmitter {
       // Two stacks of one name (in different stages) would also share their tables' and
       // mappings' names: their APIs share a server rather than leave one unreachable.
       if (this.servers.has(api.key)) {
-        this.log(`[emulator] two stacks named ${api.stack} have an HTTP API ${api.logicalId}: one server serves both`);
+        this.logger.warn('two stacks of one name have an HTTP API of one logical id: one server serves both', { stack: api.stack, api: api.logicalId });
         continue;
       }
       const server = new HttpApiServer(api.key, (fn, event) => this.invokeForRoute(fn, event), (exchange) => this.emit('http', exchange));
@@ -231,7 +247,7 @@ export class Emulator extends EventEmitter {
       const unreachable = this.options.enforceNetwork === false ? undefined : pollerRefusal(mapping, this.rules());
       if (unreachable !== undefined) {
         // Lambda creates such a mapping, and its pollers never read a record.
-        this.log(`[emulator] mapping ${mapping.logicalId} (${mapping.functionName}) not started: PROBLEM: Connection error. ${unreachable}`);
+        this.logger.error('mapping not started: PROBLEM: Connection error', { mapping: `${mapping.stack}/${mapping.logicalId}`, function: mapping.functionName, reason: unreachable });
         continue;
       }
       const runner = new MappingRunner(mapping, {
@@ -243,7 +259,7 @@ export class Emulator extends EventEmitter {
         bootstrapServers: this.options.services.kafkaBrokers,
         onInvocation: (r) => this.recorder.record(r),
         onDestination: (d) => this.emit('dead-letter', d),
-        log: (line) => this.log(`[emulator] ${line}`),
+        logger: this.logger,
         retryBackoffMs: this.options.retryBackoffMs,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
@@ -252,8 +268,10 @@ export class Emulator extends EventEmitter {
     }
     await Promise.all(this.runners.map((r) => r.start()));
     if (this.options.alarms !== false) this.alarms = startAlarms(this, { timeScale: this.options.alarmTimeScale, log: (line) => this.log(`[alarm] ${line}`) });
-    const apis = this.servers.all().map((s) => `${s.api} at ${s.url}`);
-    this.log(`[emulator] ${this.model.functions.length} functions, ${this.runners.length} mappings, ${this.model.topics.length} topics, ${this.model.tables.length} tables${apis.length ? `, HTTP API${apis.length > 1 ? 's' : ''} ${apis.join(', ')}` : ''}`);
+    this.logger.info('started', {
+      functions: this.model.functions.length, mappings: this.runners.length, topics: this.model.topics.length, tables: this.model.tables.length,
+      httpApis: this.servers.all().map((s) => `${s.api}=${s.url}`).join(',') || undefined,
+    });
   }
 
   private host(name: string): FunctionHost {

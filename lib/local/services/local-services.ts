@@ -112,7 +112,7 @@ export class LocalServices {
       const reasons = [kafka, dynamodb].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
       throw reasons[0] instanceof Error && reasons.length === 1
         ? reasons[0]
-        : new Error(reasons.map((r) => (r instanceof Error ? r.message : String(r))).join('\n'));
+        : new AggregateError(reasons, reasons.map((r) => (r instanceof Error ? r.message : String(r))).join('\n'));
     }
     const services = new LocalServices(
       kafka.value?.brokers ?? existingKafka ?? '',
