@@ -1,6 +1,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { DeadLetterRecord, readDeadLetter, redriveHeaders, UnreadableDeadLetterError } from './dead-letter-record';
 import { readTopic, watermarks } from './topic-reader';
+import { rangeViolation } from '../core/range';
 
 /**
  * Redrive: dead letters go back to the topic they failed on, once each, even when a redrive is
@@ -136,7 +137,8 @@ export interface RedriveResult {
 export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
   const { kafka, admin, deadLetterTopic } = options;
   const size = options.batchSize ?? DEFAULT_REDRIVE_BATCH;
-  if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new RangeError(`batchSize must be an integer from 1 to 10000, got ${size}`);
+  const sizeViolation = rangeViolation('batchSize', size, { min: 1, max: 10_000 });
+  if (sizeViolation) throw new RangeError(sizeViolation);
   const groupId = redriveGroupId(deadLetterTopic);
   const producer = kafka.producer({
     transactionalId: groupId,
