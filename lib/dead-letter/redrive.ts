@@ -95,8 +95,11 @@ export async function listDeadLetters(kafka: Kafka, admin: Admin, deadLetterTopi
 }
 
 export interface RedriveOptions {
+  /** Client of the cluster that holds the dead-letter topic and the source topics. */
   readonly kafka: Kafka;
+  /** A connected admin client of that cluster (reads the redrive group's position). */
   readonly admin: Admin;
+  /** The dead-letter topic to redrive from. */
   readonly deadLetterTopic: string;
   /**
    * Which pending dead letters to republish. Records are handled in offset order per partition:
@@ -110,7 +113,7 @@ export interface RedriveOptions {
    * @default - such records are not redriven, and the redrive says so
    */
   readonly sourceTopic?: string;
-  /** Called for each dead letter once its transaction committed. */
+  /** Called for each dead letter once its transaction committed. @default - none */
   readonly onRedriven?: (record: DeadLetterRecord, to: { topic: string; partition: number; offset: number }) => void;
   /**
    * Dead letters per transaction (of one partition). Larger is faster; an interrupted

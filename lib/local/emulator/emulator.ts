@@ -29,7 +29,7 @@ export interface EmulatorOptions {
   readonly stacks?: string[];
   /** Port of the first HTTP API (in assembly order); the others get free ports. @default a free port */
   readonly httpPort?: number;
-  /** Written by stop() when set. */
+  /** Where `stop()` writes the report (`report()` as JSON). @default - no report file */
   readonly reportFile?: string;
   /**
    * Receives every log line (function output prefixed `[name]`, with the function and the request

@@ -54,9 +54,9 @@ export interface LocalServicesOptions {
    * @default stderr
    */
   readonly log?: (line: string) => void;
-  /** Extra Kafka options (ports, heap, broker properties). */
+  /** Extra Kafka options (ports, heap, broker properties). @default - StartKafkaOptions' own defaults */
   readonly kafkaOptions?: Omit<StartKafkaOptions, 'libDir' | 'javaBin' | 'logDir'>;
-  /** Extra DynamoDB Local options (port, in-memory, heap). */
+  /** Extra DynamoDB Local options (port, in-memory, heap). @default - StartDynamoDbOptions' own defaults */
   readonly dynamodbOptions?: Omit<StartDynamoDbOptions, 'libDir' | 'javaBin' | 'logDir'>;
   /**
    * How long an existing service named by the environment gets to answer.
