@@ -56,7 +56,8 @@ describe('emulator: Kafka ACLs from the roles', () => {
     // AND the other mapping reports Lambda's PROBLEM, and never invokes its function
     const noRead = fnName(emulator, 'NoRead');
     const problem = await waitFor(() => lines.find((l) => l.includes('NoReadMapping') && l.includes('PROBLEM')), { timeoutMs: 30_000, description: 'the NoRead mapping\'s PROBLEM line' });
-    expect(problem).toContain(`(${noRead}): PROBLEM: Cluster failed to authorize Lambda.`);
+    expect(problem).toContain('WARN PROBLEM: Cluster failed to authorize Lambda. mapping=KafkaAcl/NoReadMapping');
+    expect(problem).toContain(`function=${noRead}`);
     expect(emulator.invocations.some((i) => i.functionName === noRead)).toBe(false);
   }, 90_000);
 
