@@ -14,6 +14,7 @@ export interface AttachAwsFrontOptions {
   readonly local: LocalEndpoints;
   /** The secrets of the Secrets Manager stand-in, once it runs (a `SecretId` given by name → its ARN). */
   readonly secrets: () => readonly LocalSecret[];
+  /** Receives what the front cannot evaluate (a role or managed policy the assembly does not define). */
   readonly log: (line: string) => void;
 }
 
