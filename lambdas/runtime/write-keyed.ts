@@ -26,10 +26,13 @@ export interface WriteOncePerKeyOptions {
  * @see https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_CancellationReason.html
  */
 export async function writeOncePerKey(event: Pick<CloudEvent, 'id'>, writes: TransactItem[], options: WriteOncePerKeyOptions = {}): Promise<WriteOnceOutcome> {
-  const keyed = writes[0]?.Put;
-  if (!keyed?.ConditionExpression) throw new RangeError('writeOncePerKey: writes[0] must be a Put with a ConditionExpression that fails when its row exists (e.g. attribute_not_exists(<partition key>))');
   // A transaction takes at most 100 writes.
-  if (writes.length > 100) throw new RangeError(`writeOncePerKey: writes must hold 1 to 100 writes; got ${writes.length}`);
+  if (writes.length < 1 || writes.length > 100) throw new RangeError(`writeOncePerKey: writes must hold 1 to 100 writes; got ${writes.length}`);
+  const keyed = writes[0].Put;
+  if (!keyed?.ConditionExpression) {
+    const given = keyed ? 'a Put without one' : `${Object.keys(writes[0]).join('/') || 'an empty write'}`;
+    throw new RangeError(`writeOncePerKey: writes[0] must be a Put with a ConditionExpression that fails when its row exists (e.g. attribute_not_exists(<partition key>)); got ${given}`);
+  }
   const attribute = options.eventIdAttribute ?? 'eventId';
   const put = { ...keyed, Item: { ...keyed.Item, [attribute]: event.id }, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
   const client = options.client ?? getDocumentClient();
