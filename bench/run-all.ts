@@ -77,7 +77,8 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   ],
   fanout: (r) =>
     (Array.isArray(r.profiles) ? r.profiles : []).flatMap((p: Json) => [
-      fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'floor: three bare groups, one conditional write per event', r.floor?.eventsPerSecond),
+      fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', r.floor?.writes === 'effects' ? "floor: three bare groups, each consumer's effect write per event" : 'floor: three bare groups, one conditional write per event', r.floor?.eventsPerSecond),
+      ...(r.floorOnePut ? [fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'floor: three bare groups, one conditional PutItem per event', r.floorOnePut.eventsPerSecond)] : []),
       fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'bare kafkajs group events/s', p.bareKafkajsGroup?.eventsPerSecond),
       fig('fanout', `${p.latencyProfile}: paced latency p50 (recruitment)`, p.pacedLatency?.recruitmentMs?.p50, 'ms', 'bare kafkajs p50', p.pacedLatency?.bareKafkajsMs?.p50),
     ]),
