@@ -43,6 +43,8 @@ const PACED_PER_SECOND = Number(process.env.PACED_PER_SECOND ?? 10);
 const WARMUP_EVENTS = 12;
 const WARMUP_SOURCE = 'urn:bench:warmup';
 const PARTITIONS = 3;
+/** Records of one partition in flight at once: the example consumers' `recordConcurrency`. */
+const RECORD_CONCURRENCY = 10;
 const CONSUMERS = ['recruitment', 'real-estate', 'second-hand'] as const;
 type Consumer = (typeof CONSUMERS)[number];
 
@@ -234,7 +236,8 @@ type FloorWrites = 'one-put' | 'effects';
 /**
  * The floor: EVENTS events through three bare kafkajs groups, each writing per event as `writes`
  * says, with PARTITIONS partitions consumed concurrently (as the mapping invokes one function
- * per partition). Throughput = N / (first publish → last write of the three groups).
+ * per partition) and up to RECORD_CONCURRENCY records of a partition at once (as the consumers'
+ * `recordConcurrency: 10`). Throughput = N / (first publish → last write of the three groups).
  */
 async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: string }, writes: FloorWrites) {
   const run = randomUUID().slice(0, 8);
@@ -268,20 +271,30 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
       await consumer.subscribe({ topic, fromBeginning: true });
       void consumer.run({
         partitionsConsumedConcurrently: PARTITIONS,
-        eachMessage: async ({ message }) => {
-          const event = JSON.parse(message.value!.toString('utf8')) as { id: string; data: { authorId: string } };
-          const keyed = { TableName: rows(g), Item: { id: `${CONSUMERS[g]}:${event.id}`, eventId: event.id, appliedAt: new Date().toISOString() }, ConditionExpression: 'attribute_not_exists(id)' };
-          if (writes === 'one-put' || CONSUMERS[g] === 'real-estate') await doc.send(new PutCommand(keyed));
-          else {
-            await doc.send(new TransactWriteCommand({ TransactItems: [
-              { Put: keyed },
-              { Update: { TableName: counters(g), Key: { id: `${CONSUMERS[g]}:user:${event.data.authorId}` }, UpdateExpression: 'ADD n :one SET updatedAt = :now', ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() } } },
-            ] }));
-          }
-          last = Date.now();
-          if (++done[g] === EVENTS && done.every((n) => n >= EVENTS)) resolveAll();
+        // As the consumers' record handler: up to RECORD_CONCURRENCY records of a partition's
+        // batch in flight (each post its own key), the batch done before the next is fetched.
+        eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
+          let next = 0;
+          await Promise.all(Array.from({ length: RECORD_CONCURRENCY }, async () => {
+            while (next < batch.messages.length) await apply(batch.messages[next++].value!);
+          }));
+          resolveOffset(batch.lastOffset());
+          await heartbeat();
         },
       });
+      async function apply(value: Buffer): Promise<void> {
+        const event = JSON.parse(value.toString('utf8')) as { id: string; data: { authorId: string } };
+        const keyed = { TableName: rows(g), Item: { id: `${CONSUMERS[g]}:${event.id}`, eventId: event.id, appliedAt: new Date().toISOString() }, ConditionExpression: 'attribute_not_exists(id)' };
+        if (writes === 'one-put' || CONSUMERS[g] === 'real-estate') await doc.send(new PutCommand(keyed));
+        else {
+          await doc.send(new TransactWriteCommand({ TransactItems: [
+            { Put: keyed },
+            { Update: { TableName: counters(g), Key: { id: `${CONSUMERS[g]}:user:${event.data.authorId}` }, UpdateExpression: 'ADD n :one SET updatedAt = :now', ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() } } },
+          ] }));
+        }
+        last = Date.now();
+        if (++done[g] === EVENTS && done.every((n) => n >= EVENTS)) resolveAll();
+      }
     }
     // Joined and assigned before the clock starts, as the warmed-up consumers are.
     await new Promise((resolve) => setTimeout(resolve, 5000));
@@ -297,7 +310,7 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
     }
     await producer.disconnect();
     await allDone;
-    return { writes, groups: CONSUMERS.length, partitionsConcurrently: PARTITIONS, requestsPerEventPerGroup: 1, eventsPerSecond: rate(EVENTS, last - start), allWrittenMs: last - start };
+    return { writes, groups: CONSUMERS.length, partitionsConcurrently: PARTITIONS, recordsPerPartitionConcurrently: RECORD_CONCURRENCY, requestsPerEventPerGroup: 1, eventsPerSecond: rate(EVENTS, last - start), allWrittenMs: last - start };
   } finally {
     await Promise.all(groups.map((c) => c.disconnect()));
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
