@@ -97,7 +97,14 @@ function baseAssembly(commit: string, dir: string): { outDir: string; commit: st
   execFileSync('git', ['-C', ROOT, 'worktree', 'add', '--detach', tree, commit], { stdio: 'ignore' });
   try {
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
-    const outDir = synthesizeApp(tree, { outDir: path.join(dir, 'base.out'), logFile: path.join(dir, 'base-synth.log') });
+    let outDir: string;
+    try {
+      outDir = synthesizeApp(tree, { outDir: path.join(dir, 'base.out'), logFile: path.join(dir, 'base-synth.log') });
+    } catch (e) {
+      // The base is built with this checkout's node_modules: a base that needs a package since
+      // removed (965e43f needs @aws-lambda-powertools/idempotency) cannot be built here.
+      throw new Error(`the base ${commit} does not build with this checkout's node_modules (${(e as Error).message.split('\n')[0]}); pass --base <commit> of a later main`, { cause: e });
+    }
     const full = execFileSync('git', ['-C', ROOT, 'rev-parse', commit], { encoding: 'utf8' }).trim();
     return { outDir, commit: full };
   } finally {
