@@ -282,7 +282,28 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
           await heartbeat();
         },
       });
+      // A record whose write failed (a timeout of DynamoDB Local under load) is retried here, as
+      // the record handler retries a transient error; its keyed row failing the condition then
+      // means the first try was applied.
       async function apply(value: Buffer): Promise<void> {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await applyOnce(value);
+          } catch (e) {
+            const err = e as Error & { CancellationReasons?: Array<{ Code?: string }> };
+            const applied = err.name === 'ConditionalCheckFailedException' || (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+            if (!applied) {
+              if (attempt >= 10) throw e;
+              await new Promise((r) => setTimeout(r, 100 * attempt));
+              continue;
+            }
+          }
+          last = Date.now();
+          if (++done[g] === EVENTS && done.every((n) => n >= EVENTS)) resolveAll();
+          return;
+        }
+      }
+      async function applyOnce(value: Buffer): Promise<void> {
         const event = JSON.parse(value.toString('utf8')) as { id: string; data: { authorId: string } };
         const keyed = { TableName: rows(g), Item: { id: `${CONSUMERS[g]}:${event.id}`, eventId: event.id, appliedAt: new Date().toISOString() }, ConditionExpression: 'attribute_not_exists(id)' };
         if (writes === 'one-put' || CONSUMERS[g] === 'real-estate') await doc.send(new PutCommand(keyed));
@@ -292,8 +313,6 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
             { Update: { TableName: counters(g), Key: { id: `${CONSUMERS[g]}:user:${event.data.authorId}` }, UpdateExpression: 'ADD n :one SET updatedAt = :now', ExpressionAttributeValues: { ':one': 1, ':now': new Date().toISOString() } } },
           ] }));
         }
-        last = Date.now();
-        if (++done[g] === EVENTS && done.every((n) => n >= EVENTS)) resolveAll();
       }
     }
     // Joined and assigned before the clock starts, as the warmed-up consumers are.
