@@ -43,8 +43,13 @@ const PACED_PER_SECOND = Number(process.env.PACED_PER_SECOND ?? 10);
 const WARMUP_EVENTS = 12;
 const WARMUP_SOURCE = 'urn:bench:warmup';
 const PARTITIONS = 3;
-/** Records of one partition in flight at once: the example consumers' `recordConcurrency`. */
-const RECORD_CONCURRENCY = 10;
+/**
+ * Records of one partition the floor has in flight at once. The consumers run
+ * `recordConcurrency: 10`, but on DynamoDB Local ten transactions per partition at once made the
+ * floor slower (15.7 events/s, 2026-11-30 13:35, load 13–15) than one at a time (49.8 at 12:52):
+ * its transactions contend. The floor keeps the faster setting, so the ratio is to the higher bar.
+ */
+const RECORD_CONCURRENCY = 1;
 const CONSUMERS = ['recruitment', 'real-estate', 'second-hand'] as const;
 type Consumer = (typeof CONSUMERS)[number];
 
@@ -236,8 +241,7 @@ type FloorWrites = 'one-put' | 'effects';
 /**
  * The floor: EVENTS events through three bare kafkajs groups, each writing per event as `writes`
  * says, with PARTITIONS partitions consumed concurrently (as the mapping invokes one function
- * per partition) and up to RECORD_CONCURRENCY records of a partition at once (as the consumers'
- * `recordConcurrency: 10`). Throughput = N / (first publish → last write of the three groups).
+ * per partition) and RECORD_CONCURRENCY records of a partition at once. Throughput = N / (first publish → last write of the three groups).
  */
 async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: string }, writes: FloorWrites) {
   const run = randomUUID().slice(0, 8);
@@ -271,8 +275,8 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
       await consumer.subscribe({ topic, fromBeginning: true });
       void consumer.run({
         partitionsConsumedConcurrently: PARTITIONS,
-        // As the consumers' record handler: up to RECORD_CONCURRENCY records of a partition's
-        // batch in flight (each post its own key), the batch done before the next is fetched.
+        // RECORD_CONCURRENCY records of a partition's batch in flight (each post its own key), the
+        // batch done before the next is fetched, as the record handler does.
         eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
           let next = 0;
           await Promise.all(Array.from({ length: RECORD_CONCURRENCY }, async () => {
