@@ -1,7 +1,6 @@
 import * as path from 'node:path';
-import { readStacks } from '../emulator/assembly';
+import { assemblyResolver, readStacks } from '../emulator/assembly';
 import { LOCAL_ACCOUNT, LocalEndpoints } from '../emulator/model';
-import { Resolver } from '../emulator/resolve';
 import type { LocalSecret } from '../emulator/secrets';
 import { RoleAuthorizer } from '../iam';
 import { AwsFront } from './aws-front';
@@ -24,7 +23,7 @@ export interface AttachAwsFrontOptions {
  */
 export async function startAwsFront(options: AttachAwsFrontOptions): Promise<AwsFront> {
   const stacks = readStacks(path.resolve(options.assemblyDir), new Map());
-  const authorizer = RoleAuthorizer.fromStacks(stacks, new Resolver(stacks, options.local));
+  const authorizer = RoleAuthorizer.fromStacks(stacks, assemblyResolver(stacks, options.local));
   for (const warning of authorizer.assembly.warnings) options.log(`IAM: ${warning}`);
   for (const [fn, role] of authorizer.assembly.external) options.log(`IAM: ${fn} runs as ${role}, a role the assembly does not define: its calls are not evaluated`);
   return AwsFront.start({
