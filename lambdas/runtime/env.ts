@@ -40,10 +40,31 @@ export function integer(env: Env, name: string, fallback: number, min = 0): numb
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) {
-    throw new EnvError(name, `environment variable ${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  }
+  if (!isIntegerFrom(n, min)) throw new EnvError(name, `environment variable ${name} ${integerRule(min, raw)}`);
   return n;
+}
+
+/**
+ * A whole-number setting that code may give (`given`) and the construct otherwise writes to the
+ * variable `name`: the option wins; then the variable; then `fallback`. A bad option throws a
+ * `RangeError` naming `option`, a bad variable an `EnvError` naming the variable, in one wording.
+ */
+export function integerSetting(given: number | undefined, env: Env, name: string, option: string, fallback: number, min = 0): number {
+  return given === undefined ? integer(env, name, fallback, min) : integerOption(option, given, min);
+}
+
+/** `value`, when it is a whole number of at least `min`; else a `RangeError` naming `label`. */
+export function integerOption(label: string, value: number, min = 0): number {
+  if (!isIntegerFrom(value, min)) throw new RangeError(`${label} ${integerRule(min, value)}`);
+  return value;
+}
+
+function isIntegerFrom(n: number, min: number): boolean {
+  return Number.isInteger(n) && n >= min;
+}
+
+function integerRule(min: number, given: unknown): string {
+  return `must be an integer >= ${min}, got ${JSON.stringify(given)}`;
 }
 
 /** The comma-separated values in `name`, trimmed, empty ones dropped; [] when it is unset. */

@@ -1,4 +1,5 @@
 import type { CloudEvent } from './cloudevents';
+import { integerOption } from './env';
 
 /**
  * Key schema of the table that remembers event ids: partition key `id` (string), TTL attribute
@@ -33,10 +34,7 @@ export const NO_LIVE_MARKER = 'attribute_not_exists(id) OR expiration < :now';
 export function eventMarkerConfig(options: EventMarkerOptions, caller: string, env: Record<string, string | undefined> = process.env): EventMarkerConfig {
   const table = options.table ?? env.IDEMPOTENCY_TABLE;
   if (!table) throw new Error(`${caller} needs a table: pass options.table or set IDEMPOTENCY_TABLE`);
-  const expiresAfterSeconds = options.expiresAfterSeconds ?? 86400;
-  if (!Number.isInteger(expiresAfterSeconds) || expiresAfterSeconds < 1) {
-    throw new RangeError(`${caller}: expiresAfterSeconds must be an integer >= 1; got ${JSON.stringify(options.expiresAfterSeconds)}`);
-  }
+  const expiresAfterSeconds = integerOption(`${caller}: expiresAfterSeconds`, options.expiresAfterSeconds ?? 86400, 1);
   const keyPrefix = options.keyPrefix ?? env.POWERTOOLS_SERVICE_NAME ?? env.AWS_LAMBDA_FUNCTION_NAME ?? 'events';
   return { table, expiresAfterSeconds, keyPrefix };
 }

@@ -13,8 +13,8 @@ export type OnceByEventIdOptions = EventMarkerOptions;
  * record expires with that invocation's time). Transient for kafkaRecordHandler: the record waits.
  */
 export class IdempotencyAlreadyInProgressError extends Error {
-  constructor(readonly eventId: string) {
-    super(`event ${eventId} is already in progress in another invocation`);
+  constructor(readonly eventId: string, options?: ErrorOptions) {
+    super(`event ${eventId} is already in progress in another invocation`, options);
     this.name = 'IdempotencyAlreadyInProgressError';
   }
 }
@@ -88,7 +88,7 @@ export function onceByEventId<T>(
         logger.info('event already handled; skipping', { eventId: event.id });
         return false;
       }
-      throw new IdempotencyAlreadyInProgressError(event.id);
+      throw new IdempotencyAlreadyInProgressError(event.id, { cause: err });
     }
   };
 

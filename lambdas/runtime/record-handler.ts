@@ -4,6 +4,7 @@ import { itemIdentifier, type KafkaBatchResponse } from './batch-response';
 import { decodeEvent, type CloudEvent } from './cloudevents';
 import { decodeKafkaRecord, rawRecordGroups, type KafkaRecord, type LambdaKafkaEvent } from './kafka-event';
 import { ConsumerEnv } from './consumer-env';
+import { integerSetting } from './env';
 import { logger } from './logger';
 import { deadLetterDestination, sendDeadLetter } from './dead-letter';
 import { emitDeadLettered } from './metrics';
@@ -98,13 +99,6 @@ export class BatchNotCompletedError extends Error {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-function positiveInteger(value: number | string | undefined, name: string, fallback: number): number {
-  if (value === undefined || value === '') return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be an integer >= 1; got ${JSON.stringify(value)}`);
-  return n;
-}
-
 /** A record as Lambda sent it but with bytes we could not decode: forwarded as the raw text. */
 function undecodableRecord(raw: unknown): KafkaRecord {
   const r = (typeof raw === 'object' && raw !== null ? raw : {}) as Record<string, unknown>;
@@ -133,13 +127,13 @@ export function kafkaRecordHandler<T>(
   fn: (event: CloudEvent<T>, ctx: RecordContext) => Promise<void>,
   options: RecordHandlerOptions = {},
 ): KafkaRecordHandler {
-  const maxAttempts = positiveInteger(options.maxAttempts ?? process.env[ConsumerEnv.MAX_ATTEMPTS], 'maxAttempts (MAX_ATTEMPTS)', 3);
+  const maxAttempts = integerSetting(options.maxAttempts, process.env, ConsumerEnv.MAX_ATTEMPTS, 'maxAttempts', 3, 1);
   const backoffMs = options.backoffMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 5000;
   const reserveMs = options.reserveMs ?? 3000;
   const isTransient = options.isTransient ?? isTransientError;
   const maxTransientMs = options.maxTransientMs ?? 60_000;
-  const concurrency = positiveInteger(options.concurrency ?? process.env[ConsumerEnv.RECORD_CONCURRENCY], 'concurrency (RECORD_CONCURRENCY)', 1);
+  const concurrency = integerSetting(options.concurrency, process.env, ConsumerEnv.RECORD_CONCURRENCY, 'concurrency', 1, 1);
   const reportsItemFailures = options.reportBatchItemFailures ?? process.env[ConsumerEnv.REPORT_BATCH_ITEM_FAILURES] === 'true';
 
   return async (event, lambdaContext) => {

@@ -10,15 +10,18 @@ import { ChainGraph, type TaskRunStatus } from './graph';
 
 /** Everything the client needs: the chain's graph, a connected producer and the join table. */
 export interface ChainClientOptions {
+  /** The chain's tasks and their dependencies, as its declaration gives them. */
   readonly graph: ChainGraph;
   /**
    * A connected producer for the chain's topic.
    * @default - none: the client only reads (status); requesting runs throws
    */
   readonly producer?: Producer;
+  /** Client of the DynamoDB that holds the join table (local or deployed). */
   readonly db: DynamoDBDocumentClient;
+  /** Name of the chain's join table, where run and task state is read. */
   readonly joinTableName: string;
-  /** @default chain.<name>.events */
+  /** The chain's event topic. @default chain.<name>.events, the name TaskChain gives it */
   readonly topicName?: string;
   /** Who asks (goes into the events' data). @default 'cli' */
   readonly requestedBy?: string;

@@ -76,7 +76,9 @@ export interface TaskChainProps {
    * Tasks per CloudFormation stack. Each task is about 10 resources; a chain with more tasks
    * than this puts them into nested stacks of this many (in declaration order, so adding tasks
    * at the end never moves existing ones), 1..45.
-   * @default 40
+   * @default 40 - about 400 resources, below CloudFormation's 500 per stack with room for the
+   * chain's own
+   * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/cloudformation-limits.html
    */
   readonly tasksPerStack?: number;
   /**
@@ -86,7 +88,8 @@ export interface TaskChainProps {
   readonly environment?: Record<string, string>;
   /**
    * What happens to the join table when it leaves the stack.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN - the table holds the state of runs in flight, which a
+   * replaced stack could not rebuild
    */
   readonly removalPolicy?: RemovalPolicy;
   /**

@@ -121,8 +121,8 @@ async function deployedChain(name: string, options: ChainSourceOptions, deps: Ch
   let template: Parameters<typeof chainsInTemplate>[0];
   try {
     template = JSON.parse(TemplateBody ?? '{}');
-  } catch {
-    throw new Error(`the template of stack ${stackName} is not JSON (stacks deployed by the CDK are); cannot read its chains`);
+  } catch (e) {
+    throw new Error(`the template of stack ${stackName} is not JSON (stacks deployed by the CDK are); cannot read its chains`, { cause: e });
   }
   const recorded = chainsInTemplate(template, `stack ${stackName}`);
   const chain = recorded.find((c) => c.chain.name === name);

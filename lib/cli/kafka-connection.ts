@@ -6,10 +6,14 @@ import { cliKafkaLogCreator } from './kafka-log';
 
 /** How a command reaches Kafka: local brokers, or a deployed cluster with IAM (or another auth). */
 export interface KafkaConnectionOptions {
-  brokers?: string;
-  clusterArn?: string;
-  auth?: string;
-  region?: string;
+  /** Bootstrap servers (`--brokers`). @default KAFKA_BROKERS, else the running `services` */
+  readonly brokers?: string;
+  /** MSK cluster whose brokers GetBootstrapBrokers gives (`--cluster-arn`). @default - none: the brokers above */
+  readonly clusterArn?: string;
+  /** `none`, `iam`, `tls` or `scram-sha-512` (`--auth`). @default `iam` with a cluster ARN, else `none` */
+  readonly auth?: string;
+  /** AWS region of a deployed cluster (`--region`). @default AWS_REGION */
+  readonly region?: string;
 }
 
 /** Adds the options of `KafkaConnectionOptions` to a command. */

@@ -19,19 +19,25 @@ export function shown(file: string): string {
 
 /** What `run` and `demo` share: where the app is, how loud, which ports. */
 export interface LocalRunOptions {
+  /** The cloud assembly directory (`--assembly`). */
   readonly assembly: string;
+  /** Directory of the CDK app and its cdk.json (`--app-dir`). */
   readonly appDir: string;
+  /** Synthesize the app first (`--no-synth` reads the assembly as it is). */
   readonly synth: boolean;
+  /** Only these stacks (`--stacks`). @default every stack of the assembly */
   readonly stacks?: string[];
+  /** Port of the first HTTP API (`--http-port`). @default a free port */
   readonly httpPort?: number;
   /** Port of the console page. @default a free port */
   readonly consolePort?: number;
-  /** Stream function and emulator logs and the bundler's output to the terminal, as before. */
+  /** Stream function and emulator logs and the bundler's output to the terminal, as before. @default false: they go to `logDir` only */
   readonly verbose?: boolean;
   /** Where logs go. @default `.local/logs` */
   readonly logDir?: string;
+  /** Where the run's report is written at the end (`--report`). @default - no report file */
   readonly reportFile?: string;
-  /** Let LocalServices stop the JVMs on SIGINT/SIGTERM itself. */
+  /** Let LocalServices stop the JVMs on SIGINT/SIGTERM itself. @default true (LocalServicesOptions.handleSignals) */
   readonly handleSignals?: boolean;
   /**
    * How much faster the alarms' clock runs than the wall clock (EmulatorOptions.alarmTimeScale).

@@ -78,7 +78,7 @@ export function register(program: Command): void {
         return;
       }
       const emulator = run.emulator!;
-      if (options.verbose) process.stdout.write(`${describeAssembly(emulator.assembly, emulator.httpUrls)}\n`);
+      if (options.verbose) process.stdout.write(`${describeAssembly(emulator.assembly, Object.fromEntries(emulator.assembly.apis.map((a) => [a.key, emulator.httpUrlFor(a.key)])))}\n`);
       else for (const r of emulator.assembly.routes) say(`${r.routeKey.padEnd(28)} ${emulator.httpUrlOf(r) ?? '(not served)'}`);
       say(`running; open ${run.console!.url} — Ctrl-C stops everything`);
       emulator.on('invocation', (i) => {

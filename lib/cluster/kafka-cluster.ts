@@ -88,7 +88,8 @@ export interface KafkaClusterProps {
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
    * NAT gateways of the new VPC (ignored when `vpc` is given).
-   * @default 0
+   * @default 0 - functions reach AWS APIs through the VPC's interface endpoints; a NAT gateway is
+   * billed per hour and per GB
    */
   readonly natGateways?: number;
   /**
@@ -98,12 +99,12 @@ export interface KafkaClusterProps {
   readonly kafkaVersion?: string;
   /**
    * Broker nodes of a provisioned cluster: a multiple of the number of AZs (2).
-   * @default 2
+   * @default 2 - the smallest provisioned cluster: one broker in each AZ of the two-AZ VPC
    */
   readonly brokerNodes?: number;
   /**
    * Broker instance type of a provisioned cluster.
-   * @default 'kafka.t3.small'
+   * @default 'kafka.t3.small' - the smallest broker type, for development; size it for production
    */
   readonly instanceType?: string;
   /**
@@ -123,7 +124,8 @@ export interface KafkaClusterProps {
   readonly logRetention?: logs.RetentionDays;
   /**
    * What happens to the cluster and its log group when removed from the stack.
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN - the cluster holds every topic's records and every consumer
+   * group's offsets, which a new cluster would not have
    */
   readonly removalPolicy?: RemovalPolicy;
   /**

@@ -144,7 +144,7 @@ export interface KafkaConsumerProps {
    * esbuild options for the function's bundle, merged over the project's defaults: for example
    * `externalModules: ['avro-js', 'protobufjs']` for a handler built on
    * `@aws-lambda-powertools/kafka`, whose optional schema libraries are not installed.
-   * @default - the project's defaults (minified CJS for node20 with source maps, AWS SDK bundled)
+   * @default - the project's defaults (minified CJS for node20, external source maps without sources, the AWS SDK left to the Lambda runtime; see `defaultFunctionProps`)
    */
   readonly bundling?: BundlingOptions;
 }

@@ -7,17 +7,27 @@ import { LatencyProfile } from './latency-profile';
 
 /** What one consumer's event source mapping is made of. */
 export interface KafkaMappingOptions {
+  /** The cluster the mapping polls (MSK: its ARN; self-managed: its brokers, network and secret). */
   readonly cluster: IKafkaCluster;
+  /** The one topic the mapping reads. */
   readonly topicName: string;
+  /** The mapping's consumer group; part of the mapping's construct id (see `mappingId`). */
   readonly consumerGroupId: string;
+  /** Where a new consumer group starts reading. */
   readonly startingPosition: lambda.StartingPosition;
+  /** Most records per invocation (validated by KafkaConsumer). */
   readonly batchSize: number;
+  /** How long Lambda gathers records before invoking. @default - Lambda's default for Kafka (500 ms) */
   readonly maxBatchingWindow?: Duration;
+  /** Event filter patterns, OR'ed; records no pattern matches are skipped. @default - every record */
   readonly filters?: Array<Record<string, any>>;
+  /** Economical (on-demand pollers, no error-handling controls) or low latency (provisioned pollers). */
   readonly latency: LatencyProfile;
   /** The mapping-level destination, used in the low-latency profile only. */
   readonly onFailure: lambda.IEventSourceDlq;
+  /** Invocations per batch before it goes to `onFailure` (low latency only: `retryAttempts` = this − 1). */
   readonly maxAttempts: number;
+  /** Provisioned pollers of a low-latency mapping (ignored by an economical one). */
   readonly provisionedPollers: { readonly minimum: number; readonly maximum: number };
 }
 

@@ -1,6 +1,7 @@
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { DeadLetterRecord, readDeadLetter, redriveHeaders, UnreadableDeadLetterError } from './dead-letter-record';
 import { readTopic, watermarks } from './topic-reader';
+import { rangeViolation } from '../core/range';
 
 /**
  * Redrive: dead letters go back to the topic they failed on, once each, even when a redrive is
@@ -94,8 +95,11 @@ export async function listDeadLetters(kafka: Kafka, admin: Admin, deadLetterTopi
 }
 
 export interface RedriveOptions {
+  /** Client of the cluster that holds the dead-letter topic and the source topics. */
   readonly kafka: Kafka;
+  /** A connected admin client of that cluster (reads the redrive group's position). */
   readonly admin: Admin;
+  /** The dead-letter topic to redrive from. */
   readonly deadLetterTopic: string;
   /**
    * Which pending dead letters to republish. Records are handled in offset order per partition:
@@ -109,7 +113,7 @@ export interface RedriveOptions {
    * @default - such records are not redriven, and the redrive says so
    */
   readonly sourceTopic?: string;
-  /** Called for each dead letter once its transaction committed. */
+  /** Called for each dead letter once its transaction committed. @default - none */
   readonly onRedriven?: (record: DeadLetterRecord, to: { topic: string; partition: number; offset: number }) => void;
   /**
    * Dead letters per transaction (of one partition). Larger is faster; an interrupted
@@ -136,7 +140,8 @@ export interface RedriveResult {
 export async function redrive(options: RedriveOptions): Promise<RedriveResult> {
   const { kafka, admin, deadLetterTopic } = options;
   const size = options.batchSize ?? DEFAULT_REDRIVE_BATCH;
-  if (!Number.isInteger(size) || size < 1 || size > 10_000) throw new RangeError(`batchSize must be an integer from 1 to 10000, got ${size}`);
+  const sizeViolation = rangeViolation('batchSize', size, { min: 1, max: 10_000 });
+  if (sizeViolation) throw new RangeError(sizeViolation);
   const groupId = redriveGroupId(deadLetterTopic);
   const producer = kafka.producer({
     transactionalId: groupId,

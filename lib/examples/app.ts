@@ -13,7 +13,7 @@ export interface AppOptions {
    * @default 'provisioned'
    */
   readonly clusterMode?: ClusterMode;
-  /** The existing cluster, when `clusterMode` is 'existing'. */
+  /** The existing cluster, when `clusterMode` is 'existing'. @default - none: required with 'existing' only */
   readonly existing?: ExistingClusterContext;
   /**
    * Apply the cdk-nag packs.

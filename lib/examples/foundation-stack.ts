@@ -52,7 +52,7 @@ export interface FoundationStackProps extends StackProps {
    * @default 'provisioned'
    */
   readonly clusterMode?: ClusterMode;
-  /** Required when `clusterMode` is 'existing'. */
+  /** The existing cluster and its network. @default - none: required when `clusterMode` is 'existing' */
   readonly existing?: ExistingClusterContext;
   /**
    * What `cdk destroy` does to a new cluster and its broker logs. The example deletes them so

@@ -52,7 +52,8 @@ export interface CallbackGatewayProps {
   readonly throttling?: GatewayThrottling;
   /**
    * How long dedupe markers are kept, i.e. how late a repeated notification is still recognised.
-   * @default Duration.days(7)
+   * @default Duration.days(7) - longer than the providers' retry windows (Alipay retries for
+   * 25 hours, Stripe for up to three days)
    */
   readonly dedupeRetention?: Duration;
   /**

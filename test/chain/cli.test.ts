@@ -91,6 +91,16 @@ describe('chain command line: finding chains', () => {
     expect(found.declaration.tasks.map((t) => t.name)).toEqual(['load', 'score', 'ship']);
   });
 
+  test('GIVEN a deployed template that is not JSON WHEN the chain is looked up with --stack THEN the error says so and keeps the parser\'s error as cause', async () => {
+    // GIVEN a YAML template, as a stack not deployed by the CDK may have
+    cloudFormation.on(GetTemplateCommand, { StackName: 'YamlStack' }).resolves({ TemplateBody: 'Resources: {}' });
+    // WHEN
+    const error = await findChain('orders-nightly', { ...local, assembly: `${dir}/missing`, stack: 'YamlStack', region: 'eu-west-1' }).catch((e: Error) => e);
+    // THEN
+    expect(error).toMatchObject({ message: 'the template of stack YamlStack is not JSON (stacks deployed by the CDK are); cannot read its chains' });
+    expect((error as Error).cause).toBeInstanceOf(SyntaxError);
+  });
+
   test('GIVEN --cluster-arn without --stack THEN the deployed stack is the one the local assembly names', async () => {
     cloudFormation.on(GetTemplateCommand, { StackName: 'ShopStack' }).resolves({ TemplateBody: template });
     cloudFormation.on(DescribeStacksCommand).resolves({ Stacks: [{ StackName: 'ShopStack', CreationTime: new Date(), StackStatus: 'CREATE_COMPLETE', Outputs: [] }] });

@@ -239,9 +239,24 @@ describe('PaymentStack', () => {
       Description: Match.stringLikeRegexp('^Simulated WeChat Pay'),
       Environment: { Variables: Match.objectLike({ NOTIFY_URL: { 'Fn::Join': ['', [Match.anyValue(), '/callbacks/wechat-pay']] } }) },
     });
-    const invokes = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p: any) => p.Properties.PolicyDocument.Statement).filter((st: any) => st.Action === 'execute-api:Invoke');
-    expect(invokes).toHaveLength(1);
-    expect(JSON.stringify(invokes[0].Resource)).toContain('/POST/simulated-provider/v3/pay/transactions/jsapi');
+    // arn:<partition>:execute-api:<region>:<account>:<api id>/<stage>/<method>/<path>, any stage
+    // @see https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-control-access-using-iam-policies-to-invoke-api.html
+    const [api] = Object.keys(template.findResources('AWS::ApiGatewayV2::Api'));
+    const invokeJsapi = {
+      Action: 'execute-api:Invoke',
+      Effect: 'Allow',
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':execute-api:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':', { Ref: api }, '/*/POST/simulated-provider/v3/pay/transactions/jsapi']] },
+    };
+    const [order] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Description: Match.stringLikeRegexp('^POST /orders') } })) as Array<{ Properties: { Role: { 'Fn::GetAtt': [string, string] } } }>;
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: order.Properties.Role['Fn::GetAtt'][0] }],
+      PolicyDocument: { Statement: Match.arrayWith([invokeJsapi]) },
+    });
+    // and no other role may call the API at all
+    const invokes = (Object.values(template.findResources('AWS::IAM::Policy')) as Array<{ Properties: { PolicyDocument: { Statement: Array<{ Action: unknown }> } } }>)
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((st) => [st.Action].flat().some((a) => typeof a === 'string' && a.startsWith('execute-api:')));
+    expect(invokes).toEqual([invokeJsapi]);
   });
 
   test('GIVEN no provider (the default) THEN only the gateway stack, and no simulated provider anywhere', () => {

@@ -85,6 +85,7 @@ describe('WechatPayVerifier', () => {
     const body = '{"id": "n-1", resource';
     const err = await rejection(wechat.verify({ headers: signWechatPay(body), body, now }));
     expect([err.status, err.code]).toEqual([400, 'malformed_json']);
+    expect(err.cause).toBeInstanceOf(SyntaxError);
   });
 
   test('GIVEN a body over the limit THEN 413 before anything else', async () => {
@@ -101,6 +102,8 @@ describe('WechatPayVerifier', () => {
     const body = JSON.stringify(original);
     const err = await rejection(wechat.verify({ headers: signWechatPay(body), body, now }));
     expect([err.status, err.code]).toEqual([401, 'decryption_failed']);
+    // node:crypto's own reason stays on the error, for the log only
+    expect((err.cause as Error).message).toMatch(/unable to authenticate data/);
   });
 
   test('GIVEN a resource encrypted with another API v3 key THEN 401 decryption_failed', async () => {

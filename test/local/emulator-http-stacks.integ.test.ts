@@ -41,11 +41,12 @@ describe('emulator: HTTP APIs of several stacks with the same logical id', () =>
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const urlOf = (stack: string) => emulator.httpUrls[`${stack}/${apiId}`];
+  const urlOf = (stack: string) => emulator.httpUrlFor(`${stack}/${apiId}`);
 
   test('each API has its own server, named by stack and logical id', () => {
     expect(emulator.assembly.apis.map((a) => a.logicalId)).toEqual([apiId, apiId]);
     expect(Object.keys(emulator.httpUrls).sort()).toEqual([`${stacks.one}/${apiId}`, `${stacks.two}/${apiId}`].sort());
+    for (const stack of Object.values(stacks)) expect(emulator.httpUrls[`${stack}/${apiId}`]).toBe(urlOf(stack));
     expect(urlOf(stacks.one)).not.toBe(urlOf(stacks.two));
     for (const route of emulator.assembly.routes) expect(emulator.httpUrlOf(route)).toBe(urlOf(route.stack));
   });
@@ -79,11 +80,17 @@ describe('emulator: HTTP APIs of several stacks with the same logical id', () =>
   });
 
   test('a bare logical id that several stacks share is refused, naming the keys to use', () => {
-    expect(() => emulator.httpUrls[apiId]).toThrow(new RegExp(`ambiguous.*httpUrls\\['${stacks.one}/${apiId}'\\]`));
+    expect(() => emulator.httpUrlFor(apiId)).toThrow(`HTTP API '${apiId}' is ambiguous: stacks ${stacks.one}, ${stacks.two} each have an API '${apiId}'; use httpUrlFor('${stacks.one}/${apiId}') or httpUrlFor('${stacks.two}/${apiId}') (RouteModel.api)`);
+    // the deprecated record refuses it too
+    expect(() => emulator.httpUrls[apiId]).toThrow(/is ambiguous/);
+  });
+
+  test('an unknown key is refused, naming the known keys', () => {
+    expect(() => emulator.httpUrlFor(`${stacks.one}/Nope`)).toThrow(`No HTTP API '${stacks.one}/Nope': the keys are <stack>/<logical id> (RouteModel.api), known: ${stacks.one}/${apiId}, ${stacks.two}/${apiId}`);
   });
 
   test('stop() closes every server', async () => {
-    const urls = Object.values(emulator.httpUrls);
+    const urls = emulator.assembly.apis.map((a) => emulator.httpUrlFor(a.key));
     expect(urls).toHaveLength(2);
     await emulator.stop();
     for (const url of urls) await expect(fetch(`${url}/items/x`, { method: 'POST' })).rejects.toThrow(/fetch failed/);

@@ -1,4 +1,4 @@
-import { EnvError, integer, list, optional, required } from '../../lambdas/runtime/env';
+import { EnvError, integer, integerOption, integerSetting, list, optional, required } from '../../lambdas/runtime/env';
 import { readGatewayEnv } from '../../lambdas/runtime/gateway/gateway-env';
 import { required as requiredChainVariable } from '../../lambdas/runtime/chain/config';
 
@@ -15,6 +15,15 @@ describe('lambdas/runtime/env.ts', () => {
     expect(integer({ N: '0' }, 'N', 7)).toBe(0);
     expect(() => integer({ N: '0' }, 'N', 7, 1)).toThrow('environment variable N must be an integer >= 1, got "0"');
     expect(() => integer({ N: '2.5' }, 'N', 7)).toThrow('environment variable N must be an integer >= 0, got "2.5"');
+  });
+
+  test('GIVEN a setting code may give WHEN read THEN the option wins, then the variable, then the fallback, each refused in one wording', () => {
+    expect(integerSetting(5, { N: '9' }, 'N', 'count', 3, 1)).toBe(5);
+    expect(integerSetting(undefined, { N: '9' }, 'N', 'count', 3, 1)).toBe(9);
+    expect(integerSetting(undefined, {}, 'N', 'count', 3, 1)).toBe(3);
+    expect(() => integerSetting(0, {}, 'N', 'count', 3, 1)).toThrow(new RangeError('count must be an integer >= 1, got 0'));
+    expect(() => integerSetting(undefined, { N: 'x' }, 'N', 'count', 3, 1)).toThrow(new EnvError('N', 'environment variable N must be an integer >= 1, got "x"'));
+    expect(() => integerOption('ttl', 1.5, 1)).toThrow(RangeError);
   });
 
   test('GIVEN lists and optional values THEN blanks are dropped', () => {

@@ -53,7 +53,7 @@ describe('onceByEventId (DynamoDB Local)', () => {
     let calls = 0;
     const once = onceByEventId(async () => void calls++, { table, keyPrefix });
     // WHEN / THEN
-    await expect(once(e, ctx)).rejects.toMatchObject({ name: 'IdempotencyAlreadyInProgressError' });
+    await expect(once(e, ctx)).rejects.toMatchObject({ name: 'IdempotencyAlreadyInProgressError', cause: { name: 'ConditionalCheckFailedException' } });
     expect(calls).toBe(0);
   });
 
@@ -96,6 +96,6 @@ describe('onceByEventId (DynamoDB Local)', () => {
   });
 
   test('GIVEN a bad expiresAfterSeconds WHEN wrapping THEN the error names the option, the range and the value', () => {
-    expect(() => onceByEventId(async () => undefined, { table, expiresAfterSeconds: 0 })).toThrow('onceByEventId: expiresAfterSeconds must be an integer >= 1; got 0');
+    expect(() => onceByEventId(async () => undefined, { table, expiresAfterSeconds: 0 })).toThrow('onceByEventId: expiresAfterSeconds must be an integer >= 1, got 0');
   });
 });

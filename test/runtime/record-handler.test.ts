@@ -1,6 +1,7 @@
 import type { Context } from 'aws-lambda';
 import { createEvent, encodeEvent } from '../../lambdas/runtime/cloudevents';
 import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
+import { EnvError } from '../../lambdas/runtime/env';
 import { BatchNotCompletedError, isTransientError, kafkaRecordHandler } from '../../lambdas/runtime/record-handler';
 import { mskEvent } from './msk-event-builder';
 
@@ -87,8 +88,24 @@ describe('kafkaRecordHandler without Kafka', () => {
     });
   });
 
-  test('GIVEN MAX_ATTEMPTS=0 WHEN the handler is built THEN it is rejected naming the setting', () => {
-    expect(() => kafkaRecordHandler(async () => undefined, { maxAttempts: 0 })).toThrow(/maxAttempts \(MAX_ATTEMPTS\) must be an integer >= 1; got 0/);
+  test('GIVEN maxAttempts 0 WHEN the handler is built THEN it is rejected naming the option', () => {
+    expect(() => kafkaRecordHandler(async () => undefined, { maxAttempts: 0 })).toThrow(new RangeError('maxAttempts must be an integer >= 1, got 0'));
+  });
+
+  test.each([
+    ['MAX_ATTEMPTS', '0'],
+    ['MAX_ATTEMPTS', 'three'],
+    ['RECORD_CONCURRENCY', '1.5'],
+  ])('GIVEN %s=%s in the environment WHEN the handler is built THEN it is rejected as the env contract words it', (name, value) => {
+    const saved = process.env[name];
+    process.env[name] = value;
+    try {
+      expect(() => kafkaRecordHandler(async () => undefined)).toThrow(new EnvError(name, `environment variable ${name} must be an integer >= 1, got ${JSON.stringify(value)}`));
+      expect(() => kafkaRecordHandler(async () => undefined)).toThrow(EnvError);
+    } finally {
+      if (saved === undefined) delete process.env[name];
+      else process.env[name] = saved;
+    }
   });
 
   describe('per-key concurrency', () => {
@@ -141,7 +158,7 @@ describe('kafkaRecordHandler without Kafka', () => {
     });
 
     test('GIVEN RECORD_CONCURRENCY=0 WHEN the handler is built THEN it is rejected naming the setting', () => {
-      expect(() => kafkaRecordHandler(async () => undefined, { concurrency: 0 })).toThrow(/concurrency \(RECORD_CONCURRENCY\) must be an integer >= 1; got 0/);
+      expect(() => kafkaRecordHandler(async () => undefined, { concurrency: 0 })).toThrow(new RangeError('concurrency must be an integer >= 1, got 0'));
     });
   });
 

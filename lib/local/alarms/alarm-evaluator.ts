@@ -54,9 +54,9 @@ export interface AlarmEvaluatorOptions {
   readonly now?: () => number;
   /** Each mapping's lag, by its function's name (the source of `AWS/Lambda OffsetLag`). @default none */
   readonly lags?: () => Promise<ReadonlyArray<{ functionName: string; lag: number }>>;
-  /** Called on every state change. */
+  /** Called on every state change. @default - none (the changes are in `report()`) */
   readonly onChange?: (change: AlarmStateChange) => void;
-  /** Called with what the evaluator has to say besides state changes (EMF documents CloudWatch would reject). */
+  /** Called with what the evaluator has to say besides state changes (EMF documents CloudWatch would reject). @default - none */
   readonly onNote?: (line: string) => void;
 }
 

@@ -12,7 +12,7 @@ import { functionEnvironment } from './environment';
  * local services given in `local`.
  */
 export interface LoadAssemblyOptions {
-  /** Only these stacks (by name or display name); default all. */
+  /** Only these stacks (by name or display name). @default every stack of the assembly */
   readonly stacks?: string[];
 }
 

@@ -2,7 +2,7 @@ import { AssemblyModel } from './model';
 
 /**
  * A human listing of what a cloud assembly runs locally (the `list` command, and `run` at start).
- * `urls`: base URL of each HTTP API by `<stack>/<logical id>` (`Emulator.httpUrls`), when running.
+ * `urls`: base URL of each HTTP API by `<stack>/<logical id>` (`Emulator.httpUrlFor`), when running.
  */
 export function describeAssembly(model: AssemblyModel, urls: Readonly<Record<string, string>> = {}): string {
   const lines: string[] = [];

@@ -1,9 +1,5 @@
 import { EventEmitter } from 'events';
-import * as fs from 'fs';
 import * as path from 'path';
-import {
-  CreateTableCommand, DynamoDBClient, ResourceInUseException, UpdateTimeToLiveCommand,
-} from '@aws-sdk/client-dynamodb';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { findFunction, loadAssembly } from './assembly';
 import { assemblyRuleContext } from './assembly-context';
@@ -14,8 +10,13 @@ import type { RuleContext } from '../../checks/rule';
 import { DestinationDelivery, InvocationRecord, MappingRunner } from './mapping-runner';
 import { FunctionHost, InvokeResult } from './function-host';
 import { HttpApiServer, HttpExchange } from './http';
+import { HttpUrlRegistry } from './http-urls';
+import { DirectTrigger, InvocationRecorder } from './invocations';
 import { LocalQueues } from './local-queue';
-import { assemblySecrets, SecretsStandIn } from './secrets';
+import { EmulatorLogger, LogEntry, renderLogEntry } from './logger';
+import { provisionSecrets, provisionTables, provisionTopics } from './provision';
+import { buildReport, EmulatorReport, writeReport } from './report';
+import { SecretsStandIn } from './secrets';
 import type { AlarmEvaluator, AlarmStateChange } from '../alarms/alarm-evaluator';
 import { startAlarms } from '../alarms/attach';
 import { AssemblyModel, FunctionModel, MappingModel, RouteModel, ScheduleModel, TableModel, TopicModel } from './model';
@@ -30,13 +31,20 @@ export interface EmulatorOptions {
   readonly stacks?: string[];
   /** Port of the first HTTP API (in assembly order); the others get free ports. @default a free port */
   readonly httpPort?: number;
-  /** Written by stop() when set. */
+  /** Where `stop()` writes the report (`report()` as JSON). @default - no report file */
   readonly reportFile?: string;
   /**
    * Receives every log line (function output prefixed `[name]`, with the function and the request
    * id of its invocation as `source`; the emulator's own lines have no source). @default stdout
    */
   readonly onLog?: (line: string, source?: LogSource) => void;
+  /**
+   * Receives each of the emulator's own log entries whole (message, level and fields such as
+   * `mapping`, `topic`, `partition`, `offset`, `error`), before it is rendered as a line for
+   * `onLog`; also emitted as the `emulator-log` event once `start` has returned.
+   * @default none
+   */
+  readonly onLogEntry?: (entry: LogEntry) => void;
   /** Region references resolve to. @default the stack's region, else us-east-1 */
   readonly region?: string;
   /** Where the SQS stand-in appends messages. @default `.local/sqs` */
@@ -105,6 +113,8 @@ export interface EmulatorEvents {
   log: [string, LogSource | undefined];
   /** A line a function printed. */
   'function-log': [FunctionLogLine];
+  /** An entry of the emulator's own log, with its fields (rendered as a `log` line as well). */
+  'emulator-log': [LogEntry];
   /** A mapping sent records to its on-failure destination (or dropped them, with none emulated). */
   'dead-letter': [DestinationDelivery];
   /** An HTTP API answered a request. */
@@ -137,7 +147,8 @@ export class Emulator extends EventEmitter {
     return emulator;
   }
 
-  readonly invocations: InvocationRecord[] = [];
+  /** Every invocation so far, in the order they finished (any trigger). */
+  readonly invocations: InvocationRecord[];
   /** The alarm evaluator (undefined with `alarms: false`). */
   alarms?: AlarmEvaluator;
   /** The Secrets Manager stand-in every function's SDK talks to (`secrets.put(name, value)`). */
@@ -147,7 +158,9 @@ export class Emulator extends EventEmitter {
   /** The assembly as the network model reads it (once, at the first function host). */
   private ruleContext?: RuleContext;
   private readonly runners: MappingRunner[] = [];
-  private readonly servers = new Map<string, HttpApiServer>();
+  private readonly servers = new HttpUrlRegistry();
+  private readonly recorder: InvocationRecorder;
+  private readonly logger: EmulatorLogger;
   private readonly queues: LocalQueues;
   /** The IAM front before the AWS stand-ins (undefined with `enforceIam: false`). */
   private front?: AwsFront;
@@ -158,6 +171,13 @@ export class Emulator extends EventEmitter {
 
   private constructor(private readonly options: EmulatorOptions) {
     super();
+    this.recorder = new InvocationRecorder((r) => this.emit('invocation', r));
+    this.logger = new EmulatorLogger((entry) => {
+      this.options.onLogEntry?.(entry);
+      this.emit('emulator-log', entry);
+      this.log(renderLogEntry(entry));
+    });
+    this.invocations = this.recorder.records;
     this.queues = new LocalQueues(options.sqsDir ?? path.join('.local', 'sqs'));
     this.kafka = new Kafka({
       clientId: 'msk-pipelines-emulator',
@@ -175,39 +195,25 @@ export class Emulator extends EventEmitter {
 
   /** Base URL of the first HTTP API (undefined when the graph has none). */
   get httpUrl(): string | undefined {
-    return this.servers.values().next().value?.url;
+    return this.servers.first();
   }
 
   /**
-   * Base URL of each HTTP API by `<stack>/<logical id>` (`RouteModel.api`), each API on its own
-   * server. A bare logical id still works when one stack alone has an API of that id (not listed
-   * by `Object.keys`); when several do, reading it throws, naming the keys to use, instead of
-   * giving one of them.
+   * Base URL of the HTTP API `key`: `<stack>/<logical id>` (`RouteModel.api`), or a bare logical id
+   * when one stack alone has an API of that id. Throws, naming the key and the known keys, when no
+   * API has it, or naming the keys to use when several stacks have an API of that logical id.
    */
-  get httpUrls(): Readonly<Record<string, string>> {
-    const urls = this.serverUrls();
-    const byLogicalId = new Map<string, string[]>();
-    for (const api of this.model?.apis ?? []) {
-      if (this.servers.has(api.key)) byLogicalId.set(api.logicalId, [...(byLogicalId.get(api.logicalId) ?? []), api.key]);
-    }
-    for (const [logicalId, keys] of byLogicalId) {
-      if (Object.prototype.hasOwnProperty.call(urls, logicalId)) continue;
-      const distinct = [...new Set(keys)];
-      Object.defineProperty(urls, logicalId, distinct.length === 1
-        ? { value: urls[distinct[0]], enumerable: false }
-        : {
-          enumerable: false,
-          get: () => {
-            throw new Error(`httpUrls['${logicalId}'] is ambiguous: stacks ${distinct.map((k) => k.split('/')[0]).join(', ')} each have an API '${logicalId}'; use ${distinct.map((k) => `httpUrls['${k}']`).join(' or ')} (RouteModel.api)`);
-          },
-        });
-    }
-    return urls;
+  httpUrlFor(key: string): string {
+    return this.servers.urlFor(key);
   }
 
-  /** Base URL of each API's server by `<stack>/<logical id>`. */
-  private serverUrls(): Record<string, string> {
-    return Object.fromEntries([...this.servers].map(([key, s]) => [key, s.url]));
+  /**
+   * Base URL of each HTTP API by `<stack>/<logical id>` (`RouteModel.api`). A bare logical id
+   * reads through `httpUrlFor` (not listed by `Object.keys`; throws when ambiguous).
+   * @deprecated Use `httpUrlFor(key)`, which throws in plain sight for an unknown or ambiguous key.
+   */
+  get httpUrls(): Readonly<Record<string, string>> {
+    return this.servers.legacyRecord();
   }
 
   /**
@@ -215,8 +221,7 @@ export class Emulator extends EventEmitter {
    * route of that key in assembly order); undefined when no emulated API serves it.
    */
   httpUrlOf(route: Pick<RouteModel, 'api'> | string): string | undefined {
-    const model = typeof route === 'string' ? this.assembly.routes.find((r) => r.routeKey === route) : route;
-    return model && this.servers.get(model.api)?.url;
+    return this.servers.urlOf(route, this.assembly.routes);
   }
 
   private async boot(): Promise<void> {
@@ -228,43 +233,45 @@ export class Emulator extends EventEmitter {
       // Two stacks of one name (in different stages) would also share their tables' and
       // mappings' names: their APIs share a server rather than leave one unreachable.
       if (this.servers.has(api.key)) {
-        this.log(`[emulator] two stacks named ${api.stack} have an HTTP API ${api.logicalId}: one server serves both`);
+        this.logger.warn('two stacks of one name have an HTTP API of one logical id: one server serves both', { stack: api.stack, api: api.logicalId });
         continue;
       }
       const server = new HttpApiServer(api.key, (fn, event) => this.invokeForRoute(fn, event), (exchange) => this.emit('http', exchange));
       // Registered before it listens: stop() closes every server, even after a failed start.
-      this.servers.set(api.key, server);
+      this.servers.add(server);
       await server.listen(port ?? 0);
       port = undefined;
     }
     await this.queues.start();
     if (this.options.enforceIam !== false) {
-      this.front = await startAwsFront({ assemblyDir: this.options.assemblyDir, local, secrets: () => this.secrets?.list() ?? [], log: (line) => this.log(`[emulator] ${line}`) });
+      this.front = await startAwsFront({ assemblyDir: this.options.assemblyDir, local, secrets: () => this.secrets?.list() ?? [], log: (line) => this.logger.info(line) });
     }
-    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.serverUrls(), sqsUrl: this.front?.url('sqs') ?? this.queues.url }, { stacks: this.options.stacks });
-    for (const server of this.servers.values()) server.setRoutes(this.model.routes);
-    this.secrets = await SecretsStandIn.start(assemblySecrets(this.model.stacks, this.options.region));
-    this.front?.route('dynamodb', this.options.services.dynamodbEndpoint);
-    this.front?.route('secretsmanager', this.secrets.url);
-    if (this.queues.url) this.front?.route('sqs', this.queues.url);
-    for (const fn of this.model.functions) {
-      setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.front?.url('secretsmanager') ?? this.secrets.url);
-      // The SQS endpoint is the queues' URL, `sqsUrl` above.
-      if (this.front) setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_DYNAMODB', this.front.url('dynamodb'));
+    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.servers.urls(), sqsUrl: this.front?.url('sqs') ?? this.queues.url }, { stacks: this.options.stacks });
+    for (const server of this.servers.all()) server.setRoutes(this.model.routes);
+    this.secrets = await provisionSecrets(this.model, this.options.region);
+    if (this.front) {
+      // Functions call the AWS stand-ins through the IAM front (the SQS endpoint is `sqsUrl` above).
+      this.front.route('dynamodb', this.options.services.dynamodbEndpoint);
+      this.front.route('secretsmanager', this.secrets.url);
+      if (this.queues.url) this.front.route('sqs', this.queues.url);
+      for (const fn of this.model.functions) {
+        setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.front.url('secretsmanager'));
+        setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_DYNAMODB', this.front.url('dynamodb'));
+      }
     }
 
     this.admin = this.kafka.admin();
     await this.admin.connect();
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
-    await this.createTopics();
-    await this.createTables();
+    await provisionTopics(this.admin, this.model.topics);
+    await provisionTables({ dynamodbEndpoint: this.options.services.dynamodbEndpoint, region: this.options.region }, this.model.tables);
 
     for (const mapping of this.model.mappings.filter((m) => m.enabled)) {
       const unreachable = this.options.enforceNetwork === false ? undefined : pollerRefusal(mapping, this.rules());
       if (unreachable !== undefined) {
         // Lambda creates such a mapping, and its pollers never read a record.
-        this.log(`[emulator] mapping ${mapping.logicalId} (${mapping.functionName}) not started: PROBLEM: Connection error. ${unreachable}`);
+        this.logger.error('mapping not started: PROBLEM: Connection error', { mapping: `${mapping.stack}/${mapping.logicalId}`, function: mapping.functionName, reason: unreachable });
         continue;
       }
       const runner = new MappingRunner(mapping, {
@@ -274,9 +281,9 @@ export class Emulator extends EventEmitter {
         host: this.host(mapping.functionName),
         queues: this.queues,
         bootstrapServers: this.options.services.kafkaBrokers,
-        onInvocation: (r) => this.record(r),
+        onInvocation: (r) => this.recorder.record(r),
         onDestination: (d) => this.emit('dead-letter', d),
-        log: (line) => this.log(`[emulator] ${line}`),
+        logger: this.logger,
         retryBackoffMs: this.options.retryBackoffMs,
         sessionTimeoutMs: this.options.sessionTimeoutMs,
         heartbeatIntervalMs: this.options.heartbeatIntervalMs,
@@ -285,54 +292,10 @@ export class Emulator extends EventEmitter {
     }
     await Promise.all(this.runners.map((r) => r.start()));
     if (this.options.alarms !== false) this.alarms = startAlarms(this, { timeScale: this.options.alarmTimeScale, log: (line) => this.log(`[alarm] ${line}`) });
-    const apis = [...this.servers].map(([key, s]) => `${key} at ${s.url}`);
-    this.log(`[emulator] ${this.model.functions.length} functions, ${this.runners.length} mappings, ${this.model.topics.length} topics, ${this.model.tables.length} tables${apis.length ? `, HTTP API${apis.length > 1 ? 's' : ''} ${apis.join(', ')}` : ''}`);
-  }
-
-  private async createTopics(): Promise<void> {
-    const existing = new Set(await this.admin!.listTopics());
-    const missing = this.model.topics.filter((t) => !existing.has(t.name));
-    if (missing.length === 0) return;
-    await this.admin!.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((t) => ({
-        topic: t.name,
-        numPartitions: t.partitions > 0 ? t.partitions : 1,
-        replicationFactor: 1, // one local broker
-        configEntries: Object.entries(t.configs).map(([name, value]) => ({ name, value })),
-      })),
+    this.logger.info('started', {
+      functions: this.model.functions.length, mappings: this.runners.length, topics: this.model.topics.length, tables: this.model.tables.length,
+      httpApis: this.servers.all().map((s) => `${s.api}=${s.url}`).join(',') || undefined,
     });
-  }
-
-  private async createTables(): Promise<void> {
-    if (this.model.tables.length === 0) return;
-    const client = new DynamoDBClient({
-      endpoint: this.options.services.dynamodbEndpoint,
-      region: this.options.region ?? 'us-east-1',
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    try {
-      for (const t of this.model.tables) {
-        try {
-          await client.send(new CreateTableCommand({
-            TableName: t.name,
-            KeySchema: t.keySchema,
-            AttributeDefinitions: t.attributeDefinitions as any,
-            BillingMode: 'PAY_PER_REQUEST',
-            GlobalSecondaryIndexes: t.globalSecondaryIndexes.length ? (t.globalSecondaryIndexes as any) : undefined,
-            LocalSecondaryIndexes: t.localSecondaryIndexes.length ? (t.localSecondaryIndexes as any) : undefined,
-          }));
-        } catch (e) {
-          if (!(e instanceof ResourceInUseException)) throw new Error(`Creating table ${t.name} (${t.stack}/${t.logicalId}): ${(e as Error).message}`, { cause: e });
-        }
-        if (t.ttlAttribute) {
-          await client.send(new UpdateTimeToLiveCommand({ TableName: t.name, TimeToLiveSpecification: { Enabled: true, AttributeName: t.ttlAttribute } }))
-            .catch(() => undefined); // already enabled, or not supported by this DynamoDB Local
-        }
-      }
-    } finally {
-      client.destroy();
-    }
   }
 
   private host(name: string): FunctionHost {
@@ -369,13 +332,8 @@ export class Emulator extends EventEmitter {
       secretsmanager: this.front?.url('secretsmanager') ?? this.secrets?.url,
       sqs: this.front?.url('sqs') ?? this.queues.url,
       kafkaBrokers: this.options.services.kafkaBrokers,
-      publicUrls: [...this.servers.values()].map((server) => server.url),
+      publicUrls: this.servers.all().map((server) => server.url),
     });
-  }
-
-  private record(r: InvocationRecord): void {
-    this.invocations.push(r);
-    this.emit('invocation', r);
   }
 
   private log(line: string, source?: LogSource): void {
@@ -384,25 +342,10 @@ export class Emulator extends EventEmitter {
     else process.stdout.write(`${line}\n`);
   }
 
-  private async invokeRecorded(name: string, event: unknown, trigger: 'http' | 'schedule' | 'direct'): Promise<InvokeResult> {
+  private async invokeRecorded(name: string, event: unknown, trigger: DirectTrigger): Promise<InvokeResult> {
     const host = this.host(name);
     const res = await host.invoke(event);
-    this.record({
-      functionName: host.model.name,
-      logicalId: host.model.logicalId,
-      mapping: trigger,
-      trigger,
-      eventIds: [],
-      recordCount: 1,
-      start: new Date(res.start).toISOString(),
-      end: new Date(res.end).toISOString(),
-      durationMs: res.end - res.start,
-      coldStart: res.coldStart,
-      outcome: res.outcome,
-      error: res.error ? `${res.error.errorType}: ${res.error.errorMessage}` : undefined,
-      requestId: res.requestId,
-      stack: res.error?.stack,
-    });
+    this.recorder.recordResult(host.model, res, trigger);
     return res;
   }
 
@@ -434,31 +377,7 @@ export class Emulator extends EventEmitter {
    * again after each invocation; rejects after `timeoutMs`.
    */
   waitFor<T>(check: (invocations: InvocationRecord[]) => T | undefined | null | false, timeoutMs = 30000): Promise<T> {
-    const now = check(this.invocations);
-    if (now) return Promise.resolve(now);
-    return new Promise<T>((resolve, reject) => {
-      const onInvocation = () => {
-        try {
-          const v = check(this.invocations);
-          if (v) {
-            cleanup();
-            resolve(v);
-          }
-        } catch (e) {
-          cleanup();
-          reject(e);
-        }
-      };
-      const timer = setTimeout(() => {
-        cleanup();
-        reject(new Error(`waitFor: condition not met within ${timeoutMs} ms (${this.invocations.length} invocations so far)`));
-      }, timeoutMs);
-      const cleanup = () => {
-        clearTimeout(timer);
-        this.off('invocation', onInvocation);
-      };
-      this.on('invocation', onInvocation);
-    });
+    return this.recorder.waitFor(check, timeoutMs);
   }
 
   /**
@@ -484,24 +403,13 @@ export class Emulator extends EventEmitter {
   }
 
   /** The report: every invocation, and counts by outcome and by function. */
-  report(): { invocations: InvocationRecord[]; summary: Record<string, unknown>; alarms?: ReturnType<AlarmEvaluator['report']> } {
-    const byOutcome: Record<string, number> = {};
-    const byFunction: Record<string, Record<string, number>> = {};
-    for (const i of this.invocations) {
-      byOutcome[i.outcome] = (byOutcome[i.outcome] ?? 0) + 1;
-      const f = (byFunction[i.functionName] ??= {});
-      f[i.outcome] = (f[i.outcome] ?? 0) + 1;
-    }
-    return {
-      invocations: this.invocations,
-      summary: { total: this.invocations.length, byOutcome, byFunction, allSucceeded: this.invocations.every((i) => i.outcome === 'succeeded') },
-      alarms: this.alarms?.report(),
-    };
+  report(): EmulatorReport {
+    return buildReport(this.invocations, this.alarms);
   }
 
+  /** Writes `report()` to `file` as JSON (what `reportFile` gets at `stop()`). */
   writeReport(file: string): void {
-    fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    fs.writeFileSync(file, `${JSON.stringify(this.report(), null, 2)}\n`);
+    writeReport(file, this.report());
   }
 
   /** Stops consumers (without committing unfinished batches), workers and HTTP servers. */
@@ -512,7 +420,7 @@ export class Emulator extends EventEmitter {
     for (const r of this.runners) r.halt();
     await Promise.all([...this.hosts.values()].map((h) => h.stop()));
     await Promise.all(this.runners.map((r) => r.stop()));
-    await Promise.all([...this.servers.values()].map((s) => s.close()));
+    await Promise.all(this.servers.all().map((s) => s.close()));
     await this.secrets?.stop();
     await this.front?.stop();
     await this.queues.stop();

@@ -33,6 +33,7 @@ export interface FunctionHostOptions {
    * Receives each log line of the function, already prefixed with `[name]`, with the request id
    * of the invocation its environment ran last (a worker's output arrives on its own channel, so
    * a line written just before an invocation ended may come after its result).
+   * @default stdout
    */
   readonly onLog?: (line: string, fn: FunctionModel, requestId?: string) => void;
   /**

@@ -7,6 +7,7 @@ import { FailureContext, kafkaDestinationRecord, queueDestinationRecord } from '
 import { filterView, matchesAny } from './filter';
 import { FunctionHost, InvokeResult } from './function-host';
 import { LocalQueues } from './local-queue';
+import { EmulatorLogger, errorField } from './logger';
 import { MappingModel } from './model';
 
 /** One function invocation, as the report lists it. */
@@ -59,7 +60,8 @@ export interface MappingRunnerDeps {
   readonly onInvocation: (record: InvocationRecord) => void;
   /** Called once records went to (or, without an emulated destination, were dropped instead of) the on-failure destination. @default none */
   readonly onDestination?: (delivery: DestinationDelivery) => void;
-  readonly log: (line: string) => void;
+  /** Where the runner's own entries go (crashes, lost commits, destinations). */
+  readonly logger: EmulatorLogger;
   /** First retry delay; doubles per retry up to 2 s. @default 100 */
   readonly retryBackoffMs?: number;
   /**
@@ -215,7 +217,9 @@ export class MappingRunner {
    */
   private crashed(consumer: Consumer, crash: { error: Error; restart: boolean }): void {
     if (!this.running || consumer !== this.consumer) return;
-    this.deps.log(`mapping ${this.id}: consumer crashed (${crash.error.name}: ${crash.error.message}); ${crash.restart ? 'kafkajs restarts it' : `a new consumer starts in ${RESTART_DELAY_MS} ms`}`);
+    this.deps.logger.warn('consumer crashed', {
+      mapping: this.id, error: errorField(crash.error), restartBy: crash.restart ? 'kafkajs' : 'runner', restartInMs: crash.restart ? undefined : RESTART_DELAY_MS,
+    });
     if (!crash.restart) this.scheduleRestart();
   }
 
@@ -231,9 +235,9 @@ export class MappingRunner {
     if (!this.running) return;
     try {
       await this.connect(false);
-      this.deps.log(`mapping ${this.id}: consumer restarted`);
+      this.deps.logger.info('consumer restarted', { mapping: this.id });
     } catch (e) {
-      this.deps.log(`mapping ${this.id}: restarting the consumer failed (${(e as Error).message}); trying again`);
+      this.deps.logger.warn('consumer restart failed; trying again', { mapping: this.id, error: errorField(e), restartInMs: RESTART_DELAY_MS });
       await this.consumer?.disconnect().catch(() => undefined);
       if (this.running) this.scheduleRestart();
     }
@@ -355,7 +359,9 @@ export class MappingRunner {
       return true;
     } catch (e) {
       if (!membershipLost(e)) throw e;
-      this.deps.log(`mapping ${this.id}: ${topic}-${partition} not committed at ${next} (${(e as Error).message}): the group no longer counts this consumer; the records are delivered again`);
+      this.deps.logger.warn('offset not committed: the group no longer counts this consumer; the records are delivered again', {
+        mapping: this.id, topic, partition, offset: next, error: errorField(e),
+      });
       onLost(membershipError(e));
       return false;
     }
@@ -486,14 +492,16 @@ export class MappingRunner {
         topic: dest.topic,
         messages: batch.map((r) => ({ key: r.key, value: JSON.stringify(kafkaDestinationRecord(this.source, ctx('RetriesExhausted'), r)) })),
       });
-      this.deps.log(`mapping ${this.id}: ${range} sent to dead-letter topic ${dest.topic} after ${attempts} attempt(s)`);
+      this.deps.logger.warn('records sent to the dead-letter topic', { mapping: this.id, records: range, attempts, destination: `kafka://${dest.topic}` });
       this.deps.onDestination?.({ ...delivery, destination: `kafka://${dest.topic}`, delivered: true });
     } else if (dest?.kind === 'sqs') {
       this.deps.queues.send(dest.queue, queueDestinationRecord(this.source, ctx('RetryAttemptsExhausted'), batch));
-      this.deps.log(`mapping ${this.id}: ${range} sent to local queue ${dest.queue} after ${attempts} attempt(s)`);
+      this.deps.logger.warn('records sent to the local queue', { mapping: this.id, records: range, attempts, destination: `sqs:${dest.queue}` });
       this.deps.onDestination?.({ ...delivery, destination: `sqs:${dest.queue}`, delivered: true });
     } else {
-      this.deps.log(`mapping ${this.id}: ${range} discarded after ${attempts} attempt(s)${dest ? ` (destination ${dest.arn} not emulated)` : ''}`);
+      this.deps.logger.error(dest ? 'records discarded: their destination is not emulated' : 'records discarded: the mapping has no destination', {
+        mapping: this.id, records: range, attempts, destination: dest?.arn,
+      });
       this.deps.onDestination?.({ ...delivery, destination: dest?.arn, delivered: false });
     }
   }

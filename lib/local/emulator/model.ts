@@ -81,7 +81,7 @@ export interface MappingModel {
 export interface RouteModel {
   /** Logical id of the route's API, in the stack `api` names (the route's own stack, unless imported). */
   readonly apiLogicalId: string;
-  /** `<stack>/<logical id>` of the route's API: the key of `Emulator.httpUrls`. */
+  /** `<stack>/<logical id>` of the route's API: the key `Emulator.httpUrlFor` takes. */
   readonly api: string;
   /** The stack that declares the route. */
   readonly stack: string;

@@ -22,11 +22,11 @@ export interface ChainScenarioResult {
 export interface ChainScenarioOptions {
   /** Only these chains. @default every chain of the assembly */
   readonly chains?: string[];
-  /** @default 120000 */
+  /** How long each chain's run may take to finish. @default 120000 */
   readonly timeoutMs?: number;
-  /** @default `demo-<time>` (unique, so earlier demos' state never counts) */
+  /** Run id of the runs requested. @default `demo-<time>` (unique, so earlier demos' state never counts) */
   readonly runId?: string;
-  /** @default stdout */
+  /** Progress lines. @default stdout */
   readonly log?: (line: string) => void;
 }
 

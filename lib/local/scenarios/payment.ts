@@ -37,7 +37,7 @@ export function apiUrlFor(emulator: Pick<Emulator, 'httpUrlOf'>, routeKey: strin
 export interface PaymentScenarioOptions {
   /** Amount in fen. @default 2500 */
   readonly amount?: number;
-  /** @default 60000 */
+  /** How long the order may take to be paid. @default 60000 */
   readonly timeoutMs?: number;
   /** Progress lines. @default none */
   readonly log?: (line: string) => void;

@@ -54,9 +54,9 @@ export interface LocalServicesOptions {
    * @default stderr
    */
   readonly log?: (line: string) => void;
-  /** Extra Kafka options (ports, heap, broker properties). */
+  /** Extra Kafka options (ports, heap, broker properties). @default - StartKafkaOptions' own defaults */
   readonly kafkaOptions?: Omit<StartKafkaOptions, 'libDir' | 'javaBin' | 'logDir'>;
-  /** Extra DynamoDB Local options (port, in-memory, heap). */
+  /** Extra DynamoDB Local options (port, in-memory, heap). @default - StartDynamoDbOptions' own defaults */
   readonly dynamodbOptions?: Omit<StartDynamoDbOptions, 'libDir' | 'javaBin' | 'logDir'>;
   /**
    * How long an existing service named by the environment gets to answer.
@@ -112,7 +112,7 @@ export class LocalServices {
       const reasons = [kafka, dynamodb].filter((r): r is PromiseRejectedResult => r.status === 'rejected').map((r) => r.reason);
       throw reasons[0] instanceof Error && reasons.length === 1
         ? reasons[0]
-        : new Error(reasons.map((r) => (r instanceof Error ? r.message : String(r))).join('\n'));
+        : new AggregateError(reasons, reasons.map((r) => (r instanceof Error ? r.message : String(r))).join('\n'));
     }
     const services = new LocalServices(
       kafka.value?.brokers ?? existingKafka ?? '',

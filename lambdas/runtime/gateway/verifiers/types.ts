@@ -132,8 +132,8 @@ export function checkFreshness(timestampSeconds: number, now: Date, toleranceSec
 export function parseJson(text: string, what: string): unknown {
   try {
     return JSON.parse(text);
-  } catch {
-    throw new VerificationError(400, 'malformed_json', `${what} is not valid JSON`);
+  } catch (e) {
+    throw new VerificationError(400, 'malformed_json', `${what} is not valid JSON`, {}, { cause: e });
   }
 }
 

@@ -162,8 +162,8 @@ export function decryptResource(resource: WechatPayResource, apiV3Key: Buffer): 
     decipher.setAuthTag(ciphertext.subarray(ciphertext.length - TAG_BYTES));
     decipher.setAAD(Buffer.from(resource.associated_data ?? '', 'utf8'));
     return Buffer.concat([decipher.update(ciphertext.subarray(0, ciphertext.length - TAG_BYTES)), decipher.final()]).toString('utf8');
-  } catch {
+  } catch (e) {
     // The tag did not authenticate: wrong key, or a ciphertext/nonce/associated data changed.
-    throw new VerificationError(401, 'decryption_failed', 'resource could not be decrypted with the API v3 key');
+    throw new VerificationError(401, 'decryption_failed', 'resource could not be decrypted with the API v3 key', {}, { cause: e });
   }
 }
