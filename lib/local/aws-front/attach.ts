@@ -13,6 +13,7 @@ export interface AttachAwsFrontOptions {
   readonly local: LocalEndpoints;
   /** The secrets of the Secrets Manager stand-in, once it runs (a `SecretId` given by name → its ARN). */
   readonly secrets: () => readonly LocalSecret[];
+  /** Receives the front's lines: what it cannot evaluate, and each denial. */
   readonly log: (line: string) => void;
 }
 
