@@ -30,6 +30,7 @@ const BENCHMARKS: Array<{ name: string; file: string; args?: string[]; ownServic
   { name: 'gateway', file: 'bench/gateway.ts' },
   { name: 'redrive', file: 'bench/redrive.ts' },
   { name: 'checks', file: 'bench/checks.ts' },
+  { name: 'aws-front', file: 'bench/aws-front.ts' },
   { name: 'requests-per-event', file: 'bench/requests-per-event.ts' },
   { name: 'cold-start', file: 'bench/cold-start.ts', args: ['10'], ownServices: true },
 ];
@@ -108,6 +109,9 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
     fig('cold-start', 'function bundle load, median over functions', r.summary?.medianLoadMs, 'ms', 'floor: kafkajs-only bundle', r.floor?.loadMs),
     fig('cold-start', 'worst function: load / its load at the base commit', r.summary?.worstLoadVsBase, '×'),
     fig('cold-start', '--enable-source-maps cost at load (median over functions)', r.summary?.medianSourceMapsCostMs, 'ms'),
+  ],
+  'aws-front': (r) => [
+    fig('aws-front', 'PutItem through the IAM front, evaluated (p50)', r.putItemMs?.frontEvaluated?.p50, 'ms', 'PutItem straight to DynamoDB Local (p50)', r.putItemMs?.direct?.p50),
   ],
   checks: (r) => [
     fig('checks', '`check` over the example app (p50)', r.checkMs?.p50, 'ms'),

@@ -18,6 +18,7 @@ interface DemoOptions {
   consolePort?: string;
   alarmTimeScale: string;
   networkEnforcement: boolean;
+  iamEnforcement: boolean;
 }
 
 interface ScenarioOutcome {
@@ -52,6 +53,7 @@ export function register(program: Command): void {
     .option('--console-port <port>', 'port of the console (default: a free port)')
     .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
     .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')
+    .option('--no-iam-enforcement', 'let every function call DynamoDB, Secrets Manager and SQS whatever its role allows (EmulatorOptions.enforceIam false)')
     .action(async (options: DemoOptions) => {
       // Exit explicitly: SDK clients' keep-alive sockets would otherwise hold the process open.
       process.exit(await runDemo(options));
@@ -69,6 +71,7 @@ async function runDemo(options: DemoOptions): Promise<number> {
     consolePort: options.consolePort ? Number(options.consolePort) : undefined,
     alarmTimeScale: Number(options.alarmTimeScale),
     enforceNetwork: options.networkEnforcement,
+    enforceIam: options.iamEnforcement,
     handleSignals: !options.keep,
     say,
   });

@@ -46,6 +46,8 @@ export interface LocalRunOptions {
   readonly alarmTimeScale?: number;
   /** Refuse connections a function could not make on AWS (EmulatorOptions.enforceNetwork). @default true */
   readonly enforceNetwork?: boolean;
+  /** Evaluate functions' AWS calls against their roles (EmulatorOptions.enforceIam). @default true */
+  readonly enforceIam?: boolean;
   /** A progress line for the terminal. */
   readonly say: (line: string) => void;
 }
@@ -110,6 +112,7 @@ export class LocalRun {
       reportFile: options.reportFile,
       alarmTimeScale: options.alarmTimeScale,
       enforceNetwork: options.enforceNetwork,
+      enforceIam: options.enforceIam,
       onLog: (line, source) => {
         logs.write(line, source);
         if (options.verbose) process.stdout.write(`${line}\n`);

@@ -15,6 +15,7 @@ interface RunOptions {
   verbose?: boolean;
   alarmTimeScale: string;
   networkEnforcement: boolean;
+  iamEnforcement: boolean;
 }
 
 /**
@@ -37,6 +38,7 @@ export function register(program: Command): void {
     .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')
     .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
     .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')
+    .option('--no-iam-enforcement', 'let every function call DynamoDB, Secrets Manager and SQS whatever its role allows (EmulatorOptions.enforceIam false)')
     .action(async (options: RunOptions) => {
       const say = (line: string) => process.stdout.write(`[run] ${line}\n`);
       let run: LocalRun | undefined;
@@ -66,6 +68,7 @@ export function register(program: Command): void {
           verbose: options.verbose,
           alarmTimeScale: Number(options.alarmTimeScale),
           enforceNetwork: options.networkEnforcement,
+          enforceIam: options.iamEnforcement,
           handleSignals: false,
           say,
         });

@@ -7,6 +7,7 @@ import type { TaskRunStatus } from '../../chain/graph';
 import type { Emulator } from '../emulator/emulator';
 import { chainGraphOf, findChains } from '../scenarios/chains';
 import type { RecordView } from './topic-watch';
+import { LOCAL_TOOL_CREDENTIALS } from '../emulator/environment';
 
 /** One chain as the console shows it. */
 export interface ChainInfo {
@@ -48,7 +49,8 @@ export class ConsoleChains {
       const db = DynamoDBDocumentClient.from(new DynamoDBClient({
         endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
         region: env.AWS_REGION,
-        credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+        // Not the requester's own key: the tool is not the function, and is not held to its role.
+        credentials: LOCAL_TOOL_CREDENTIALS,
       }));
       this.db.push(db);
       const graph = chainGraphOf(chain);

@@ -34,13 +34,7 @@ export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAs
   const absDir = path.resolve(dir);
   const assets = new Map<string, string>();
   const all = readStacks(absDir, assets);
-  const resolver = new Resolver(all, local);
-  // A nested stack's parameters are what its parent passes, resolved in the parent (parents come first).
-  for (const s of all) {
-    if (!s.parent) continue;
-    const params = (s.template.Parameters ??= {});
-    for (const [k, v] of Object.entries(s.parent.parameters)) params[k] = { ...params[k], Default: resolver.resolveString(s.parent.stack, v) };
-  }
+  const resolver = assemblyResolver(all, local);
   const named = options.stacks && options.stacks.length > 0
     ? all.filter((s) => options.stacks!.some((n) => n === s.name || n === s.displayName || s.displayName.endsWith(`/${n}`)))
     : all;
@@ -114,6 +108,20 @@ export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAs
 
   const stacks: StackModel[] = wanted.map((s) => ({ name: s.name, templateFile: s.templateFile, region: s.region, resources: s.template.Resources ?? {} }));
   return { dir: absDir, stacks, topics: [...topics.values()], tables, functions, mappings, routes, schedules, apis };
+}
+
+/**
+ * The resolver of an assembly's stacks, with each nested stack's parameters set to what its parent
+ * passes, resolved in the parent (parents come first).
+ */
+export function assemblyResolver(all: RawStack[], local: LocalEndpoints): Resolver {
+  const resolver = new Resolver(all, local);
+  for (const s of all) {
+    if (!s.parent) continue;
+    const params = (s.template.Parameters ??= {});
+    for (const [k, v] of Object.entries(s.parent.parameters)) params[k] = { ...params[k], Default: resolver.resolveString(s.parent.stack, v) };
+  }
+  return resolver;
 }
 
 /**

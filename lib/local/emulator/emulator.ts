@@ -3,6 +3,7 @@ import * as path from 'path';
 import { Admin, Kafka, logLevel, Producer } from 'kafkajs';
 import { findFunction, loadAssembly } from './assembly';
 import { assemblyRuleContext } from './assembly-context';
+import { setLocalVariable } from './environment';
 import { connectionRefusals, pollerRefusal } from './network-enforcement';
 import type { ConnectionRefusal } from './worker-protocol';
 import type { RuleContext } from '../../checks/rule';
@@ -19,6 +20,7 @@ import { SecretsStandIn } from './secrets';
 import type { AlarmEvaluator, AlarmStateChange } from '../alarms/alarm-evaluator';
 import { startAlarms } from '../alarms/attach';
 import { AssemblyModel, FunctionModel, MappingModel, RouteModel, ScheduleModel, TableModel, TopicModel } from './model';
+import { AwsFront, startAwsFront } from '../aws-front';
 
 export interface EmulatorOptions {
   /** The cloud assembly directory (`cdk.out`). */
@@ -77,6 +79,13 @@ export interface EmulatorOptions {
    * @default true
    */
   readonly enforceNetwork?: boolean;
+  /**
+   * Evaluate each function's DynamoDB, Secrets Manager and SQS calls against its role's policies
+   * (lib/local/iam), through a local front that answers a denied call with AWS's AccessDeniedException
+   * (lib/local/aws-front). `false` lets every call through, as before.
+   * @default true
+   */
+  readonly enforceIam?: boolean;
 }
 
 /** Which function (and which of its invocations) printed a log line. */
@@ -153,6 +162,8 @@ export class Emulator extends EventEmitter {
   private readonly recorder: InvocationRecorder;
   private readonly logger: EmulatorLogger;
   private readonly queues: LocalQueues;
+  /** The IAM front before the AWS stand-ins (undefined with `enforceIam: false`). */
+  private front?: AwsFront;
   private readonly kafka: Kafka;
   private admin?: Admin;
   private producer?: Producer;
@@ -232,9 +243,22 @@ export class Emulator extends EventEmitter {
       port = undefined;
     }
     await this.queues.start();
-    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.servers.urls(), sqsUrl: this.queues.url }, { stacks: this.options.stacks });
+    if (this.options.enforceIam !== false) {
+      this.front = await startAwsFront({ assemblyDir: this.options.assemblyDir, local, secrets: () => this.secrets?.list() ?? [], log: (line) => this.logger.info(line) });
+    }
+    this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.servers.urls(), sqsUrl: this.front?.url('sqs') ?? this.queues.url }, { stacks: this.options.stacks });
     for (const server of this.servers.all()) server.setRoutes(this.model.routes);
     this.secrets = await provisionSecrets(this.model, this.options.region);
+    if (this.front) {
+      // Functions call the AWS stand-ins through the IAM front (the SQS endpoint is `sqsUrl` above).
+      this.front.route('dynamodb', this.options.services.dynamodbEndpoint);
+      this.front.route('secretsmanager', this.secrets.url);
+      if (this.queues.url) this.front.route('sqs', this.queues.url);
+      for (const fn of this.model.functions) {
+        setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.front.url('secretsmanager'));
+        setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_DYNAMODB', this.front.url('dynamodb'));
+      }
+    }
 
     this.admin = this.kafka.admin();
     await this.admin.connect();
@@ -302,10 +326,11 @@ export class Emulator extends EventEmitter {
   /** The connections `fn` could not make on AWS (none when network enforcement is off). */
   private refusalsOf(fn: FunctionModel): ConnectionRefusal[] {
     if (this.options.enforceNetwork === false) return [];
+    // Functions connect to the IAM front when it runs: the refusal is on its ports.
     return connectionRefusals(fn, this.rules(), {
-      dynamodb: this.options.services.dynamodbEndpoint,
-      secretsmanager: this.secrets?.url,
-      sqs: this.queues.url,
+      dynamodb: this.front?.url('dynamodb') ?? this.options.services.dynamodbEndpoint,
+      secretsmanager: this.front?.url('secretsmanager') ?? this.secrets?.url,
+      sqs: this.front?.url('sqs') ?? this.queues.url,
       kafkaBrokers: this.options.services.kafkaBrokers,
       publicUrls: this.servers.all().map((server) => server.url),
     });
@@ -397,6 +422,7 @@ export class Emulator extends EventEmitter {
     await Promise.all(this.runners.map((r) => r.stop()));
     await Promise.all(this.servers.all().map((s) => s.close()));
     await this.secrets?.stop();
+    await this.front?.stop();
     await this.queues.stop();
     await this.producer?.disconnect().catch(() => undefined);
     await this.admin?.disconnect().catch(() => undefined);

@@ -114,6 +114,13 @@ export function functionEnvironment(template: Readonly<Record<string, string>>, 
 /** The secret key every function signs with: the front identifies a function by its key id alone. */
 export const LOCAL_SECRET_ACCESS_KEY = 'local-secret-access-key';
 
+/**
+ * Credentials of the local tools that are no function (scenario drivers, the console): a key id
+ * no function has, so the IAM front forwards their calls unevaluated, as from outside the assembly.
+ * A tool that signed with a function's key would be held to that function's role.
+ */
+export const LOCAL_TOOL_CREDENTIALS = { accessKeyId: 'LOCALTOOL', secretAccessKey: LOCAL_SECRET_ACCESS_KEY } as const;
+
 /** Prefix of the local access key ids (Lambda's temporary credentials start with `ASIA`). */
 const ACCESS_KEY_PREFIX = 'ASIA';
 /** Length of an AWS access key id. */

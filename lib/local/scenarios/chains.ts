@@ -5,6 +5,7 @@ import { JoinStore, type TaskStatusItem } from '../../../lambdas/runtime/chain/j
 import { ChainGraph } from '../../chain/graph';
 import type { Emulator } from '../emulator';
 import type { FunctionModel } from '../emulator/model';
+import { LOCAL_TOOL_CREDENTIALS } from '../emulator/environment';
 
 /** The outcome of one chain run in the demo. */
 export interface ChainScenarioResult {
@@ -79,7 +80,8 @@ export async function runChainScenarios(emulator: Emulator, options: ChainScenar
         new DynamoDBClient({
           endpoint: env.AWS_ENDPOINT_URL_DYNAMODB,
           region: env.AWS_REGION ?? 'us-east-1',
-          credentials: { accessKeyId: env.AWS_ACCESS_KEY_ID ?? 'local', secretAccessKey: env.AWS_SECRET_ACCESS_KEY ?? 'local' },
+          // Not the requester's own key: the tool is not the function, and is not held to its role.
+          credentials: LOCAL_TOOL_CREDENTIALS,
         }),
       );
       const store = new JoinStore(db, env[ChainEnv.JOIN_TABLE_NAME]);
