@@ -23,8 +23,13 @@ import { synthesizeApp } from '../lib/local/emulator/synth';
 import { runBenchmark, stats, writeResult } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..');
-/** The main of 2026-11-30 before issue 14 (functions bundled the SDK, client-kafka and the signer's chain). */
-const BASE_COMMIT = '965e43f';
+/**
+ * The main of 2026-11-30 after issue 14's first round (SDK left to the runtime, one request per
+ * event with an event marker). The main before issue 14, 965e43f, needs
+ * @aws-lambda-powertools/idempotency, which this package no longer installs, so it cannot be
+ * built here any more; its figures are in bench/README.md (run of 2026-11-30 10:26).
+ */
+const BASE_COMMIT = '749f5d1';
 const GOAL_MAX_BYTES = 400 * 1024;
 const GOAL_LOAD_RATIO = 0.5;
 
@@ -64,13 +69,47 @@ function floorBundle(dir: string): Bundle {
   return { id: 'floor', file, bytes: fs.statSync(file).size, env: {} };
 }
 
+/**
+ * What the DynamoDB-using functions cannot load faster than: the AWS SDK's DynamoDB clients as
+ * Lambda's runtime provides them (required from NODE_PATH, as the functions require them), the
+ * floor plus those clients, and the lighter path of bundling a tree-shaken client with only the
+ * commands the consumers send (esbuild, from the SDK's ES modules).
+ */
+function sdkProbes(dir: string): Bundle[] {
+  const probe = (id: string, source: string): Bundle => {
+    const file = path.join(dir, 'probes', id.replace(/\W/g, '-'), 'index.js');
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, source);
+    return { id, file, bytes: fs.statSync(file).size, env: {} };
+  };
+  const treeShaken = path.join(dir, 'probes', 'tree-shaken', 'index.js');
+  fs.mkdirSync(path.dirname(treeShaken), { recursive: true });
+  buildSync({
+    stdin: { contents: "export { DynamoDBClient, PutItemCommand, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';", resolveDir: ROOT, loader: 'ts' },
+    bundle: true, minify: true, platform: 'node', target: 'node20', format: 'cjs', mainFields: ['module', 'main'], outfile: treeShaken, logLevel: 'error',
+  });
+  return [
+    probe('sdk: @aws-sdk/client-dynamodb (runtime-provided)', "require('@aws-sdk/client-dynamodb');"),
+    probe('sdk: client-dynamodb + lib-dynamodb (runtime-provided)', "require('@aws-sdk/client-dynamodb');require('@aws-sdk/lib-dynamodb');"),
+    probe('floor + client-dynamodb + lib-dynamodb', `require(${JSON.stringify(path.join(dir, 'floor', 'index.js'))});require('@aws-sdk/client-dynamodb');require('@aws-sdk/lib-dynamodb');`),
+    { id: 'sdk: tree-shaken DynamoDBClient + PutItem + TransactWriteItems, bundled', file: treeShaken, bytes: fs.statSync(treeShaken).size, env: {} },
+  ];
+}
+
 /** The example app of `commit`, synthesized from a temporary worktree that shares this node_modules. */
 function baseAssembly(commit: string, dir: string): { outDir: string; commit: string } {
   const tree = path.join(dir, 'base-tree');
   execFileSync('git', ['-C', ROOT, 'worktree', 'add', '--detach', tree, commit], { stdio: 'ignore' });
   try {
     fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
-    const outDir = synthesizeApp(tree, { outDir: path.join(dir, 'base.out'), logFile: path.join(dir, 'base-synth.log') });
+    let outDir: string;
+    try {
+      outDir = synthesizeApp(tree, { outDir: path.join(dir, 'base.out'), logFile: path.join(dir, 'base-synth.log') });
+    } catch (e) {
+      // The base is built with this checkout's node_modules: a base that needs a package since
+      // removed (965e43f needs @aws-lambda-powertools/idempotency) cannot be built here.
+      throw new Error(`the base ${commit} does not build with this checkout's node_modules (${(e as Error).message.split('\n')[0]}); pass --base <commit> of a later main`, { cause: e });
+    }
     const full = execFileSync('git', ['-C', ROOT, 'rev-parse', commit], { encoding: 'utf8' }).trim();
     return { outDir, commit: full };
   } finally {
@@ -124,9 +163,10 @@ async function main(): Promise<void> {
     const baseBuild = baseAssembly(base, dir);
     const before = new Map(assemblyBundles(baseBuild.outDir).map((b) => [b.id, b]));
     const floor = floorBundle(dir);
+    const probes = sdkProbes(dir);
     process.stderr.write(`[cold-start] ${current.length} functions (${before.size} at ${base}) built in ${((Date.now() - synthStart) / 1000).toFixed(0)} s; ${runs} rounds\n`);
 
-    const all = [floor, ...current, ...before.values()];
+    const all = [floor, ...probes, ...current, ...before.values()];
     const times = new Map<Bundle, number[]>(all.map((b) => [b, []]));
     const withMaps = new Map<Bundle, number[]>(current.map((b) => [b, []]));
     for (let round = 0; round < runs; round++) {
@@ -172,6 +212,7 @@ async function main(): Promise<void> {
       base: { commit: baseBuild.commit },
       floor: { what: 'bench/functions/kafkajs-only.ts: imports kafkajs only', bytes: floor.bytes, kb: kb(floor.bytes), loadMs: floorMs },
       summary,
+      sdkProbes: probes.map((b) => ({ what: b.id, kb: kb(b.bytes), loadMs: median(times.get(b)!), vsFloor: Math.round((median(times.get(b)!) / floorMs) * 100) / 100 })),
       functions,
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     });

@@ -15,6 +15,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { LocalServices } from '../lib/local/services';
+import { gatherLatest, type LatestEntry } from './support/latest';
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS = path.join(ROOT, 'bench', 'results');
@@ -77,7 +78,8 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   ],
   fanout: (r) =>
     (Array.isArray(r.profiles) ? r.profiles : []).flatMap((p: Json) => [
-      fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'floor: three bare groups, one conditional write per event', r.floor?.eventsPerSecond),
+      fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', r.floor?.writes === 'effects' ? "floor: three bare groups, each consumer's effect write per event" : 'floor: three bare groups, one conditional write per event', r.floor?.eventsPerSecond),
+      ...(r.floorOnePut ? [fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'floor: three bare groups, one conditional PutItem per event', r.floorOnePut.eventsPerSecond)] : []),
       fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'bare kafkajs group events/s', p.bareKafkajsGroup?.eventsPerSecond),
       fig('fanout', `${p.latencyProfile}: paced latency p50 (recruitment)`, p.pacedLatency?.recruitmentMs?.p50, 'ms', 'bare kafkajs p50', p.pacedLatency?.bareKafkajsMs?.p50),
     ]),
@@ -201,17 +203,21 @@ async function main(): Promise<void> {
     await services?.stop();
   }
 
-  const results: Record<string, Json> = {};
-  const figures: Figure[] = [];
-  for (const b of BENCHMARKS) {
-    const file = path.join(RESULTS, `${b.name}.json`);
-    if (!fs.existsSync(file)) continue;
-    const result = JSON.parse(fs.readFileSync(file, 'utf8'));
-    results[b.name] = { file: path.relative(ROOT, file), thisRun: b.name in runs, ...(runs[b.name] ?? {}), result };
-    figures.push(...(FIGURES[b.name]?.(result) ?? []));
-  }
+  const latestFile = path.join(RESULTS, 'latest.json');
+  const previous = fs.existsSync(latestFile) ? (JSON.parse(fs.readFileSync(latestFile, 'utf8')) as { benchmarks?: Record<string, LatestEntry> }).benchmarks : undefined;
+  const results = gatherLatest({
+    names: BENCHMARKS.map((b) => b.name),
+    runs,
+    date,
+    previous,
+    readResult: (name) => {
+      const file = path.join(RESULTS, `${name}.json`);
+      return fs.existsSync(file) ? { file: path.relative(ROOT, file), result: JSON.parse(fs.readFileSync(file, 'utf8')) } : undefined;
+    },
+  });
+  const figures = Object.entries(results).flatMap(([name, entry]) => FIGURES[name]?.(entry.result) ?? []);
   const latest = { date, machine: { ...facts, loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 100) / 100) }, figures, benchmarks: results };
-  fs.writeFileSync(path.join(RESULTS, 'latest.json'), `${JSON.stringify(latest, null, 2)}\n`);
+  fs.writeFileSync(latestFile, `${JSON.stringify(latest, null, 2)}\n`);
   writeReadmeTable(figures, facts, date);
   process.stdout.write(`${table(figures)}\n\n[bench] wrote bench/results/latest.json and bench/README.md\n`);
   const failed = Object.entries(runs).filter(([, r]) => r.exitCode !== 0);

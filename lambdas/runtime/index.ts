@@ -20,6 +20,8 @@ export { onceByEventId, IdempotencyAlreadyInProgressError } from './idempotency'
 export type { OnceByEventIdOptions } from './idempotency';
 export { writeOncePerEvent } from './write-once';
 export type { TransactItem, WriteOnceOutcome, WriteOncePerEventOptions } from './write-once';
+export { writeOncePerKey } from './write-keyed';
+export type { WriteOncePerKeyOptions } from './write-keyed';
 export { updateOncePerEvent } from './update-once';
 export type { UpdateOnceOutcome, UpdateOncePerEventOptions } from './update-once';
 export { IDEMPOTENCY_TABLE_KEYS } from './event-marker';

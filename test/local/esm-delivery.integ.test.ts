@@ -133,8 +133,12 @@ describe('emulated Kafka event source mapping: delivery', () => {
     for (let i = 0; i < 3; i++) results.push(await emulator.invoke(fnName('Direct'), { n: i }));
     expect(results.map((r) => (r.result as any).count)).toEqual([1, 2, 3]);
     expect(results.map((r) => r.coldStart)).toEqual([true, false, false]);
-    // The template gives this function no Kafka variable: local mode invents none.
-    expect((results[0].result as any).env).toEqual({ cluster: null, region: 'us-east-1', ddb: serviceEndpoints().dynamodbEndpoint });
+    // The template gives this function no Kafka variable: local mode invents none. DynamoDB is
+    // reached through the IAM front (a loopback listener of its own), not DynamoDB Local directly.
+    const env = (results[0].result as any).env;
+    expect(env).toEqual({ cluster: null, region: 'us-east-1', ddb: emulator.functions.find((f) => f.name === fnName('Direct'))!.environment.AWS_ENDPOINT_URL_DYNAMODB });
+    expect(env.ddb).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(env.ddb).not.toBe(serviceEndpoints().dynamodbEndpoint);
   });
 
   test('GIVEN an assembly from a plain `new App()` WHEN a function is invoked by its construct path THEN it is that function', async () => {

@@ -1,3 +1,4 @@
+import { assemblyResolver, RawStack } from '../../lib/local/emulator/assembly';
 import { Resolver, ResolverStack } from '../../lib/local/emulator/resolve';
 import { RoleAuthorizer, UnknownAwsManagedPolicyError } from '../../lib/local/iam';
 
@@ -115,6 +116,18 @@ describe('RoleAuthorizer', () => {
     };
     const authorizer = authorizerOf({ Fn: { ...FN, Properties: { ...FN.Properties, Role: { 'Fn::ImportValue': 'role-arn' } } } }, [other]);
     expect(authorizer.principalOf('fn')).toBe('arn:aws:sts::000000000000:assumed-role/shared/fn');
+    expect(await authorizer.authorize({ functionName: 'fn', action: 'dynamodb:PutItem', resource: ORDERS })).toEqual({ allowed: true });
+  });
+
+  test('GIVEN a role in a nested stack whose policy names a table its parent passes as a parameter THEN the parameter resolves as the emulator resolves it', async () => {
+    const raw = (name: string, template: unknown, parent?: RawStack['parent']): RawStack => ({ name, displayName: name, templateFile: '', region: 'eu-west-1', template, paths: new Map(), parent });
+    const parent = raw('P', { Resources: { Table: TABLE, Child: { Type: 'AWS::CloudFormation::Stack', Properties: {} } } });
+    const child = raw('P-Child', {
+      Parameters: { TableArn: { Type: 'String' } },
+      Resources: { Role: ROLE, Fn: FN, Policy: attached(statement('Allow', 'dynamodb:PutItem', { Ref: 'TableArn' })) },
+    }, { stack: parent, parameters: { TableArn: { 'Fn::GetAtt': ['Table', 'Arn'] } } });
+    const stacks = [parent, child];
+    const authorizer = RoleAuthorizer.fromStacks(stacks, assemblyResolver(stacks, { kafkaBrokers: '', dynamodbEndpoint: '' }));
     expect(await authorizer.authorize({ functionName: 'fn', action: 'dynamodb:PutItem', resource: ORDERS })).toEqual({ allowed: true });
   });
 });

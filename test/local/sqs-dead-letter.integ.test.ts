@@ -40,6 +40,8 @@ describe('dead letters to an SQS queue, locally', () => {
         environment: { [ConsumerEnv.DEAD_LETTER_QUEUE_URL]: queue.queueUrl, [ConsumerEnv.MAX_ATTEMPTS]: '2', POWERTOOLS_LOG_LEVEL: 'ERROR' },
         bundling: { minify: false, sourceMap: false, bundleAwsSDK: true },
       });
+      // DeadLetter.sqs() grants this; without it IAM enforcement denies the SendMessage, as AWS would.
+      queue.grantSendMessages(fn);
       kafkaMapping(stack, 'Mapping', fn, { topic, window: 1 });
     });
     emulator = await Emulator.start({ assemblyDir: dir, services: serviceEndpoints(), onLog: () => undefined, sqsDir: path.join(dir, 'sqs') });

@@ -18,7 +18,7 @@ describe('entry points by package name', () => {
     expect(Object.keys(runtime).sort()).toEqual([
       'CLOUDEVENTS_CONTENT_TYPE', 'ChainEventType', 'IDEMPOTENCY_TABLE_KEYS', 'IdempotencyAlreadyInProgressError', 'InvalidEventError', 'MalformedKafkaEventError', 'closeProducer',
       'createEvent', 'decodeEvent', 'decodeKafkaEvent', 'defineTask', 'eventMessage', 'getDocumentClient', 'headerValue', 'kafkaRecordHandler', 'logger', 'onceByEventId', 'publish',
-      'updateOncePerEvent', 'writeOncePerEvent',
+      'updateOncePerEvent', 'writeOncePerEvent', 'writeOncePerKey',
     ]);
     // AND it works: createEvent → eventMessage → decodeEvent
     const event = runtime.createEvent({ type: 'order.placed', source: 'urn:shop', subject: 'o-1', data: { total: 3 } });

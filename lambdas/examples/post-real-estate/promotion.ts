@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventMarkerOptions } from '../../runtime/event-marker';
-import { writeOncePerEvent } from '../../runtime/write-once';
+import { writeOncePerKey } from '../../runtime/write-keyed';
 import type { PostPublished } from '../contracts/post-events';
 
 /** Days a published post stays pinned on the real-estate board. */
@@ -32,21 +31,19 @@ export function pinnedUntil(post: PostPublished): string {
 }
 
 /**
- * Pins the post for PINNED_DAYS, once per event and once per post, in one request: the event's
- * marker and the pinned row commit together; a second delivery, or a republished post, finds
- * the marker or the row and changes nothing.
+ * Pins the post for PINNED_DAYS, once per post and so once per event, with one conditional
+ * `PutItem` (1 WCU): a second delivery, or a republished post, finds the row and changes nothing.
  */
 export async function pinPost(
   doc: DynamoDBDocumentClient,
   table: string,
   post: PostPublished,
   ctx: PromotionContext,
-  marker: EventMarkerOptions = {},
 ): Promise<'pinned' | 'already-pinned' | 'duplicate'> {
   if (ctx.rejectPostIdPrefix && post.postId.startsWith(ctx.rejectPostIdPrefix)) {
     throw new PromotionRejectedError(post.postId, `id starts with the rejected prefix ${JSON.stringify(ctx.rejectPostIdPrefix)}`);
   }
-  const outcome = await writeOncePerEvent({ id: ctx.eventId }, [
+  const outcome = await writeOncePerKey({ id: ctx.eventId }, [
     {
       Put: {
         TableName: table,
@@ -62,7 +59,7 @@ export async function pinPost(
         ConditionExpression: 'attribute_not_exists(postId)',
       },
     },
-  ], { ...marker, client: doc });
+  ], { client: doc });
   if (outcome.applied) return 'pinned';
   return outcome.reason === 'duplicate' ? 'duplicate' : 'already-pinned';
 }

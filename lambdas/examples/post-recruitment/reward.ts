@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventMarkerOptions } from '../../runtime/event-marker';
-import { writeOncePerEvent } from '../../runtime/write-once';
+import { writeOncePerKey } from '../../runtime/write-keyed';
 import type { PostPublished } from '../contracts/post-events';
 
 /** Beans the recruitment programme awards an author per published post. */
@@ -21,21 +20,21 @@ export interface RewardContext {
 }
 
 /**
- * Awards the author BEANS_PER_POST beans for the post, once per event and once per post, in one
- * request: the event's marker, the reward row and the balance increment commit in one
- * transaction guarded by "event id not seen" and "no reward row for this post yet", so the
- * balance can never be incremented twice for one post, also when a republished post comes with
- * a new event id.
+ * Awards the author BEANS_PER_POST beans for the post, once per post and so once per event, in
+ * one request: the reward row and the balance increment commit in one transaction guarded by
+ * "no reward row for this post yet", so the balance can never be incremented twice for one
+ * post, whether the event is redelivered or the post republished under a new event id. The
+ * reward row is the dedupe: an event marker would add a transaction item (2 WCU) and no
+ * protection (bench/requests-per-event.ts).
  */
 export async function awardBeans(
   doc: DynamoDBDocumentClient,
   tables: RewardTables,
   post: PostPublished,
   ctx: RewardContext,
-  marker: EventMarkerOptions = {},
 ): Promise<'awarded' | 'already-awarded' | 'duplicate'> {
   const appliedAt = (ctx.now ?? new Date()).toISOString();
-  const outcome = await writeOncePerEvent({ id: ctx.eventId }, [
+  const outcome = await writeOncePerKey({ id: ctx.eventId }, [
     {
       Put: {
         TableName: tables.rewards,
@@ -51,7 +50,7 @@ export async function awardBeans(
         ExpressionAttributeValues: { ':beans': BEANS_PER_POST, ':now': appliedAt },
       },
     },
-  ], { ...marker, client: doc });
+  ], { client: doc });
   if (outcome.applied) return 'awarded';
   return outcome.reason === 'duplicate' ? 'duplicate' : 'already-awarded';
 }

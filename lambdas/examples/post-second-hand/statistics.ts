@@ -1,6 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { EventMarkerOptions } from '../../runtime/event-marker';
-import { writeOncePerEvent } from '../../runtime/write-once';
+import { writeOncePerKey } from '../../runtime/write-keyed';
 import type { PostPublished } from '../contracts/post-events';
 
 export interface StatisticsContext {
@@ -15,21 +14,20 @@ export function countedMarkerKey(postId: string): string {
 }
 
 /**
- * Counts the post in its author's statistics (partition key `userId`), once per event and once
- * per post, in one request: the event's marker, a marker row for the post and the increment
- * commit in one transaction, conditional on neither marker existing. A process that dies
- * anywhere leaves either all three or none, so a redelivered or republished post is never
- * counted twice.
+ * Counts the post in its author's statistics (partition key `userId`), once per post and so
+ * once per event, in one request: a row marking the post as counted and the increment commit in
+ * one transaction, conditional on that row not existing. A process that dies anywhere leaves
+ * both or neither, so a redelivered or republished post is never counted twice; the counted row
+ * is the dedupe, so no event marker is written (it would add 2 WCU and no protection).
  */
 export async function countPost(
   doc: DynamoDBDocumentClient,
   table: string,
   post: PostPublished,
   ctx: StatisticsContext,
-  marker: EventMarkerOptions = {},
 ): Promise<'counted' | 'already-counted' | 'duplicate'> {
   const now = (ctx.now ?? new Date()).toISOString();
-  const outcome = await writeOncePerEvent({ id: ctx.eventId }, [
+  const outcome = await writeOncePerKey({ id: ctx.eventId }, [
     {
       Put: {
         TableName: table,
@@ -45,7 +43,7 @@ export async function countPost(
         ExpressionAttributeValues: { ':one': 1, ':post': post.postId, ':event': ctx.eventId, ':time': ctx.eventTime, ':now': now },
       },
     },
-  ], { ...marker, client: doc });
+  ], { client: doc });
   if (outcome.applied) return 'counted';
   return outcome.reason === 'duplicate' ? 'duplicate' : 'already-counted';
 }

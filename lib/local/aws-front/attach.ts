@@ -1,7 +1,6 @@
 import * as path from 'node:path';
-import { applyNestedStackParameters, readStacks } from '../emulator/assembly';
+import { assemblyResolver, readStacks } from '../emulator/assembly';
 import { LOCAL_ACCOUNT, LocalEndpoints } from '../emulator/model';
-import { Resolver } from '../emulator/resolve';
 import type { LocalSecret } from '../emulator/secrets';
 import { RoleAuthorizer } from '../iam';
 import { AwsFront } from './aws-front';
@@ -14,7 +13,7 @@ export interface AttachAwsFrontOptions {
   readonly local: LocalEndpoints;
   /** The secrets of the Secrets Manager stand-in, once it runs (a `SecretId` given by name → its ARN). */
   readonly secrets: () => readonly LocalSecret[];
-  /** Receives what the front cannot evaluate (a role or managed policy the assembly does not define). */
+  /** Receives the front's lines: what it cannot evaluate, and each denial. */
   readonly log: (line: string) => void;
 }
 
@@ -25,10 +24,7 @@ export interface AttachAwsFrontOptions {
  */
 export async function startAwsFront(options: AttachAwsFrontOptions): Promise<AwsFront> {
   const stacks = readStacks(path.resolve(options.assemblyDir), new Map());
-  const resolver = new Resolver(stacks, options.local);
-  // Nested stacks' roles refer to what their parent passes them.
-  applyNestedStackParameters(stacks, resolver);
-  const authorizer = RoleAuthorizer.fromStacks(stacks, resolver);
+  const authorizer = RoleAuthorizer.fromStacks(stacks, assemblyResolver(stacks, options.local));
   for (const warning of authorizer.assembly.warnings) options.log(`IAM: ${warning}`);
   for (const [fn, role] of authorizer.assembly.external) options.log(`IAM: ${fn} runs as ${role}, a role the assembly does not define: its calls are not evaluated`);
   return AwsFront.start({

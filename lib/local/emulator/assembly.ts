@@ -34,8 +34,7 @@ export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAs
   const absDir = path.resolve(dir);
   const assets = new Map<string, string>();
   const all = readStacks(absDir, assets);
-  const resolver = new Resolver(all, local);
-  applyNestedStackParameters(all, resolver);
+  const resolver = assemblyResolver(all, local);
   const named = options.stacks && options.stacks.length > 0
     ? all.filter((s) => options.stacks!.some((n) => n === s.name || n === s.displayName || s.displayName.endsWith(`/${n}`)))
     : all;
@@ -112,21 +111,23 @@ export function loadAssembly(dir: string, local: LocalEndpoints, options: LoadAs
 }
 
 /**
- * Every stack of the assembly at `dir` (stages' nested assemblies and nested stacks included), with
- * its template; fills `assets` with each file asset's directory by object key (`<hash>.zip`).
+ * The resolver of an assembly's stacks, with each nested stack's parameters set to what its parent
+ * passes, resolved in the parent (parents come first).
  */
-/**
- * A nested stack's parameters are what its parent passes, resolved in the parent (parents come
- * first): set as their defaults, so that references to them resolve as CloudFormation passes them.
- */
-export function applyNestedStackParameters(all: readonly RawStack[], resolver: Resolver): void {
+export function assemblyResolver(all: RawStack[], local: LocalEndpoints): Resolver {
+  const resolver = new Resolver(all, local);
   for (const s of all) {
     if (!s.parent) continue;
     const params = (s.template.Parameters ??= {});
     for (const [k, v] of Object.entries(s.parent.parameters)) params[k] = { ...params[k], Default: resolver.resolveString(s.parent.stack, v) };
   }
+  return resolver;
 }
 
+/**
+ * Every stack of the assembly at `dir` (stages' nested assemblies and nested stacks included), with
+ * its template; fills `assets` with each file asset's directory by object key (`<hash>.zip`).
+ */
 export function readStacks(dir: string, assets: Map<string, string>): RawStack[] {
   const manifestFile = path.join(dir, 'manifest.json');
   if (!fs.existsSync(manifestFile)) throw new Error(`No cloud assembly at ${dir}: manifest.json is missing (run 'cdk synth' first)`);

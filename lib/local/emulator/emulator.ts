@@ -267,18 +267,20 @@ export class Emulator extends EventEmitter {
     }
     await this.queues.start();
     if (this.options.enforceIam !== false) {
-      this.front = await startAwsFront({ assemblyDir: this.options.assemblyDir, local, secrets: () => this.secrets?.list() ?? [], log: (line) => this.log(`[emulator] ${line}`) });
+      this.front = await startAwsFront({ assemblyDir: this.options.assemblyDir, local, secrets: () => this.secrets?.list() ?? [], log: (line) => this.logger.info(line) });
     }
     this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.servers.urls(), sqsUrl: this.front?.url('sqs') ?? this.queues.url }, { stacks: this.options.stacks });
     for (const server of this.servers.all()) server.setRoutes(this.model.routes);
     this.secrets = await provisionSecrets(this.model, this.options.region);
-    this.front?.route('dynamodb', this.options.services.dynamodbEndpoint);
-    this.front?.route('secretsmanager', this.secrets.url);
-    if (this.queues.url) this.front?.route('sqs', this.queues.url);
-    for (const fn of this.model.functions) {
-      setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.front?.url('secretsmanager') ?? this.secrets.url);
-      // The SQS endpoint is the queues' URL, `sqsUrl` above.
-      if (this.front) setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_DYNAMODB', this.front.url('dynamodb'));
+    if (this.front) {
+      // Functions call the AWS stand-ins through the IAM front (the SQS endpoint is `sqsUrl` above).
+      this.front.route('dynamodb', this.options.services.dynamodbEndpoint);
+      this.front.route('secretsmanager', this.secrets.url);
+      if (this.queues.url) this.front.route('sqs', this.queues.url);
+      for (const fn of this.model.functions) {
+        setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_SECRETS_MANAGER', this.front.url('secretsmanager'));
+        setLocalVariable(fn.environment, 'AWS_ENDPOINT_URL_DYNAMODB', this.front.url('dynamodb'));
+      }
     }
 
     this.admin = this.kafka.admin();

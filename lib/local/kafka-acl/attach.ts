@@ -2,10 +2,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Kafka, logLevel, type Admin, type KafkaConfig } from 'kafkajs';
 import { signMskIamToken } from '../../../lambdas/runtime/msk-iam-token';
-import { applyNestedStackParameters, readStacks } from '../emulator/assembly';
+import { assemblyResolver, readStacks } from '../emulator/assembly';
 import { accessKeyIdOf, LOCAL_SECRET_ACCESS_KEY } from '../emulator/environment';
 import type { AssemblyModel, LocalEndpoints, MappingModel } from '../emulator/model';
-import { Resolver } from '../emulator/resolve';
 import type { LocalBrokerTls } from '../emulator/worker-protocol';
 import { RoleAuthorizer } from '../iam';
 import { mayAllow } from './action-filter';
@@ -57,9 +56,7 @@ export class KafkaAclEnforcement {
   async apply(options: { assemblyDir: string; local: LocalEndpoints; model: AssemblyModel; admin: Admin; log: (line: string) => void }): Promise<KafkaPrincipalAcls[]> {
     const started = Date.now();
     const stacks = readStacks(path.resolve(options.assemblyDir), new Map());
-    const resolver = new Resolver(stacks, options.local);
-    applyNestedStackParameters(stacks, resolver);
-    const authorizer = RoleAuthorizer.fromStacks(stacks, resolver);
+    const authorizer = RoleAuthorizer.fromStacks(stacks, assemblyResolver(stacks, options.local));
     const { model } = options;
     const principals = iamPrincipals(model);
     for (const p of principals) {
