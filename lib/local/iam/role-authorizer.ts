@@ -1,4 +1,4 @@
-import { runSimulation } from '@cloud-copilot/iam-simulate';
+import type { runSimulation as RunSimulation } from '@cloud-copilot/iam-simulate';
 import { LOCAL_ACCOUNT } from '../emulator/model';
 import type { Resolver, ResolverStack } from '../emulator/resolve';
 import { AssemblyRoles, assemblyRoles, FunctionRole } from './role-policies';
@@ -36,6 +36,33 @@ export class PolicySimulationError extends Error {
   }
 }
 
+/** The package that evaluates policies: an optional peer dependency (see {@link loadSimulator}). */
+export const IAM_SIMULATOR_PACKAGE = '@cloud-copilot/iam-simulate';
+
+/** IAM enforcement is on but its evaluator is not installed. */
+export class IamSimulatorMissingError extends Error {
+  constructor(cause: unknown) {
+    super(`IAM enforcement in local mode evaluates role policies with ${IAM_SIMULATOR_PACKAGE}, which is not installed. `
+      + `It is licensed AGPL-3.0-or-later, so this package (Apache-2.0) does not install it for you: `
+      + `\`npm install --save-dev ${IAM_SIMULATOR_PACKAGE}\` to enforce IAM and Kafka ACLs locally, `
+      + 'or turn both off (EmulatorOptions enforceIam: false and enforceKafkaAcls: false; --no-iam-enforcement --no-kafka-acl-enforcement on run and demo).', { cause });
+    this.name = 'IamSimulatorMissingError';
+  }
+}
+
+/**
+ * The evaluator, loaded when local mode first needs it rather than when this module is imported:
+ * `@cloud-copilot/iam-simulate` is AGPL-3.0-or-later, so it is an optional peer dependency that
+ * users of local mode opt into (this repository installs it as a dev dependency for its tests).
+ */
+export function loadSimulator(): typeof RunSimulation {
+  try {
+    return (require(IAM_SIMULATOR_PACKAGE) as { runSimulation: typeof RunSimulation }).runSimulation;
+  } catch (err) {
+    throw new IamSimulatorMissingError(err);
+  }
+}
+
 /**
  * Decides each function's data-plane calls as IAM would from the identity-based policies of its
  * role (lib/local/iam/role-policies.ts), with `@cloud-copilot/iam-simulate` doing the evaluation
@@ -53,6 +80,8 @@ export class RoleAuthorizer {
   }
 
   private readonly decisions = new Map<string, Promise<Authorization>>();
+  /** Loaded here so that a missing evaluator fails when enforcement starts, not at the first call. */
+  private readonly runSimulation = loadSimulator();
 
   constructor(readonly assembly: AssemblyRoles) {}
 
@@ -98,7 +127,7 @@ export class RoleAuthorizer {
   private async evaluate(request: AuthorizationRequest): Promise<Authorization> {
     const role = this.requireRole(request.functionName);
     const principal = this.principalOf(request.functionName);
-    const result = await runSimulation({
+    const result = await this.runSimulation({
       identityPolicies: role.policies.map((p) => ({ name: p.name, policy: p.document as any })),
       serviceControlPolicies: [],
       resourceControlPolicies: [],
