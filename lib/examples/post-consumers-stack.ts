@@ -90,8 +90,10 @@ export class PostConsumersStack extends Stack {
       partitions: props.partitions,
     });
     // Posts are keyed by post id and every effect is idempotent by post: records of different
-    // posts need no order among themselves, so a batch runs ten posts at a time.
-    const common = { latency: props.latency, maxAttempts: props.maxAttempts, recordConcurrency: 10, filters: [{ value: { type: ['post.published'] } }], alarmAction: props.alarmAction };
+    // posts need no order among themselves, so a batch runs ten posts at a time. Each effect's
+    // first write is a row keyed by the post (writeOncePerKey): that row is the dedupe, so the
+    // consumers have no idempotency table.
+    const common = { idempotency: false, latency: props.latency, maxAttempts: props.maxAttempts, recordConcurrency: 10, filters: [{ value: { type: ['post.published'] } }], alarmAction: props.alarmAction };
 
     this.recruitment = this.posts.addConsumer('recruitment', {
       ...common,

@@ -46,6 +46,13 @@ export interface FanoutConsumerProps extends Omit<KafkaConsumerProps, 'cluster' 
    * @default - a table of the consumer's own, so that no consumer's records can mask another's
    */
   readonly idempotencyTable?: dynamodb.ITable;
+  /**
+   * Whether the consumer gets an idempotency table (IDEMPOTENCY_TABLE and PutItem/DeleteItem on
+   * it). Turn it off for a consumer whose effect dedupes by its own keyed row (`writeOncePerKey`)
+   * or is idempotent by nature: it then has no table, variable or grant it does not use.
+   * @default true - `onceByEventId` and `writeOncePerEvent` need the table
+   */
+  readonly idempotency?: boolean;
 }
 
 /** Consumer names become construct ids, group ids, service names and table ids: keep them plain. */
@@ -67,7 +74,7 @@ abstract class FanoutTopicBase extends Construct {
   public abstract readonly cluster: IKafkaCluster;
   /** The consumers added through this construct, by name. */
   public readonly consumers: Record<string, KafkaConsumer> = {};
-  /** Idempotency table per consumer name (the same table for consumers that share one). */
+  /** Idempotency table per consumer name (the same table for consumers that share one; none for a consumer added with `idempotency: false`). */
   public readonly idempotencyTables: Record<string, dynamodb.ITable> = {};
   /** The topic the consumers read and the publisher writes. */
   public abstract readonly kafkaTopic: IKafkaTopic;
@@ -81,19 +88,23 @@ abstract class FanoutTopicBase extends Construct {
     validate(this, CONSUMER_NAME.test(name),
       `consumer name must be 1-48 characters of a-z, 0-9 and '-', starting with a letter; got ${JSON.stringify(name)}`);
     validate(this, !this.consumers[name], `consumer name ${JSON.stringify(name)} is already used on topic ${this.topicName}`);
-    const { idempotencyTable, ...consumerProps } = props;
-    const table = idempotencyTable ?? this.newIdempotencyTable(name);
+    const { idempotencyTable, idempotency = true, ...consumerProps } = props;
+    validate(this, idempotency || !idempotencyTable,
+      `consumer ${JSON.stringify(name)}: idempotencyTable is given but idempotency is false; drop one of them`);
+    const table = idempotency ? idempotencyTable ?? this.newIdempotencyTable(name) : undefined;
     const consumer = new KafkaConsumer(this, pascal(name), {
       ...consumerProps,
       cluster: this.cluster,
       topic: this.kafkaTopic,
       consumerName: name,
       consumerGroupId: props.consumerGroupId ?? fanoutConsumerGroupId(this.topicName, name),
-      environment: { ...props.environment, [ConsumerEnv.IDEMPOTENCY_TABLE]: table.tableName },
+      environment: { ...props.environment, ...(table ? { [ConsumerEnv.IDEMPOTENCY_TABLE]: table.tableName } : {}) },
     });
-    table.grant(consumer.function, ...IDEMPOTENCY_TABLE_ACTIONS);
     this.consumers[name] = consumer;
-    this.idempotencyTables[name] = table;
+    if (table) {
+      table.grant(consumer.function, ...IDEMPOTENCY_TABLE_ACTIONS);
+      this.idempotencyTables[name] = table;
+    }
     return consumer;
   }
 

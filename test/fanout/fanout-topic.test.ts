@@ -66,6 +66,31 @@ describe('FanoutTopic', () => {
     expect(topic.idempotencyTables.billing).toBe(shared);
   });
 
+  test('GIVEN idempotency: false WHEN a consumer is added THEN it has no idempotency table, variable or grant', () => {
+    // GIVEN
+    const { cluster, stack } = setup();
+    const topic = new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' });
+    // WHEN
+    const consumer = topic.addConsumer('billing', { entry, idempotency: false });
+    // THEN
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::DynamoDB::Table', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ TOPIC_NAME: 'orders', IDEMPOTENCY_TABLE: Match.absent() }) },
+    });
+    expect(JSON.stringify(template.toJSON())).not.toContain('dynamodb:');
+    expect(topic.idempotencyTables.billing).toBeUndefined();
+    expect(topic.consumers.billing).toBe(consumer);
+  });
+
+  test('GIVEN idempotency: false and an idempotencyTable WHEN a consumer is added THEN it throws naming both props', () => {
+    const { cluster, stack } = setup();
+    const shared = new dynamodb.Table(stack, 'Shared', { partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING } });
+    const topic = new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' });
+    expect(() => topic.addConsumer('billing', { entry, idempotency: false, idempotencyTable: shared }))
+      .toThrow(/consumer "billing": idempotencyTable is given but idempotency is false/);
+  });
+
   test('GIVEN the low-latency profile WHEN a consumer is added THEN its mapping has provisioned pollers, no window and mapping retries', () => {
     const { cluster, stack } = setup();
     new FanoutTopic(stack, 'Orders', { cluster, topicName: 'orders' }).addConsumer('billing', { entry, latency: LatencyProfile.LOW_LATENCY });

@@ -52,7 +52,7 @@ describe('post fan-out stacks', () => {
     ['recruitment', { REWARDS_TABLE: Match.anyValue(), BALANCES_TABLE: Match.anyValue() }],
     ['real-estate', { PINNED_POSTS_TABLE: Match.anyValue() }],
     ['second-hand', { USER_STATISTICS_TABLE: Match.anyValue() }],
-  ])('GIVEN the consumers stack THEN consumer %s has its own group, dead-letter topic, filter, effect table and idempotency table', (name, env) => {
+  ])('GIVEN the consumers stack THEN consumer %s has its own group, dead-letter topic, filter and effect table, and no idempotency table (its keyed row dedupes)', (name, env) => {
     const template = Template.fromStack(three.consumers);
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       Topics: ['posts.published'],
@@ -63,15 +63,15 @@ describe('post fan-out stacks', () => {
     });
     template.hasResourceProperties('AWS::MSK::Topic', { TopicName: `posts.published.${name}.dlt` });
     template.hasResourceProperties('AWS::Lambda::Function', {
-      Environment: { Variables: Match.objectLike({ ...env, IDEMPOTENCY_TABLE: Match.anyValue(), DEAD_LETTER_TOPIC: `posts.published.${name}.dlt`, MAX_ATTEMPTS: '3' }) },
+      Environment: { Variables: Match.objectLike({ ...env, IDEMPOTENCY_TABLE: Match.absent(), DEAD_LETTER_TOPIC: `posts.published.${name}.dlt`, MAX_ATTEMPTS: '3' }) },
     });
   });
 
   test.each([
-    ['Recruitment', { RewardsTable: ['dynamodb:PutItem'], BalancesTable: ['dynamodb:UpdateItem'], IdempotencyTable: ['dynamodb:DeleteItem', 'dynamodb:PutItem'] }],
-    ['RealEstate', { PinnedPostsTable: ['dynamodb:PutItem'], IdempotencyTable: ['dynamodb:DeleteItem', 'dynamodb:PutItem'] }],
-    ['SecondHand', { UserStatisticsTable: ['dynamodb:PutItem', 'dynamodb:UpdateItem'], IdempotencyTable: ['dynamodb:DeleteItem', 'dynamodb:PutItem'] }],
-  ])('GIVEN the consumers stack THEN %s may make exactly the DynamoDB writes of its effect and its event markers, and no read', (consumer, expected) => {
+    ['Recruitment', { RewardsTable: ['dynamodb:PutItem'], BalancesTable: ['dynamodb:UpdateItem'] }],
+    ['RealEstate', { PinnedPostsTable: ['dynamodb:PutItem'] }],
+    ['SecondHand', { UserStatisticsTable: ['dynamodb:PutItem', 'dynamodb:UpdateItem'] }],
+  ])('GIVEN the consumers stack THEN %s may make exactly the DynamoDB writes of its effect, and no read', (consumer, expected) => {
     // GIVEN
     const template = Template.fromStack(three.consumers).toJSON() as { Resources: Record<string, { Type: string; Properties: Record<string, unknown> }> };
     const roleOf = Object.entries(template.Resources).find(([id, r]) => r.Type === 'AWS::IAM::Role' && id.startsWith(`Posts${consumer}Function`))?.[0];
@@ -93,10 +93,10 @@ describe('post fan-out stacks', () => {
     expect(granted).toEqual(expected);
   });
 
-  test('GIVEN the consumers stack THEN the three consumers share no idempotency table and the topic itself is not created there', () => {
+  test('GIVEN the consumers stack THEN it holds the effect tables only and the topic itself is not created there', () => {
     const template = Template.fromStack(three.consumers);
-    // four effect tables + three idempotency tables
-    template.resourceCountIs('AWS::DynamoDB::Table', 7);
+    // four effect tables; the consumers dedupe by their keyed rows, so no idempotency table
+    template.resourceCountIs('AWS::DynamoDB::Table', 4);
     template.resourceCountIs('AWS::MSK::Topic', 3);
     expect(json(three.consumers)).not.toContain('"TopicName":"posts.published"');
   });
