@@ -85,7 +85,7 @@ describe('alarms evaluated locally', () => {
     expect([states.get('PostsRecruitmentDeadLetteredAlarm'), states.get('PostsSecondHandDeadLetteredAlarm')]).toEqual(['OK', 'OK']);
     // The consumer dead-lettered in its handler: its invocations succeeded, so its Errors alarm is OK.
     await alarmChange('RealEstateErrorsAlarm', 'OK');
-    expect(logs.some((l) => /^\[alarm\] PostConsumers-PostsRealEstateDeadLetteredAlarm[0-9A-F]{8}: (INSUFFICIENT_DATA|OK) -> ALARM \(Threshold Crossed/.test(l))).toBe(true);
+    expect(logs.some((l) => /^\[alarm\] WARN alarm state changed alarm=PostConsumers-PostsRealEstateDeadLetteredAlarm[0-9A-F]{8} from=(INSUFFICIENT_DATA|OK) to=ALARM reason="Threshold Crossed/.test(l))).toBe(true);
   }, 90_000);
 
   test('GIVEN alarms on a metric nobody emits THEN one stays INSUFFICIENT_DATA and the notBreaching one is OK, and check reports both', async () => {

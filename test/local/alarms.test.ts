@@ -1,3 +1,4 @@
+import type { LogFields } from '../../lib/local/emulator/logger';
 import { taskMetrics } from '../../lambdas/runtime/chain/metrics';
 import { emitDeadLettered } from '../../lambdas/runtime/metrics';
 import { AlarmEvaluator, AlarmModel, AlarmStateChange, evaluate, readAlarm, readEmf, statisticOf } from '../../lib/local/alarms';
@@ -132,8 +133,8 @@ describe('the alarm evaluator on a scaled clock', () => {
   function evaluator(alarms: AlarmModel[]) {
     let now = T0;
     const changes: AlarmStateChange[] = [];
-    const notes: string[] = [];
-    const e = new AlarmEvaluator(alarms, { timeScale: 60, now: () => now, onChange: (c) => changes.push(c), onNote: (n) => notes.push(n) });
+    const notes: Array<{ message: string; fields: LogFields }> = [];
+    const e = new AlarmEvaluator(alarms, { timeScale: 60, now: () => now, onChange: (c) => changes.push(c), onNote: (message, fields) => notes.push({ message, fields }) });
     /** Moves the wall clock by `ms` and lets the evaluator look. */
     const after = (ms: number) => { now += ms; e.tick(); };
     return { e, changes, notes, after, at: () => now };
@@ -190,7 +191,10 @@ describe('the alarm evaluator on a scaled clock', () => {
     e.recordLog('billing-fn', bad);
     after(1100);
     expect(changes.map((c) => c.to)).toEqual(['OK']);
-    expect(notes).toEqual(['EMF line of billing-fn not extracted (CloudWatch would reject it): _aws.CloudWatchMetrics[0]: metric \'DeadLetteredRecords\' must be a number or an array of at most 100 numbers, got "one"']);
+    expect(notes).toEqual([{
+      message: 'EMF line not extracted (CloudWatch would reject it)',
+      fields: { function: 'billing-fn', reason: '_aws.CloudWatchMetrics[0]: metric \'DeadLetteredRecords\' must be a number or an array of at most 100 numbers, got "one"' },
+    }]);
   });
 
   test('GIVEN a time scale out of range THEN the error names the option, the range and the value', () => {

@@ -1,3 +1,4 @@
+import type { LogFields } from '../emulator/logger';
 import { AlarmModel, metricId } from './alarm-model';
 import { readEmf } from './emf';
 import { AlarmState, evaluate, EXTRA_RANGE_PERIODS, statisticOf } from './evaluate';
@@ -56,8 +57,8 @@ export interface AlarmEvaluatorOptions {
   readonly lags?: () => Promise<ReadonlyArray<{ functionName: string; lag: number }>>;
   /** Called on every state change. @default - none (the changes are in `report()`) */
   readonly onChange?: (change: AlarmStateChange) => void;
-  /** Called with what the evaluator has to say besides state changes (EMF documents CloudWatch would reject). @default - none */
-  readonly onNote?: (line: string) => void;
+  /** Called with what the evaluator has to say besides state changes (EMF documents CloudWatch would reject): a fixed message and its fields. @default - none */
+  readonly onNote?: (message: string, fields: LogFields) => void;
 }
 
 /** CloudWatch evaluates metric alarms once a minute; the local clock ticks at least this often (wall clock). */
@@ -128,7 +129,7 @@ export class AlarmEvaluator {
     const emf = readEmf(line);
     if (emf.kind === 'invalid') {
       const note = `${functionName}: ${emf.reason}`;
-      if (!this.noted.has(note)) this.options.onNote?.(`EMF line of ${functionName} not extracted (CloudWatch would reject it): ${emf.reason}`);
+      if (!this.noted.has(note)) this.options.onNote?.('EMF line not extracted (CloudWatch would reject it)', { function: functionName, reason: emf.reason });
       this.noted.add(note);
       return;
     }

@@ -3,6 +3,7 @@ import { assemblyResolver, readStacks } from '../emulator/assembly';
 import { LOCAL_ACCOUNT, LocalEndpoints } from '../emulator/model';
 import type { LocalSecret } from '../emulator/secrets';
 import { RoleAuthorizer } from '../iam';
+import type { EmulatorLogger } from '../emulator/logger';
 import { AwsFront } from './aws-front';
 
 /** What the emulator gives the front. */
@@ -13,8 +14,8 @@ export interface AttachAwsFrontOptions {
   readonly local: LocalEndpoints;
   /** The secrets of the Secrets Manager stand-in, once it runs (a `SecretId` given by name → its ARN). */
   readonly secrets: () => readonly LocalSecret[];
-  /** Receives the front's lines: what it cannot evaluate, and each denial. */
-  readonly log: (line: string) => void;
+  /** Receives the front's entries: what it cannot evaluate, and each denial. */
+  readonly logger: EmulatorLogger;
 }
 
 /**
@@ -25,12 +26,12 @@ export interface AttachAwsFrontOptions {
 export async function startAwsFront(options: AttachAwsFrontOptions): Promise<AwsFront> {
   const stacks = readStacks(path.resolve(options.assemblyDir), new Map());
   const authorizer = RoleAuthorizer.fromStacks(stacks, assemblyResolver(stacks, options.local));
-  for (const warning of authorizer.assembly.warnings) options.log(`IAM: ${warning}`);
-  for (const [fn, role] of authorizer.assembly.external) options.log(`IAM: ${fn} runs as ${role}, a role the assembly does not define: its calls are not evaluated`);
+  for (const warning of authorizer.assembly.warnings) options.logger.warn('role policy not evaluated', { reason: warning });
+  for (const [fn, role] of authorizer.assembly.external) options.logger.warn('role not defined by the assembly: its calls are not evaluated', { function: fn, role });
   return AwsFront.start({
     authorizer,
     functionNames: [...authorizer.assembly.roles.keys(), ...authorizer.assembly.external.keys()],
     secretArnOf: (id, region) => options.secrets().find((s) => s.name === id)?.arn ?? `arn:aws:secretsmanager:${region}:${LOCAL_ACCOUNT}:secret:${id}`,
-    log: options.log,
+    logger: options.logger,
   });
 }

@@ -2,6 +2,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { accessKeyIdOf } from '../emulator/environment';
 import { deniedMessage, RoleAuthorizer } from '../iam';
+import type { EmulatorLogger } from '../emulator/logger';
 import { accessDenied, FrontAnswer } from './denial';
 import { FrontService, SecretArnOf, serviceCalls, signerOf, TARGET_PREFIX } from './service-calls';
 
@@ -13,8 +14,8 @@ export interface AwsFrontOptions {
   readonly functionNames: readonly string[];
   /** The ARN of a secret given by name. */
   readonly secretArnOf: SecretArnOf;
-  /** Receives one line per denial and per request the front cannot evaluate. @default none */
-  readonly log?: (line: string) => void;
+  /** Receives one entry per denial and per kind of request the front cannot evaluate. @default none */
+  readonly logger?: EmulatorLogger;
 }
 
 /** The services the front stands before, in the order their ports are opened. */
@@ -110,7 +111,7 @@ export class AwsFront {
       // SQS words the action in lower case ("sqs:sendmessage").
       const action = service === 'sqs' ? call.action.toLowerCase() : call.action;
       const message = deniedMessage(decision.principal, { action, resource: call.named ?? call.resource }, decision.explicit);
-      this.options.log?.(`IAM: ${functionName} denied ${call.action} on ${call.resource}`);
+      this.options.logger?.warn('call denied', { function: functionName, action: call.action, resource: call.resource });
       return accessDenied(service, message);
     }
     return undefined;
@@ -119,7 +120,7 @@ export class AwsFront {
   private skip(reason: string): undefined {
     if (!this.unevaluated.has(reason)) {
       this.unevaluated.add(reason);
-      this.options.log?.(`IAM: not evaluated, forwarded: ${reason}`);
+      this.options.logger?.info('request not evaluated, forwarded', { reason });
     }
     return undefined;
   }
@@ -140,7 +141,7 @@ export class AwsFront {
     out.on('error', (e) => {
       // The caller sees what it would without the front: a dropped connection, which the SDK retries
       // as a network error (an HTTP answer here would read as the service's).
-      this.options.log?.(`IAM front: ${service} at ${upstream.href} unreachable: ${e.message}`);
+      this.options.logger?.warn('stand-in unreachable', { service, upstream: upstream.href, error: e.message });
       res.destroy(e);
     });
     if (body) out.end(body);

@@ -267,7 +267,7 @@ export class Emulator extends EventEmitter {
     }
     await this.queues.start();
     if (this.options.enforceIam !== false) {
-      this.front = await startAwsFront({ assemblyDir: this.options.assemblyDir, local, secrets: () => this.secrets?.list() ?? [], log: (line) => this.logger.info(line) });
+      this.front = await startAwsFront({ assemblyDir: this.options.assemblyDir, local, secrets: () => this.secrets?.list() ?? [], logger: this.logger.child('iam') });
     }
     this.model = loadAssembly(this.options.assemblyDir, { ...local, apiUrls: this.servers.urls(), sqsUrl: this.front?.url('sqs') ?? this.queues.url }, { stacks: this.options.stacks });
     for (const server of this.servers.all()) server.setRoutes(this.model.routes);
@@ -288,7 +288,7 @@ export class Emulator extends EventEmitter {
     this.producer = this.kafka.producer({ allowAutoTopicCreation: false });
     await this.producer.connect();
     await provisionTopics(this.admin, this.model.topics);
-    await this.kafkaAcls?.apply({ assemblyDir: this.options.assemblyDir, local, model: this.model, admin: this.admin, log: (line) => this.log(`[emulator] ${line}`) });
+    await this.kafkaAcls?.apply({ assemblyDir: this.options.assemblyDir, local, model: this.model, admin: this.admin, logger: this.logger.child('kafka-acl') });
     await provisionTables({ dynamodbEndpoint: this.options.services.dynamodbEndpoint, region: this.options.region }, this.model.tables);
 
     for (const mapping of this.model.mappings.filter((m) => m.enabled)) {
@@ -316,7 +316,7 @@ export class Emulator extends EventEmitter {
       this.runners.push(runner);
     }
     await Promise.all(this.runners.map((r) => r.start()));
-    if (this.options.alarms !== false) this.alarms = startAlarms(this, { timeScale: this.options.alarmTimeScale, log: (line) => this.log(`[alarm] ${line}`) });
+    if (this.options.alarms !== false) this.alarms = startAlarms(this, { timeScale: this.options.alarmTimeScale, logger: this.logger.child('alarm') });
     this.logger.info('started', {
       functions: this.model.functions.length, mappings: this.runners.length, topics: this.model.topics.length, tables: this.model.tables.length,
       httpApis: this.servers.all().map((s) => `${s.api}=${s.url}`).join(',') || undefined,

@@ -6,6 +6,7 @@ import { assemblyResolver, readStacks } from '../emulator/assembly';
 import { accessKeyIdOf, LOCAL_SECRET_ACCESS_KEY } from '../emulator/environment';
 import type { AssemblyModel, LocalEndpoints, MappingModel } from '../emulator/model';
 import type { LocalBrokerTls } from '../emulator/worker-protocol';
+import type { EmulatorLogger } from '../emulator/logger';
 import { RoleAuthorizer } from '../iam';
 import { mayAllow } from './action-filter';
 import { applyKafkaAcls } from './apply';
@@ -53,14 +54,14 @@ export class KafkaAclEnforcement {
    * Derives and applies the ACLs of the assembly's IAM principals (functions with `KAFKA_AUTH=iam`,
    * functions of mappings on MSK). `admin` must be a super-user client (the plaintext listener).
    */
-  async apply(options: { assemblyDir: string; local: LocalEndpoints; model: AssemblyModel; admin: Admin; log: (line: string) => void }): Promise<KafkaPrincipalAcls[]> {
+  async apply(options: { assemblyDir: string; local: LocalEndpoints; model: AssemblyModel; admin: Admin; logger: EmulatorLogger }): Promise<KafkaPrincipalAcls[]> {
     const started = Date.now();
     const stacks = readStacks(path.resolve(options.assemblyDir), new Map());
     const authorizer = RoleAuthorizer.fromStacks(stacks, assemblyResolver(stacks, options.local));
     const { model } = options;
     const principals = iamPrincipals(model);
     for (const p of principals) {
-      if (!authorizer.governs(p.functionName)) options.log(`Kafka ACLs: ${p.functionName} runs as a role the assembly does not define: all Kafka access allowed`);
+      if (!authorizer.governs(p.functionName)) options.logger.warn('role not defined by the assembly: all Kafka access allowed', { function: p.functionName });
     }
     const derived = await deriveKafkaAcls(principals, {
       topics: [...model.topics.map((t) => t.name), ...model.mappings.flatMap((m) => [...m.topics, ...(m.onFailure?.kind === 'kafka' ? [m.onFailure.topic] : [])])],
@@ -73,9 +74,12 @@ export class KafkaAclEnforcement {
     const derivedAt = Date.now();
     const applied = await applyKafkaAcls(options.admin, derived);
     for (const p of derived) {
-      if (p.connectDenied.length > 0) options.log(`Kafka ACLs: ${p.functionName} lacks kafka-cluster:Connect on ${p.connectDenied.join(', ')}: every request it makes there is denied`);
+      if (p.connectDenied.length > 0) options.logger.warn('no kafka-cluster:Connect: every request is denied', { function: p.functionName, clusters: p.connectDenied.join(',') });
     }
-    options.log(`Kafka ACLs: ${derived.reduce((n, p) => n + p.acls.length, 0)} for ${derived.length} principals (${applied.created} created, ${applied.deleted} stale removed): derived in ${derivedAt - started} ms, applied in ${Date.now() - derivedAt} ms`);
+    options.logger.info('ACLs applied', {
+      acls: derived.reduce((n, p) => n + p.acls.length, 0), principals: derived.length, created: applied.created, removed: applied.deleted,
+      deriveMs: derivedAt - started, applyMs: Date.now() - derivedAt,
+    });
     return derived;
   }
 
