@@ -29,7 +29,8 @@ export interface EmulatorOptions {
   /**
    * The local services the graph runs against. `kafkaIam` is the broker's SASL_SSL listener
    * (`LocalServices.kafkaIamBrokers` / `kafkaIamCaFile`), on which Kafka ACLs apply.
-   * @default kafkaIam: from KAFKA_IAM_BROKERS / KAFKA_IAM_CA_FILE, if both are set
+   * @default kafkaIam: from KAFKA_IAM_BROKERS / KAFKA_IAM_CA_FILE, if both are set and KAFKA_BROKERS
+   * names the same broker as `kafkaBrokers` (another broker's listener would split the run in two)
    */
   readonly services: { readonly kafkaBrokers: string; readonly dynamodbEndpoint: string; readonly kafkaIam?: KafkaIamListener };
   /** Only these stacks. @default all stacks of the assembly */
@@ -187,7 +188,7 @@ export class Emulator extends EventEmitter {
 
   private constructor(private readonly options: EmulatorOptions) {
     super();
-    const kafkaIam = options.services.kafkaIam ?? kafkaIamFromEnv(process.env);
+    const kafkaIam = options.services.kafkaIam ?? kafkaIamFromEnv(process.env, options.services.kafkaBrokers);
     if (options.enforceKafkaAcls !== false && kafkaIam) this.kafkaAcls = new KafkaAclEnforcement(kafkaIam, options.region ?? 'us-east-1');
     this.recorder = new InvocationRecorder((r) => this.emit('invocation', r));
     this.logger = new EmulatorLogger((entry) => {
@@ -456,9 +457,14 @@ export class Emulator extends EventEmitter {
   }
 }
 
-/** The broker's IAM listener named by the environment (`LocalServices.env`), if both variables are set. */
-function kafkaIamFromEnv(env: NodeJS.ProcessEnv): KafkaIamListener | undefined {
+/**
+ * The broker's IAM listener named by the environment (`LocalServices.env`), if both variables are
+ * set and the environment's plaintext brokers are `kafkaBrokers`: a suite running on services of
+ * its own must not get the global broker's listener (its functions would publish there).
+ */
+export function kafkaIamFromEnv(env: NodeJS.ProcessEnv, kafkaBrokers: string): KafkaIamListener | undefined {
   const brokers = env.KAFKA_IAM_BROKERS?.trim();
   const caFile = env.KAFKA_IAM_CA_FILE?.trim();
-  return brokers && caFile ? { brokers, caFile } : undefined;
+  const sameBroker = env.KAFKA_BROKERS?.trim() === kafkaBrokers.trim();
+  return brokers && caFile && sameBroker ? { brokers, caFile } : undefined;
 }

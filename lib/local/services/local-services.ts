@@ -168,6 +168,11 @@ export class LocalServices {
     readonly kafkaIamCaFile?: string,
   ) {}
 
+  /** The broker's SASL_SSL listener as the emulator takes it (`EmulatorOptions.services.kafkaIam`); undefined without one. */
+  get kafkaIam(): { readonly brokers: string; readonly caFile: string } | undefined {
+    return this.kafkaIamBrokers && this.kafkaIamCaFile ? { brokers: this.kafkaIamBrokers, caFile: this.kafkaIamCaFile } : undefined;
+  }
+
   /** Pids of the JVMs started here (absent for services taken from the environment, or stopped). */
   get pids(): { kafka?: number; dynamodb?: number } {
     return { kafka: this.kafka?.pid, dynamodb: this.dynamodb?.pid };
