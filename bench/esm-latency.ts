@@ -51,11 +51,13 @@ async function main(): Promise<void> {
     timeout: Duration.seconds(10),
     functionName,
   });
-  // What the poller needs from the role on an IAM cluster (as KafkaTopic.grantConsume gives it).
+  // What the poller needs from the role on an IAM cluster (as KafkaTopic.grantConsume gives it),
+  // on every topic and group: local ACLs cover only the assembly's named topics and groups, and
+  // the bare IAM consumer's are not in it.
   const dataArn = (kind: string, name: string) => `${CLUSTER_ARN.replace(':cluster/', `:${kind}/`)}/${name}`;
   fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:Connect', 'kafka-cluster:DescribeClusterDynamicConfiguration'], resources: [CLUSTER_ARN] }));
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: [dataArn('topic', topics.emulated), dataArn('topic', topics.bareIam)] }));
-  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: [dataArn('group', `${run}-esm`), dataArn('group', `${run}-bare-iam`)] }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeTopic', 'kafka-cluster:ReadData'], resources: [dataArn('topic', '*')] }));
+  fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kafka-cluster:DescribeGroup', 'kafka-cluster:AlterGroup'], resources: [dataArn('group', '*')] }));
   new lambda.CfnEventSourceMapping(stack, 'Mapping', {
     functionName: fn.functionName,
     eventSourceArn: CLUSTER_ARN,
