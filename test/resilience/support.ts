@@ -21,8 +21,11 @@ export async function startOwnServices(options: { dynamodbInMemory?: boolean } =
     log: () => undefined,
     dynamodbOptions: options.dynamodbInMemory ? { inMemory: true } : undefined,
   });
-  process.env.KAFKA_BROKERS = services.kafkaBrokers;
-  process.env.DYNAMODB_ENDPOINT = services.dynamodbEndpoint;
+  // Everything that names services points at these: the global setup's IAM listener belongs to
+  // another broker (functions on it would publish where this suite does not read).
+  delete process.env.KAFKA_IAM_BROKERS;
+  delete process.env.KAFKA_IAM_CA_FILE;
+  Object.assign(process.env, services.env);
   return services;
 }
 
