@@ -103,7 +103,7 @@ export class ExampleChainStack extends Stack {
       retryBackoff: props.retryBackoffMs === undefined ? undefined : Duration.millis(props.retryBackoffMs),
       environment: {
         [ChainTasksEnv.DATA_TABLE_NAME]: this.dataTable.tableName,
-        ...(props.faultInjection ? { [ChainTasksEnv.EXAMPLE_FAULT_INJECTION]: 'true', [ChainTasksEnv.EXAMPLE_SLOW_MS]: '3000' } : {}),
+        ...(props.faultInjection ? { [ChainTasksEnv.EXAMPLE_FAULT_INJECTION]: 'true', [ChainTasksEnv.EXAMPLE_SLOW_MS]: '6000' } : {}),
       },
     });
     for (const consumer of Object.values(this.chain.tasks)) this.dataTable.grant(consumer.function, ...EXAMPLE_TASK_DATA_ACTIONS);

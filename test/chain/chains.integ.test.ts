@@ -7,7 +7,7 @@ import { runEvents, startChainHarness, testRunId, type ChainHarness } from './ch
 /**
  * Both example chains in local mode. The fork/join example (extract → {users, orders} → report) in local mode: the synthesized
  * app on the emulator, real Kafka, DynamoDB Local. Fault injection by run id: `fail-<task>`
- * makes a task throw, `slow-<task>` makes it take 3 s.
+ * makes a task throw, `slow-<task>` makes it take 6 s.
  */
 describe('fork/join chain in local mode', () => {
   let h: ChainHarness;
@@ -93,7 +93,7 @@ describe('fork/join chain in local mode', () => {
   });
 
   test('GIVEN orders still running WHEN users is rerun THEN report runs for the run and once more for the rerun when orders succeeds', async () => {
-    // GIVEN a run whose orders takes 3 s, and users already succeeded
+    // GIVEN a run whose orders takes 6 s, and users already succeeded
     const runId = testRunId('slow-orders');
     await h.clients.forkjoin.requestRuns([runId]);
     await waitFor(() => succeeded(runId, ['users']), { timeoutMs: 60_000, description: 'users succeeded' });
@@ -121,7 +121,7 @@ describe('fork/join chain in local mode', () => {
     await waitFor(async () => {
       const s = await h.clients.forkjoin.status(slowRun);
       return s.find((x) => x.task === 'users')?.state === 'succeeded' && s.find((x) => x.task === 'orders')?.state === 'running';
-    }, { timeoutMs: 60_000, description: 'users succeeded and orders (3 s) running' });
+    }, { timeoutMs: 60_000, description: 'users succeeded and orders (6 s) running' });
     // WHEN report is rerun in each / THEN it is refused
     await expect(h.clients.forkjoin.requestRerun('report', failedRun)).rejects.toThrow(
       `cannot rerun "report" for run ${failedRun}: its dependencies have not all succeeded (users: failed); rerun "report" once they have, or rerun them first`,

@@ -48,7 +48,7 @@ describe('chain runs survive service crashes', () => {
   };
 
   test('GIVEN a fork/join run with orders mid-run WHEN the broker is SIGKILLed for 8 s THEN each task function is called exactly once', async () => {
-    // GIVEN: orders takes 3 s; the broker dies while it runs, so its outcome (and the joins after
+    // GIVEN: orders takes 6 s; the broker dies while it runs, so its outcome (and the joins after
     // it) wait for the broker while the record handler retries
     const runId = testRunId('slow-orders-brokerkill');
     await h.clients.forkjoin.requestRuns([runId]);
@@ -70,7 +70,7 @@ describe('chain runs survive service crashes', () => {
   }, 240_000);
 
   test('GIVEN a nightly run with task2 in flight WHEN the broker is SIGKILLed and restarted THEN the run completes, every task once', async () => {
-    // GIVEN: task2 takes 3 s (fault injection by run id), so the crash lands while it runs
+    // GIVEN: task2 takes 6 s (fault injection by run id), so the crash lands while it runs
     const runId = testRunId('slow-task2');
     await h.clients.nightly.requestRuns([runId]);
     await waitFor(async () => (await h.clients.nightly.statusItems(runId)).get('task2')?.state === 'running', { timeoutMs: 60_000, description: 'task2 running' });
@@ -92,7 +92,7 @@ describe('chain runs survive service crashes', () => {
   }, 240_000);
 
   test('GIVEN a fork/join run with one branch done WHEN DynamoDB Local is killed and restarted before the join THEN the join fires exactly once', async () => {
-    // GIVEN: orders takes 3 s; users finishes first and is recorded in the join table
+    // GIVEN: orders takes 6 s; users finishes first and is recorded in the join table
     const runId = testRunId('slow-orders');
     await h.clients.forkjoin.requestRuns([runId]);
     await waitFor(async () => {
