@@ -95,32 +95,43 @@ async function main(): Promise<void> {
   const cluster = new KafkaCluster(new Stack(app, `${id}Foundation`), 'Cluster');
   const gw = new CallbackGatewayStack(app, `${id}Gateway`, { cluster, resultsTopicName: `${id}.results` });
   const bare = new Stack(app, `${id}Bare`);
+  // The floors reach the brokers as the gateway does: from the cluster's subnets through its
+  // client security group, granted produce on the results topic (local mode enforces both).
+  const resultsTopic = gw.gateway.resultsTopic;
+  const clusterNetwork = { vpc: cluster.vpc, vpcSubnets: cluster.vpcSubnets, securityGroups: [cluster.clientSecurityGroup] };
   const fn = createFunction(bare, 'PublishOnly', {
     entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-only.ts'),
-    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results` },
+    ...clusterNetwork,
+    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: resultsTopic.topicName },
   });
+  resultsTopic.grantProduce(fn);
   // The floor of the goal: the publish plus one conditional put, on a table like the gateway's.
   const floorTable = new dynamodb.Table(bare, 'FloorDedupe', {
     partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING }, billingMode: dynamodb.BillingMode.PAY_PER_REQUEST, timeToLiveAttribute: 'expiration',
   });
   const floorFn = createFunction(bare, 'PublishAndPut', {
     entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-and-put.ts'),
-    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results`, DEDUPE_TABLE: floorTable.tableName },
+    ...clusterNetwork,
+    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: resultsTopic.topicName, DEDUPE_TABLE: floorTable.tableName },
   });
-  floorTable.grantWriteData(floorFn);
   const markedFn = createFunction(bare, 'PublishPutAndMark', {
     entry: path.join(PROJECT_ROOT, 'bench', 'functions', 'publish-and-put.ts'),
-    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: `${id}.results`, DEDUPE_TABLE: floorTable.tableName, MARK_PUBLISHED: 'true' },
+    ...clusterNetwork,
+    environment: { ...cluster.connectionEnvironment(), RESULTS_TOPIC: resultsTopic.topicName, DEDUPE_TABLE: floorTable.tableName, MARK_PUBLISHED: 'true' },
   });
-  floorTable.grantWriteData(markedFn);
+  for (const f of [floorFn, markedFn]) {
+    floorTable.grantWriteData(f);
+    resultsTopic.grantProduce(f);
+  }
   const api = new apigwv2.HttpApi(bare, 'Api');
   api.addRoutes({ path: '/bare/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Bare', fn) });
   api.addRoutes({ path: '/floor/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Floor', floorFn) });
   api.addRoutes({ path: '/marked/{provider}', methods: [apigwv2.HttpMethod.POST], integration: new HttpLambdaIntegration('Marked', markedFn) });
-  void gw;
   app.synth();
 
-  const emulator = await Emulator.start({ assemblyDir: outdir, services, onLog: () => undefined });
+  // Functions' own lines stay quiet; the emulator's warnings (a denied call, a refused
+  // connection) are printed, or a misbuilt floor would look like a hang.
+  const emulator = await Emulator.start({ assemblyDir: outdir, services, onLog: (line) => { if (/\b(WARN|ERROR)\b/.test(line)) console.error(line); } });
   try {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const serial = randomBytes(20).toString('hex').toUpperCase();

@@ -53,7 +53,7 @@ export interface ChainStackProps extends StackProps {
    */
   readonly latency?: LatencyProfile;
   /**
-   * Lets run ids inject faults (`fail-<task>`, `slow-<task>`) into the example tasks: for tests and demos only.
+   * Lets run ids inject faults (`fail-<task>`, `slow-<task>`, `hold-<task>`) into the example tasks: for tests and demos only.
    * @default false
    */
   readonly faultInjection?: boolean;

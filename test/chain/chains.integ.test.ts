@@ -1,4 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { releaseKey } from '../../lambdas/examples/chain-tasks/data';
 import { ChainEventType } from '../../lambdas/runtime/chain/events';
 import { waitFor } from '../support/services';
 import { runChainScenarios } from '../../lib/local/scenarios/chains';
@@ -7,7 +8,8 @@ import { runEvents, startChainHarness, testRunId, type ChainHarness } from './ch
 /**
  * Both example chains in local mode. The fork/join example (extract → {users, orders} → report) in local mode: the synthesized
  * app on the emulator, real Kafka, DynamoDB Local. Fault injection by run id: `fail-<task>`
- * makes a task throw, `slow-<task>` makes it take 6 s.
+ * makes a task throw, `slow-<task>` makes it take 6 s, `hold-<task>` keeps it running until the
+ * test releases it (no timing window: CI machines are loaded).
  */
 describe('fork/join chain in local mode', () => {
   let h: ChainHarness;
@@ -17,6 +19,7 @@ describe('fork/join chain in local mode', () => {
     return tasks.every((t) => s.find((x) => x.task === t)?.state === 'succeeded') && s;
   };
   const started = (runId: string, task: string) => runEvents(h.events.forkjoin, runId, ChainEventType.TASK_STARTED, task);
+  const release = (runId: string, task: string) => h.db.send(new PutCommand({ TableName: h.dataTable('forkjoin'), Item: releaseKey(runId, task) }));
 
   beforeAll(async () => {
     h = await startChainHarness();
@@ -93,13 +96,21 @@ describe('fork/join chain in local mode', () => {
   });
 
   test('GIVEN orders still running WHEN users is rerun THEN report runs for the run and once more for the rerun when orders succeeds', async () => {
-    // GIVEN a run whose orders takes 6 s, and users already succeeded
-    const runId = testRunId('slow-orders');
+    // GIVEN a run whose orders is held running, and users already succeeded
+    const runId = testRunId('hold-orders');
     await h.clients.forkjoin.requestRuns([runId]);
-    await waitFor(() => succeeded(runId, ['users']), { timeoutMs: 60_000, description: 'users succeeded' });
-    expect((await h.clients.forkjoin.status(runId)).find((x) => x.task === 'orders')?.state).not.toBe('succeeded');
-    // WHEN users is rerun before orders is done
-    const { generation } = await h.clients.forkjoin.requestRerun('users', runId);
+    let generation: number;
+    try {
+      await waitFor(async () => {
+        const s = await h.clients.forkjoin.status(runId);
+        return s.find((x) => x.task === 'users')?.state === 'succeeded' && s.find((x) => x.task === 'orders')?.state === 'running';
+      }, { timeoutMs: 60_000, description: 'users succeeded and orders (held) running' });
+      // WHEN users is rerun before orders is done, and then orders is let go
+      ({ generation } = await h.clients.forkjoin.requestRerun('users', runId));
+      await waitFor(() => runEvents(h.events.forkjoin, runId, ChainEventType.TASK_STARTED, 'users').some((e) => e.generation === generation), { timeoutMs: 60_000, description: 'users started in the rerun' });
+    } finally {
+      await release(runId, 'orders');
+    }
     // THEN once orders succeeds the rerun's join completes too: report runs in the run and in the rerun, once each
     await waitFor(() => runEvents(h.events.forkjoin, runId, ChainEventType.TASK_SUCCEEDED, 'report').some((e) => e.generation === generation), { timeoutMs: 60_000, description: 'report succeeded in the rerun' });
     await h.drained('forkjoin');
@@ -112,23 +123,32 @@ describe('fork/join chain in local mode', () => {
   });
 
   test('GIVEN a dependency that failed or is still running WHEN its dependent is rerun THEN the rerun is refused, naming it, and nothing is published', async () => {
-    // GIVEN users failed for one run, and orders is still running in another
+    // GIVEN users failed for one run (its orders succeeded)
     const failedRun = testRunId('fail-users');
-    const slowRun = testRunId('slow-orders');
-    await h.clients.forkjoin.requestRuns([failedRun, slowRun]);
+    await h.clients.forkjoin.requestRuns([failedRun]);
     await waitFor(() => runEvents(h.events.forkjoin, failedRun, ChainEventType.TASK_FAILED, 'users').length > 0, { timeoutMs: 60_000, description: 'users failed' });
     await waitFor(() => succeeded(failedRun, ['orders']), { timeoutMs: 60_000, description: 'orders (the other dependency) succeeded' });
-    await waitFor(async () => {
-      const s = await h.clients.forkjoin.status(slowRun);
-      return s.find((x) => x.task === 'users')?.state === 'succeeded' && s.find((x) => x.task === 'orders')?.state === 'running';
-    }, { timeoutMs: 60_000, description: 'users succeeded and orders (6 s) running' });
-    // WHEN report is rerun in each / THEN it is refused
+    // WHEN report is rerun / THEN it is refused
     await expect(h.clients.forkjoin.requestRerun('report', failedRun)).rejects.toThrow(
       `cannot rerun "report" for run ${failedRun}: its dependencies have not all succeeded (users: failed); rerun "report" once they have, or rerun them first`,
     );
-    await expect(h.clients.forkjoin.requestRerun('report', slowRun)).rejects.toThrow(`cannot rerun "report" for run ${slowRun}: its dependencies have not all succeeded (orders: running)`);
+    // GIVEN orders still running in another run (held; the held record also holds its partition,
+    // so the failed run goes first), users succeeded
+    const heldRun = testRunId('hold-orders');
+    await h.clients.forkjoin.requestRuns([heldRun]);
+    try {
+      await waitFor(async () => {
+        const s = await h.clients.forkjoin.status(heldRun);
+        return s.find((x) => x.task === 'users')?.state === 'succeeded' && s.find((x) => x.task === 'orders')?.state === 'running';
+      }, { timeoutMs: 60_000, description: 'users succeeded and orders (held) running' });
+      // WHEN report is rerun / THEN it is refused
+      await expect(h.clients.forkjoin.requestRerun('report', heldRun)).rejects.toThrow(`cannot rerun "report" for run ${heldRun}: its dependencies have not all succeeded (orders: running)`);
+    } finally {
+      await release(heldRun, 'orders');
+    }
+    await waitFor(() => succeeded(heldRun), { timeoutMs: 60_000, description: 'the held run succeeded once released' });
     await h.drained('forkjoin');
-    expect([...runEvents(h.events.forkjoin, failedRun, ChainEventType.TASK_REQUESTED), ...runEvents(h.events.forkjoin, slowRun, ChainEventType.TASK_REQUESTED)]).toEqual([]);
+    expect([...runEvents(h.events.forkjoin, failedRun, ChainEventType.TASK_REQUESTED), ...runEvents(h.events.forkjoin, heldRun, ChainEventType.TASK_REQUESTED)]).toEqual([]);
   });
 
   test('GIVEN a backfill of three dates THEN three independent runs each complete with their own data', async () => {

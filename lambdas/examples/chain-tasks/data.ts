@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { BatchWriteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { getDocumentClient } from '../../runtime/dynamo';
 import { integer, required } from '../../runtime/env';
 import { logger } from '../../runtime/logger';
@@ -67,14 +67,36 @@ export function seededRandom(seed: string): () => number {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** The item that releases a `hold-<task>` task of a run (tests write it with `releaseKey`). */
+export function releaseKey(runId: string, task: string): { pk: string; sk: string } {
+  return { pk: `release#${runId}`, sk: task };
+}
+
+/** How long a held task waits for its release at most, then goes on (a test that forgot it must not hang its worker). */
+const HOLD_LIMIT_MS = 120_000;
+
+/** Waits until the release item of this run and task exists in the data table. */
+async function holdUntilReleased(task: string, runId: string): Promise<void> {
+  const deadline = Date.now() + HOLD_LIMIT_MS;
+  while (Date.now() < deadline) {
+    const out = await getDocumentClient().send(new GetCommand({ TableName: dataTable(), Key: releaseKey(runId, task), ConsistentRead: true }));
+    if (out.Item) return;
+    await sleep(200);
+  }
+  logger.warn('held task was not released in time; going on', { task, runId, holdLimitMs: HOLD_LIMIT_MS });
+}
+
 /**
  * Fault injection for tests and demos, on only when EXAMPLE_FAULT_INJECTION=true: a run id
- * containing `fail-<task>` makes that task throw; `slow-<task>` makes it take EXAMPLE_SLOW_MS.
+ * containing `fail-<task>` makes that task throw; `slow-<task>` makes it take EXAMPLE_SLOW_MS;
+ * `hold-<task>` keeps it running until the test writes its `releaseKey` item (a window with no
+ * timing in it: "still running" holds as long as the test needs).
  * Each call is logged (`task function called`), so fault tests count the calls per run and task.
  */
 export async function injectFaults(task: string, runId: string): Promise<void> {
   if (process.env[ChainTasksEnv.EXAMPLE_FAULT_INJECTION] !== 'true') return;
   logger.info('task function called', { task, runId });
   if (runId.includes(`slow-${task}`)) await sleep(integer(process.env, ChainTasksEnv.EXAMPLE_SLOW_MS, 3000));
+  if (runId.includes(`hold-${task}`)) await holdUntilReleased(task, runId);
   if (runId.includes(`fail-${task}`)) throw new Error(`injected failure of ${task} for run ${runId}`);
 }

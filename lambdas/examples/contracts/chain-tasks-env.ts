@@ -5,7 +5,7 @@
 export const ChainTasksEnv = {
   /** The table the example tasks keep their data in (`pk`, `sk`). */
   DATA_TABLE_NAME: 'DATA_TABLE_NAME',
-  /** `true` turns on `fail-<task>` / `slow-<task>` run ids. */
+  /** `true` turns on `fail-<task>` / `slow-<task>` / `hold-<task>` run ids. */
   EXAMPLE_FAULT_INJECTION: 'EXAMPLE_FAULT_INJECTION',
   /** How long a `slow-<task>` run id makes the task take. */
   EXAMPLE_SLOW_MS: 'EXAMPLE_SLOW_MS',
