@@ -23,13 +23,8 @@ import { synthesizeApp } from '../lib/local/emulator/synth';
 import { runBenchmark, stats, writeResult } from './support/stats';
 
 const ROOT = path.resolve(__dirname, '..');
-/**
- * The main of 2026-11-30 after issue 14's first round (SDK left to the runtime, one request per
- * event with an event marker). The main before issue 14, 965e43f, needs
- * @aws-lambda-powertools/idempotency, which this package no longer installs, so it cannot be
- * built here any more; its figures are in bench/README.md (run of 2026-11-30 10:26).
- */
-const BASE_COMMIT = '749f5d1';
+/** The main of 2026-11-30 before issue 14 made the functions lean (the "today's" of the issue). */
+const BASE_COMMIT = '965e43f';
 const GOAL_MAX_BYTES = 400 * 1024;
 const GOAL_LOAD_RATIO = 0.5;
 
@@ -96,22 +91,27 @@ function sdkProbes(dir: string): Bundle[] {
   ];
 }
 
-/** The example app of `commit`, synthesized from a temporary worktree that shares this node_modules. */
-function baseAssembly(commit: string, dir: string): { outDir: string; commit: string } {
+/**
+ * The example app of `commit`, synthesized from a temporary worktree: with this checkout's
+ * node_modules when the commit's lock file is this one's, else with its own (`npm ci` from the
+ * registry into the worktree, a minute or two), so a base whose dependencies have since changed
+ * still builds as it did.
+ */
+function baseAssembly(commit: string, dir: string): { outDir: string; commit: string; ownInstall: boolean } {
   const tree = path.join(dir, 'base-tree');
   execFileSync('git', ['-C', ROOT, 'worktree', 'add', '--detach', tree, commit], { stdio: 'ignore' });
   try {
-    fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
-    let outDir: string;
-    try {
-      outDir = synthesizeApp(tree, { outDir: path.join(dir, 'base.out'), logFile: path.join(dir, 'base-synth.log') });
-    } catch (e) {
-      // The base is built with this checkout's node_modules: a base that needs a package since
-      // removed (965e43f needs @aws-lambda-powertools/idempotency) cannot be built here.
-      throw new Error(`the base ${commit} does not build with this checkout's node_modules (${(e as Error).message.split('\n')[0]}); pass --base <commit> of a later main`, { cause: e });
+    const lock = (root: string) => fs.readFileSync(path.join(root, 'package-lock.json'), 'utf8');
+    const ownInstall = lock(tree) !== lock(ROOT);
+    if (ownInstall) {
+      process.stderr.write(`[cold-start] ${commit} has other dependencies: npm ci in its worktree\n`);
+      execFileSync('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund'], { cwd: tree, stdio: ['ignore', 'ignore', 'inherit'] });
+    } else {
+      fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(tree, 'node_modules'), 'dir');
     }
+    const outDir = synthesizeApp(tree, { outDir: path.join(dir, 'base.out'), logFile: path.join(dir, 'base-synth.log') });
     const full = execFileSync('git', ['-C', ROOT, 'rev-parse', commit], { encoding: 'utf8' }).trim();
-    return { outDir, commit: full };
+    return { outDir, commit: full, ownInstall };
   } finally {
     execFileSync('git', ['-C', ROOT, 'worktree', 'remove', '--force', tree], { stdio: 'ignore' });
   }
@@ -209,7 +209,7 @@ async function main(): Promise<void> {
     };
     writeResult('cold-start', {
       runs,
-      base: { commit: baseBuild.commit },
+      base: { commit: baseBuild.commit, dependencies: baseBuild.ownInstall ? 'its own lock file (npm ci)' : 'this checkout\'s node_modules' },
       floor: { what: 'bench/functions/kafkajs-only.ts: imports kafkajs only', bytes: floor.bytes, kb: kb(floor.bytes), loadMs: floorMs },
       summary,
       sdkProbes: probes.map((b) => ({ what: b.id, kb: kb(b.bytes), loadMs: median(times.get(b)!), vsFloor: Math.round((median(times.get(b)!) / floorMs) * 100) / 100 })),
