@@ -29,6 +29,12 @@ import { LocalServices } from '../lib/local/services';
 import { runBenchmark, stats, writeResult } from './support/stats';
 
 const RECORDS = Number(process.env.RECORDS ?? 300);
+/**
+ * Rounds of RECORDS on the same services and emulator. One round's p50 ratio moved between 0.9
+ * and 1.36 on a quiet 2-core machine (five runs, 2026-11-30 16:04–16:20): the goal is read on
+ * the median of the rounds' ratios.
+ */
+const ROUNDS = Number(process.env.ROUNDS ?? 5);
 const KAFKA_ACLS = process.env.KAFKA_ACLS !== 'off';
 const CLUSTER_ARN = 'arn:aws:kafka:us-east-1:123456789012:cluster/bench/00000000-0000-0000-0000-000000000000-1';
 const GAP_MS = Number(process.env.GAP_MS ?? 15);
@@ -116,14 +122,29 @@ async function main(): Promise<void> {
   const cold = await emulator.waitFor((inv) => inv[0], 30000);
   emulated.length = 0;
 
-  for (let i = 0; i < RECORDS; i++) {
-    const sentAt = now();
-    const value = JSON.stringify({ i, sentAt });
-    await producer.sendBatch({ topicMessages: [{ topic: topics.emulated, messages: [{ value }] }, { topic: topics.bare, messages: [{ value }] }, { topic: topics.bareIam, messages: [{ value }] }] });
-    await new Promise((r) => setTimeout(r, GAP_MS));
+  // Each path measured alone, in turns: the emulator's poller and the bare consumers run on this
+  // process's one event loop, and records fetched by three consumers at once queue behind each
+  // other's decoding (the last one decoded waits ≈ 0.3 ms per other, a bias of the order, not of
+  // the path). The turns rotate so that no path always follows the same one.
+  const sinks = { emulated, bare, bareIam };
+  const paths = (['emulated', 'bare', 'bareIam'] as const).filter((k) => k !== 'bareIam' || iamListener);
+  const rounds: Array<{ emulated: number[]; bare: number[]; bareIam: number[] }> = [];
+  // Round -1 warms every path (JIT, TLS session, worker) and is not counted: the first counted
+  // round was the slowest of five in three runs out of three without it.
+  for (let round = -1; round < ROUNDS; round++) {
+    const got = { emulated: [] as number[], bare: [] as number[], bareIam: [] as number[] };
+    for (let turn = 0; turn < paths.length; turn++) {
+      const path = paths[(round + 1 + turn) % paths.length];
+      for (let i = 0; i < RECORDS; i++) {
+        await producer.send({ topic: topics[path], messages: [{ value: JSON.stringify({ i, sentAt: now() }) }] });
+        await new Promise((r) => setTimeout(r, GAP_MS));
+      }
+      const deadline = Date.now() + 30000;
+      while (sinks[path].length < RECORDS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      got[path] = sinks[path].splice(0);
+    }
+    if (round >= 0) rounds.push(got);
   }
-  const deadline = Date.now() + 30000;
-  while ((emulated.length < RECORDS || bare.length < RECORDS || (iamListener && bareIam.length < RECORDS)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
 
   await producer.disconnect();
   for (const consumer of consumers) await consumer.disconnect();
@@ -131,29 +152,41 @@ async function main(): Promise<void> {
   await services.stop();
   fs.rmSync(outdir, { recursive: true, force: true });
 
-  const e = stats(emulated);
-  const b = stats(bare);
-  const bi = iamListener ? stats(bareIam) : undefined;
+  const all = (k: 'emulated' | 'bare' | 'bareIam') => rounds.flatMap((r) => r[k]);
+  const e = stats(all('emulated'));
+  const b = stats(all('bare'));
+  const bi = iamListener ? stats(all('bareIam')) : undefined;
+  const ratio = (a: number, c: number) => Math.round((a / c) * 100) / 100;
+  const perRound = rounds.map((r) => {
+    const [re, rb] = [stats(r.emulated).p50, stats(r.bare).p50];
+    const rbi = iamListener ? stats(r.bareIam).p50 : undefined;
+    return { emulatedP50: re, bareP50: rb, bareIamP50: rbi, p50Ratio: ratio(re, rb), p50RatioSameTransport: rbi ? ratio(re, rbi) : undefined };
+  });
+  const median = (values: number[]) => stats(values).p50;
+  const p50Ratio = median(perRound.map((r) => r.p50Ratio));
+  const p50RatioSameTransport = iamListener ? median(perRound.map((r) => r.p50RatioSameTransport!)) : undefined;
   const result = {
     benchmark: 'esm-latency',
-    description: 'produce → handler start (emulated ESM, batching window 0) vs produce → eachMessage (bare kafkajs consumers: plaintext listener, and the IAM listener as the function), same broker, same run',
+    description: 'produce → handler start (emulated ESM, batching window 0) vs produce → eachMessage (bare kafkajs consumers: plaintext listener, and the IAM listener as the function), same broker, same run, each path alone in rotating turns; ratios are the median over rounds of each round\'s p50 ratio',
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
     records: RECORDS,
+    rounds: ROUNDS,
     gapMs: GAP_MS,
     kafkaAcls: KAFKA_ACLS && services.kafkaIamBrokers !== undefined,
     loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
     emulatedMs: e,
     bareKafkajsMs: b,
     bareKafkajsIamMs: bi,
+    perRound,
     emulatorStartMs: Math.round(emulatorStartMs),
     coldInvocationMs: cold.durationMs,
-    p50Ratio: Math.round((e.p50 / b.p50) * 100) / 100,
-    p50RatioSameTransport: bi ? Math.round((e.p50 / bi.p50) * 100) / 100 : undefined,
+    p50Ratio,
+    p50RatioSameTransport,
     // Issue 13: the emulator's added latency ≤ 1.2× bare kafkajs at p50 with enforcement on.
     goals: { p50RatioAtMost: 1.2, p50BelowMs: 20 },
-    met: { p50Ratio: e.p50 / b.p50 <= 1.2, p50RatioSameTransport: bi ? e.p50 / bi.p50 <= 1.2 : undefined, p50: e.p50 < 20 },
+    met: { p50Ratio: p50Ratio <= 1.2, p50RatioSameTransport: p50RatioSameTransport === undefined ? undefined : p50RatioSameTransport <= 1.2, p50: e.p50 < 20 },
   };
   writeResult('esm-latency', result);
 }

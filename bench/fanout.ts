@@ -8,6 +8,8 @@
  *   KAFKA_BROKERS=127.0.0.1:19092 DYNAMODB_ENDPOINT=http://127.0.0.1:18000 npx tsx bench/fanout.ts
  *
  * Without those variables the local services are started (and stopped) here. EVENTS sets N (default 2000).
+ * Variants (written to bench/results/fanout-variant.json, not gathered): BENCH_ENFORCEMENT=off runs
+ * without the IAM front and Kafka ACLs, BENCH_RECORD_CONCURRENCY=<n> sets the consumers' recordConcurrency.
  *
  * The floor of the consumers' throughput, in the same run: three bare kafkajs consumer groups
  * (one per consumer) that each make, per event, the least write that consumer must make (its
@@ -33,21 +35,27 @@ import { PostConsumersStack } from '../lib/examples/post-consumers-stack';
 import { PostPublisherStack } from '../lib/examples/post-publisher-stack';
 import { eventMessage } from '../lambdas/runtime/event-message';
 import { postPublishedEvent } from '../lambdas/examples/post-publisher/post';
+import { cpuPerEvent, cpuSample, jvmPid } from './support/cpu';
 import { runBenchmark, stats, writeResult } from './support/stats';
 
 const EVENTS = Number(process.env.EVENTS ?? 2000);
 /** The paced phase: few events at a steady rate, so latency is not queueing behind a burst. */
 const PACED_EVENTS = Number(process.env.PACED_EVENTS ?? 100);
 const PACED_PER_SECOND = Number(process.env.PACED_PER_SECOND ?? 10);
+/** `off` runs the consumers without the IAM front and Kafka ACLs (to measure their share; the default is as users run). */
+const ENFORCEMENT = process.env.BENCH_ENFORCEMENT === 'off' ? { enforceIam: false, enforceKafkaAcls: false } : {};
+/** The consumers' records handled at once per batch (the example app's 10 unless set). */
+const CONSUMER_RECORD_CONCURRENCY = process.env.BENCH_RECORD_CONCURRENCY === undefined ? undefined : Number(process.env.BENCH_RECORD_CONCURRENCY);
 /** Warm-up events start every function's execution environments before the clock starts. */
 const WARMUP_EVENTS = 12;
 const WARMUP_SOURCE = 'urn:bench:warmup';
 const PARTITIONS = 3;
 /**
- * Records of one partition the floor has in flight at once. The consumers run
+ * Records of one partition the main floor has in flight at once. The consumers run
  * `recordConcurrency: 10`, but on DynamoDB Local ten transactions per partition at once made the
  * floor slower (15.7 events/s, 2026-11-30 13:35, load 13–15) than one at a time (49.8 at 12:52):
- * its transactions contend. The floor keeps the faster setting, so the ratio is to the higher bar.
+ * its transactions contend. The main floor keeps the faster setting, so its ratio is to the higher
+ * bar; `floorSameConcurrency` runs the consumers' concurrency, the issue's "same concurrency".
  */
 const RECORD_CONCURRENCY = 1;
 const CONSUMERS = ['recruitment', 'real-estate', 'second-hand'] as const;
@@ -61,7 +69,7 @@ function synth(topicName: string, latency: LatencyProfile): string {
   const app = new App({ outdir });
   const cluster = new KafkaCluster(new Stack(app, 'Foundation'), 'Cluster');
   const publisher = new PostPublisherStack(app, 'PostPublisher', { cluster, topicName, partitions: PARTITIONS });
-  const consumers = new PostConsumersStack(app, 'PostConsumers', { cluster, topicName, partitions: PARTITIONS, latency });
+  const consumers = new PostConsumersStack(app, 'PostConsumers', { cluster, topicName, partitions: PARTITIONS, latency, recordConcurrency: CONSUMER_RECORD_CONCURRENCY });
   consumers.addStackDependency(publisher);
   app.synth();
   return outdir;
@@ -113,7 +121,7 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
   const run = randomUUID().slice(0, 8);
   const topicName = `bench-posts-${run}`;
   const assemblyDir = synth(topicName, latency);
-  const emulator = await Emulator.start({ assemblyDir, services, stacks: ['PostPublisher', 'PostConsumers'], onLog: () => undefined });
+  const emulator = await Emulator.start({ assemblyDir, services, stacks: ['PostPublisher', 'PostConsumers'], onLog: () => undefined, ...ENFORCEMENT });
   const kafka = new Kafka({ clientId: 'bench-fanout', brokers: services.kafkaBrokers.split(','), logLevel: logLevel.NOTHING });
   const doc = localDocumentClient(services.dynamodbEndpoint);
   try {
@@ -158,6 +166,8 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
     await processed(WARMUP_EVENTS);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const posts: Array<{ postId: string; authorId: string; eventId: string }> = [];
+    const dynamodbPid = jvmPid('DynamoDBLocal', new URL(services.dynamodbEndpoint).port);
+    const cpuAtStart = cpuSample(dynamodbPid);
     const start = Date.now();
     for (let i = 0; i < EVENTS; i += 100) {
       const events = Array.from({ length: Math.min(100, EVENTS - i) }, (_, j) => {
@@ -171,6 +181,7 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
     const published = Date.now();
 
     await processed(WARMUP_EVENTS + EVENTS);
+    const cpuAtEnd = cpuSample(dynamodbPid);
     await bareDone;
 
     const times = await effectTimes(doc, tables, posts);
@@ -215,7 +226,7 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
       batchingWindowSeconds: emulator.mappings[0]?.batchingWindow,
       batchSize: emulator.mappings[0]?.batchSize,
       publishMs: published - start,
-      threeConsumers: { eventsPerSecond: rate(EVENTS, lastEffect - start), allEffectsMs: lastEffect - start },
+      threeConsumers: { eventsPerSecond: rate(EVENTS, lastEffect - start), allEffectsMs: lastEffect - start, cpuMsPerEvent: cpuPerEvent(cpuAtStart, cpuAtEnd, EVENTS) },
       bareKafkajsGroup: { eventsPerSecond: rate(EVENTS, bareLast - start), allReceivedMs: bareLast - start, latencyMs: stats(bareLatencies) },
       perConsumer,
       pacedLatency,
@@ -243,7 +254,7 @@ type FloorWrites = 'one-put' | 'effects';
  * says, with PARTITIONS partitions consumed concurrently (as the mapping invokes one function
  * per partition) and RECORD_CONCURRENCY records of a partition at once. Throughput = N / (first publish → last write of the three groups).
  */
-async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: string }, writes: FloorWrites) {
+async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: string }, writes: FloorWrites, recordConcurrency = RECORD_CONCURRENCY) {
   const run = randomUUID().slice(0, 8);
   const topic = `bench-floor-${run}`;
   // As the consumers' effects: each group its own tables; recruitment's counter in a table of its
@@ -279,7 +290,7 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
         // batch done before the next is fetched, as the record handler does.
         eachBatch: async ({ batch, resolveOffset, heartbeat }) => {
           let next = 0;
-          await Promise.all(Array.from({ length: RECORD_CONCURRENCY }, async () => {
+          await Promise.all(Array.from({ length: recordConcurrency }, async () => {
             while (next < batch.messages.length) await apply(batch.messages[next++].value!);
           }));
           resolveOffset(batch.lastOffset());
@@ -323,6 +334,8 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const producer = kafka.producer();
     await producer.connect();
+    const dynamodbPid = jvmPid('DynamoDBLocal', new URL(services.dynamodbEndpoint).port);
+    const cpuAtStart = cpuSample(dynamodbPid);
     const start = Date.now();
     for (let i = 0; i < EVENTS; i += 100) {
       const events = Array.from({ length: Math.min(100, EVENTS - i) }, (_, j) => {
@@ -333,7 +346,8 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
     }
     await producer.disconnect();
     await allDone;
-    return { writes, groups: CONSUMERS.length, partitionsConcurrently: PARTITIONS, recordsPerPartitionConcurrently: RECORD_CONCURRENCY, requestsPerEventPerGroup: 1, eventsPerSecond: rate(EVENTS, last - start), allWrittenMs: last - start };
+    const cpuMsPerEvent = cpuPerEvent(cpuAtStart, cpuSample(dynamodbPid), EVENTS);
+    return { writes, groups: CONSUMERS.length, partitionsConcurrently: PARTITIONS, recordsPerPartitionConcurrently: recordConcurrency, requestsPerEventPerGroup: 1, eventsPerSecond: rate(EVENTS, last - start), allWrittenMs: last - start, cpuMsPerEvent };
   } finally {
     await Promise.all(groups.map((c) => c.disconnect()));
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
@@ -357,9 +371,17 @@ async function main(): Promise<void> {
     }
     process.stdout.write(`fan-out bench: floors, ${EVENTS} events through three bare groups writing each consumer's effect, then one put per event…\n`);
     const floor = await runFloor(s, 'effects');
+    const consumersConcurrency = CONSUMER_RECORD_CONCURRENCY ?? 10;
+    const floorSameConcurrency = consumersConcurrency === RECORD_CONCURRENCY ? floor : await runFloor(s, 'effects', consumersConcurrency);
     const floorOnePut = await runFloor(s, 'one-put');
     const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
-    for (const p of profiles) Object.assign(p, { vsFloor: ratio(p.threeConsumers.eventsPerSecond, floor.eventsPerSecond), vsFloorOnePut: ratio(p.threeConsumers.eventsPerSecond, floorOnePut.eventsPerSecond) });
+    for (const p of profiles) {
+      Object.assign(p, {
+        vsFloor: ratio(p.threeConsumers.eventsPerSecond, floor.eventsPerSecond),
+        vsFloorSameConcurrency: ratio(p.threeConsumers.eventsPerSecond, floorSameConcurrency.eventsPerSecond),
+        vsFloorOnePut: ratio(p.threeConsumers.eventsPerSecond, floorOnePut.eventsPerSecond),
+      });
+    }
     const result = {
       benchmark: 'fanout',
       description: `${EVENTS} post.published events (${PARTITIONS} partitions) through three emulated consumers (each its own group, function and DynamoDB effects) vs a bare kafkajs consumer group on the same topic, same run. Latency = event time → effect row written (consumers) or eachMessage (bare). Throughput = N / (first publish → last effect or receive) for a burst of N; pacedLatency = latency at a steady ${PACED_PER_SECOND}/s on idle consumers (no backlog).`,
@@ -369,12 +391,15 @@ async function main(): Promise<void> {
       events: EVENTS,
       pacedEvents: PACED_EVENTS,
       loadAverageAtEnd: os.loadavg().map((l) => Math.round(l * 10) / 10),
+      enforcement: ENFORCEMENT.enforceIam === false ? 'off (no IAM front, no Kafka ACLs)' : 'on (as users run)',
+      consumersRecordConcurrency: consumersConcurrency,
       floor,
+      floorSameConcurrency,
       floorOnePut,
       loadAverageAtStart,
       profiles,
     };
-    writeResult('fanout', result);
+    writeResult(ENFORCEMENT.enforceIam === false || CONSUMER_RECORD_CONCURRENCY !== undefined ? 'fanout-variant' : 'fanout', result);
   } finally {
     await services.stop();
   }

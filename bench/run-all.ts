@@ -66,7 +66,10 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   ],
   'esm-latency': (r) => [
     fig('esm-latency', 'produce → handler start p50 (emulated ESM)', r.emulatedMs?.p50, 'ms', 'bare kafkajs produce → consume p50', r.bareKafkajsMs?.p50),
+    fig('esm-latency', 'produce → handler start p50 (emulated ESM)', r.emulatedMs?.p50, 'ms', 'bare kafkajs on the IAM listener as the function, p50', r.bareKafkajsIamMs?.p50),
     fig('esm-latency', 'produce → handler start p99 (emulated ESM)', r.emulatedMs?.p99, 'ms', 'bare kafkajs produce → consume p99', r.bareKafkajsMs?.p99),
+    fig('esm-latency', 'p50 ratio to bare kafkajs, plaintext (median of the rounds\' ratios)', r.p50Ratio, '×'),
+    fig('esm-latency', 'p50 ratio to bare kafkajs on the IAM listener (median of the rounds\' ratios)', r.p50RatioSameTransport, '×'),
     fig('esm-latency', 'emulator start', r.emulatorStartMs, 'ms'),
   ],
   chain: (r) => [
@@ -79,6 +82,7 @@ const FIGURES: Record<string, (r: Json) => Figure[]> = {
   fanout: (r) =>
     (Array.isArray(r.profiles) ? r.profiles : []).flatMap((p: Json) => [
       fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', r.floor?.writes === 'effects' ? "floor: three bare groups, each consumer's effect write per event" : 'floor: three bare groups, one conditional write per event', r.floor?.eventsPerSecond),
+      ...(r.floorSameConcurrency && r.floorSameConcurrency.recordsPerPartitionConcurrently !== r.floor?.recordsPerPartitionConcurrently ? [fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', `floor at the consumers' concurrency (${r.floorSameConcurrency.recordsPerPartitionConcurrently} records per partition)`, r.floorSameConcurrency.eventsPerSecond)] : []),
       ...(r.floorOnePut ? [fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'floor: three bare groups, one conditional PutItem per event', r.floorOnePut.eventsPerSecond)] : []),
       fig('fanout', `${p.latencyProfile}: three consumers, events/s`, p.threeConsumers?.eventsPerSecond, 'events/s', 'bare kafkajs group events/s', p.bareKafkajsGroup?.eventsPerSecond),
       fig('fanout', `${p.latencyProfile}: paced latency p50 (recruitment)`, p.pacedLatency?.recruitmentMs?.p50, 'ms', 'bare kafkajs p50', p.pacedLatency?.bareKafkajsMs?.p50),

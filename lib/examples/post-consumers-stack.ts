@@ -48,6 +48,12 @@ export interface PostConsumersStackProps extends StackProps {
    * @default - none
    */
   readonly alarmAction?: cloudwatch.IAlarmAction;
+  /**
+   * How many records of one batch each consumer handles at once (posts need no order among
+   * themselves). bench/fanout.ts varies it: DynamoDB Local serializes writes that DynamoDB does not.
+   * @default 10
+   */
+  readonly recordConcurrency?: number;
 }
 
 /**
@@ -93,7 +99,7 @@ export class PostConsumersStack extends Stack {
     // posts need no order among themselves, so a batch runs ten posts at a time. Each effect's
     // first write is a row keyed by the post (writeOncePerKey): that row is the dedupe, so the
     // consumers have no idempotency table.
-    const common = { idempotency: false, latency: props.latency, maxAttempts: props.maxAttempts, recordConcurrency: 10, filters: [{ value: { type: ['post.published'] } }], alarmAction: props.alarmAction };
+    const common = { idempotency: false, latency: props.latency, maxAttempts: props.maxAttempts, recordConcurrency: props.recordConcurrency ?? 10, filters: [{ value: { type: ['post.published'] } }], alarmAction: props.alarmAction };
 
     this.recruitment = this.posts.addConsumer('recruitment', {
       ...common,
