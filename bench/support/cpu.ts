@@ -10,7 +10,7 @@ export interface CpuSample {
 /** Linux clock ticks are 10 ms (USER_HZ 100). */
 const TICK_MS = 10;
 
-/** The pid of the process whose command line names `marker` and `port` (the DynamoDB Local or Kafka JVM of this run), if one runs here. */
+/** The pid of the process whose command line has an argument containing `marker` and one equal to `port` (the DynamoDB Local JVM of this run: its main class and `-port <n>`), if one runs here. */
 export function jvmPid(marker: string, port: string): number | undefined {
   for (const entry of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
