@@ -35,7 +35,7 @@ import { PostConsumersStack } from '../lib/examples/post-consumers-stack';
 import { PostPublisherStack } from '../lib/examples/post-publisher-stack';
 import { eventMessage } from '../lambdas/runtime/event-message';
 import { postPublishedEvent } from '../lambdas/examples/post-publisher/post';
-import { cpuPerEvent, cpuSample, jvmPid } from './support/cpu';
+import { cpuPerEvent, cpuSample, dynamodbLocalPid } from './support/cpu';
 import { runBenchmark, stats, writeResult } from './support/stats';
 
 const EVENTS = Number(process.env.EVENTS ?? 2000);
@@ -166,7 +166,7 @@ async function runProfile(services: { kafkaBrokers: string; dynamodbEndpoint: st
     await processed(WARMUP_EVENTS);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const posts: Array<{ postId: string; authorId: string; eventId: string }> = [];
-    const dynamodbPid = jvmPid('software.amazon.dynamodb.services.local.main.ServerRunner', new URL(services.dynamodbEndpoint).port);
+    const dynamodbPid = dynamodbLocalPid(services.dynamodbEndpoint);
     const cpuAtStart = cpuSample(dynamodbPid);
     const start = Date.now();
     for (let i = 0; i < EVENTS; i += 100) {
@@ -334,7 +334,7 @@ async function runFloor(services: { kafkaBrokers: string; dynamodbEndpoint: stri
     await new Promise((resolve) => setTimeout(resolve, 5000));
     const producer = kafka.producer();
     await producer.connect();
-    const dynamodbPid = jvmPid('software.amazon.dynamodb.services.local.main.ServerRunner', new URL(services.dynamodbEndpoint).port);
+    const dynamodbPid = dynamodbLocalPid(services.dynamodbEndpoint);
     const cpuAtStart = cpuSample(dynamodbPid);
     const start = Date.now();
     for (let i = 0; i < EVENTS; i += 100) {

@@ -10,7 +10,7 @@ export interface CpuSample {
 /** Linux clock ticks are 10 ms (USER_HZ 100). */
 const TICK_MS = 10;
 
-/** The pid of the process whose command line has an argument containing `marker` and one equal to `port` (the DynamoDB Local JVM of this run: its main class and `-port <n>`), if one runs here. */
+/** The pid of the process whose command line has an argument containing `marker` and one equal to `port`, if one runs here. */
 export function jvmPid(marker: string, port: string): number | undefined {
   for (const entry of fs.readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
     try {
@@ -21,6 +21,11 @@ export function jvmPid(marker: string, port: string): number | undefined {
     }
   }
   return undefined;
+}
+
+/** The DynamoDB Local JVM serving `endpoint` (its main class and `-port <n>` on its command line), if it runs here. */
+export function dynamodbLocalPid(endpoint: string): number | undefined {
+  return jvmPid('software.amazon.dynamodb.services.local.main.ServerRunner', new URL(endpoint).port);
 }
 
 /** utime + stime of `pid` (fields 14 and 15 of /proc/<pid>/stat), ms. */
