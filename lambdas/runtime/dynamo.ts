@@ -1,5 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { serviceEndpoint } from './env';
 
 // Loaded at init on purpose, not lazily at the first call: every function that imports this
 // module sends DynamoDB requests on its first invocation, so a lazy require would only move the
@@ -12,14 +13,10 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 let client: DynamoDBClient | undefined;
 let documentClient: DynamoDBDocumentClient | undefined;
 
-/**
- * One DynamoDB client per container. AWS_ENDPOINT_URL_DYNAMODB (set by the emulator for
- * DynamoDB Local) is passed explicitly so it holds whatever the SDK version's own support.
- */
+/** One DynamoDB client per execution environment, at `AWS_ENDPOINT_URL_DYNAMODB` when it is set. */
 export function getDynamoClient(): DynamoDBClient {
   if (!client) {
-    const endpoint = process.env.AWS_ENDPOINT_URL_DYNAMODB;
-    client = new DynamoDBClient(endpoint ? { endpoint } : {});
+    client = new DynamoDBClient(serviceEndpoint(process.env, 'DYNAMODB'));
   }
   return client;
 }

@@ -71,3 +71,15 @@ function integerRule(min: number, given: unknown): string {
 export function list(env: Env, name: string): string[] {
   return (env[name] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
+
+/**
+ * The client config that points an AWS SDK client at `AWS_ENDPOINT_URL_<service>` when it is
+ * set (the emulator sets it for DynamoDB Local and its Secrets Manager stand-in), else `{}`:
+ * the SDK's regional endpoint. Passed explicitly rather than left to the SDK so that it holds
+ * whichever SDK version the Lambda runtime ships.
+ * @see https://docs.aws.amazon.com/sdkref/latest/guide/feature-ss-endpoints.html
+ */
+export function serviceEndpoint(env: Env, service: 'DYNAMODB' | 'SECRETS_MANAGER'): { endpoint?: string } {
+  const endpoint = optional(env, `AWS_ENDPOINT_URL_${service}`);
+  return endpoint ? { endpoint } : {};
+}

@@ -135,10 +135,12 @@ function describeError(error: unknown): string {
 async function scramCredentials(env: Env, secrets?: SecretsManagerClient): Promise<{ username: string; password: string }> {
   const secretArn = env.KAFKA_SECRET_ARN;
   if (!secretArn) throw new KafkaConfigError('KAFKA_AUTH=scram-sha-512 needs KAFKA_SECRET_ARN');
+  // Required here, not at init: only SCRAM clients read a secret.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const sm = require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
-  const client = secrets ?? new sm.SecretsManagerClient({ region: regionOf(env) });
-  const out = await client.send(new sm.GetSecretValueCommand({ SecretId: secretArn }));
+  const { GetSecretValueCommand } = require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const client = secrets ?? (require('./secrets') as typeof import('./secrets')).getSecretsManagerClient();
+  const out = await client.send(new GetSecretValueCommand({ SecretId: secretArn }));
   const parsed = JSON.parse(out.SecretString ?? '{}') as { username?: unknown; password?: unknown };
   if (typeof parsed.username !== 'string' || typeof parsed.password !== 'string') {
     throw new KafkaConfigError(`secret ${secretArn} must be JSON with string "username" and "password"`);

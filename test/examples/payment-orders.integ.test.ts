@@ -1,7 +1,7 @@
 import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { applyResult, createOrder } from '../../lambdas/examples/payment-order/orders';
-import { updateOncePerEvent } from '../../lambdas/runtime/update-once';
+import { updateOncePerEvent } from '../../lambdas/runtime/update-once-per-event';
 import { documentClient, dynamoDbClient, uniqueName } from '../support/services';
 
 /** The payment result's effect against DynamoDB Local: one request, once per result event and once per order. */

@@ -22,7 +22,7 @@ import type { LocalServices } from '../../lib/local/services';
 import { startOwnServices } from './support';
 import { createEvent, encodeEvent } from '../../lambdas/runtime/cloudevents';
 import { getDynamoClient } from '../../lambdas/runtime/dynamo';
-import { onceByEventId } from '../../lambdas/runtime/idempotency';
+import { onceByEventId } from '../../lambdas/runtime/once-by-event-id';
 import { kafkaRecordHandler } from '../../lambdas/runtime/record-handler';
 import { mskEvent } from '../runtime/msk-event-builder';
 

@@ -1,4 +1,4 @@
-import { EnvError, integer, integerOption, integerSetting, list, optional, required } from '../../lambdas/runtime/env';
+import { EnvError, integer, integerOption, integerSetting, list, optional, required, serviceEndpoint } from '../../lambdas/runtime/env';
 import { readGatewayEnv } from '../../lambdas/runtime/gateway/gateway-env';
 import { required as requiredChainVariable } from '../../lambdas/runtime/chain/config';
 
@@ -37,5 +37,11 @@ describe('lambdas/runtime/env.ts', () => {
     expect(() => requiredChainVariable({}, 'CHAIN_NAME')).toThrow('environment variable CHAIN_NAME is not set (the TaskChain construct sets it)');
     expect(() => readGatewayEnv({ DEDUPE_TABLE: 'd' })).toThrow('environment variable RESULTS_TOPIC is not set (the CallbackGateway construct sets it)');
     expect(() => readGatewayEnv({ PROVIDERS: '{', RESULTS_TOPIC: 'r', DEDUPE_TABLE: 'd' })).toThrow(expect.objectContaining({ variable: 'PROVIDERS', cause: expect.any(SyntaxError) }));
+  });
+
+  test('GIVEN AWS_ENDPOINT_URL_<service> set or not WHEN serviceEndpoint THEN the client gets that endpoint, else none (the SDK\'s regional one)', () => {
+    expect(serviceEndpoint({ AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' }, 'DYNAMODB')).toEqual({ endpoint: 'http://127.0.0.1:8000' });
+    expect(serviceEndpoint({ AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' }, 'SECRETS_MANAGER')).toEqual({});
+    expect(serviceEndpoint({ AWS_ENDPOINT_URL_SECRETS_MANAGER: '' }, 'SECRETS_MANAGER')).toEqual({});
   });
 });

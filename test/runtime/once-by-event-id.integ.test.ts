@@ -8,7 +8,7 @@ import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createEvent, type CloudEvent } from '../../lambdas/runtime/cloudevents';
 import { getDocumentClient, getDynamoClient } from '../../lambdas/runtime/dynamo';
-import { onceByEventId } from '../../lambdas/runtime/idempotency';
+import { onceByEventId } from '../../lambdas/runtime/once-by-event-id';
 import { uniqueName } from '../support/services';
 
 /** onceByEventId against DynamoDB Local: what it does with the records other invocations left. */

@@ -1,6 +1,6 @@
 import { eventMarkerConfig } from '../../lambdas/runtime/event-marker';
-import { writeOncePerEvent } from '../../lambdas/runtime/write-once';
-import { writeOncePerKey } from '../../lambdas/runtime/write-keyed';
+import { writeOncePerEvent } from '../../lambdas/runtime/write-once-per-event';
+import { writeOncePerKey } from '../../lambdas/runtime/write-once-per-key';
 
 describe('writeOncePerEvent input', () => {
   test('GIVEN no writes or more than a transaction holds WHEN called THEN it refuses, naming the range and the count, before any request', async () => {

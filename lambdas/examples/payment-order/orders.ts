@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { updateOncePerEvent } from '../../runtime/update-once';
+import { updateOncePerEvent } from '../../runtime/update-once-per-event';
 
 /**
  * The orders table of the payment example: partition key `orderNumber`, GSI `byStatus`

@@ -1,6 +1,6 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { logger } from '../../runtime/logger';
 import { required } from '../../runtime/env';
+import { loadSecretString } from '../../runtime/secrets';
 import { PAYMENT_ENV_WRITER, PaymentEnv } from '../contracts/payment-env';
 import { kafkaRecordHandler } from '../../runtime/record-handler';
 import { buildWechatPayNotification } from '../../runtime/gateway/verifiers';
@@ -9,15 +9,12 @@ import type { CallbackDue } from '../payment-provider';
 /** The simulated provider's keys: `{"privateKey": "<PEM>", "serial": "...", "apiV3Key": "<32 bytes>"}`. */
 interface ProviderKeys { privateKey: string; serial: string; apiV3Key: string }
 
-let client: SecretsManagerClient | undefined;
 let keys: Promise<ProviderKeys> | undefined;
 
 function providerKeys(): Promise<ProviderKeys> {
   if (!keys) {
-    const endpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
-    client ??= new SecretsManagerClient(endpoint ? { endpoint } : {});
-    keys = client.send(new GetSecretValueCommand({ SecretId: required(process.env, PaymentEnv.PROVIDER_SECRET_ARN, PAYMENT_ENV_WRITER) }))
-      .then((r) => JSON.parse(r.SecretString ?? '{}') as ProviderKeys);
+    keys = loadSecretString(required(process.env, PaymentEnv.PROVIDER_SECRET_ARN, PAYMENT_ENV_WRITER))
+      .then((s) => JSON.parse(s) as ProviderKeys);
     keys.catch(() => { keys = undefined; });
   }
   return keys;

@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { writeOncePerKey } from '../../runtime/write-keyed';
+import { writeOncePerKey } from '../../runtime/write-once-per-key';
 import type { PostPublished } from '../contracts/post-events';
 
 /** Days a published post stays pinned on the real-estate board. */

@@ -1,8 +1,8 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { DEFAULT_SECRET_CACHE_SECONDS, type ProviderConfig } from './gateway-env';
 import { AlipayVerifier, HmacVerifier, StandardWebhooksVerifier, WechatPayVerifier, type Verifier } from './verifiers';
 
 export { parseProviders } from './gateway-env';
+export { loadSecretString } from '../secrets';
 export type { ProviderConfig } from './gateway-env';
 
 /**
@@ -148,16 +148,3 @@ function parseSecret(provider: string, text: string): Record<string, unknown> {
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`provider ${provider}: the secret is not a JSON object`);
   return parsed as Record<string, unknown>;
 }
-
-let client: SecretsManagerClient | undefined;
-
-/** Secrets Manager GetSecretValue; AWS_ENDPOINT_URL_SECRETS_MANAGER points it at the local stand-in. */
-export const loadSecretString: SecretLoader = async (secretId) => {
-  if (!client) {
-    const endpoint = process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER;
-    client = new SecretsManagerClient(endpoint ? { endpoint } : {});
-  }
-  const result = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
-  if (!result.SecretString) throw new Error(`secret ${secretId} has no SecretString`);
-  return result.SecretString;
-};

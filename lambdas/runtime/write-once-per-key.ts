@@ -1,7 +1,7 @@
 import { PutCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CloudEvent } from './cloudevents';
 import { getDocumentClient } from './dynamo';
-import type { TransactItem, WriteOnceOutcome } from './write-once';
+import type { TransactItem, WriteOnceOutcome } from './write-once-per-event';
 
 export interface WriteOncePerKeyOptions {
   /** Client to send the write with. @default getDocumentClient() */
