@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { MSK_PIPELINES_RULES } from '../checks/registry';
 import { Finding, Rule, runRules } from '../checks/rule';
 import { synthesizeApp } from '../local/emulator/synth';
+import { assemblyOptions } from './options';
 import { assemblyRuleContext } from '../local/emulator/assembly-context';
 
 interface CheckOptions {
@@ -55,13 +56,11 @@ export function formatReport(report: CheckReport): string {
  * without services. Exits 1 when a finding is an error.
  */
 export function register(program: Command): void {
-  program
+  const check = program
     .command('check')
-    .description('check the synthesized templates (Kafka mappings, dead letters, cluster security, routes, alarms) without services; exit 1 on an error')
+    .description('check the synthesized templates (Kafka mappings, dead letters, cluster security, routes, alarms) without services; exit 1 on an error');
+  assemblyOptions(check, 'check the existing cloud assembly instead of synthesizing')
     .option('--app <command>', 'the CDK app command, as `cdk --app` (default: the "app" of cdk.json)')
-    .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
-    .option('-a, --assembly <dir>', 'cloud assembly directory', 'cdk.out')
-    .option('--no-synth', 'check the existing cloud assembly instead of synthesizing')
     .option('--json', 'print the report as JSON')
     .action((options: CheckOptions) => {
       // What `cdk deploy` would deploy: no local-mode fixtures.

@@ -6,6 +6,7 @@ import { runChainScenarios } from '../local/scenarios/chains';
 import { runPostScenario } from '../local/scenarios/posts';
 import { runPaymentScenario } from '../local/scenarios/payment';
 import { countLines, LocalRun, shown } from './local-run';
+import { assemblyOptions, enforcementOptions } from './options';
 
 interface DemoOptions {
   assembly: string;
@@ -41,21 +42,15 @@ interface ScenarioOutcome {
  * scenario fails or an invocation did not succeed, so the demo doubles as an end-to-end check.
  */
 export function register(program: Command): void {
-  program
+  const demo = program
     .command('demo')
-    .description('run the example scenarios end to end in local mode, with the console; write .local/report.json')
-    .option('-a, --assembly <dir>', 'cloud assembly directory', 'cdk.out')
-    .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
-    .option('--no-synth', 'use the existing cloud assembly instead of synthesizing')
+    .description('run the example scenarios end to end in local mode, with the console; write .local/report.json');
+  enforcementOptions(assemblyOptions(demo, 'use the existing cloud assembly instead of synthesizing'))
     .option('--report <file>', 'machine-readable report', path.join(LOCAL_DIR, 'report.json'))
     .option('--timeout <ms>', 'time allowed to each scenario', '180000')
     .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')
     .option('--keep', 'keep the graph and the console running after the scenarios, until Ctrl-C')
     .option('--console-port <port>', 'port of the console (default: a free port)')
-    .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
-    .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')
-    .option('--no-iam-enforcement', 'let every function call DynamoDB, Secrets Manager and SQS whatever its role allows (EmulatorOptions.enforceIam false)')
-    .option('--no-kafka-acl-enforcement', 'let every function and mapping read and write every topic, on the all-access listener (EmulatorOptions.enforceKafkaAcls false)')
     .action(async (options: DemoOptions) => {
       // Exit explicitly: SDK clients' keep-alive sockets would otherwise hold the process open.
       process.exit(await runDemo(options));

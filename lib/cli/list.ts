@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { loadAssembly } from '../local/emulator/assembly';
 import { describeAssembly } from '../local/emulator/describe';
 import { synthesizeApp } from '../local/emulator/synth';
+import { assemblyOptions } from './options';
 
 interface ListOptions {
   assembly: string;
@@ -13,12 +14,10 @@ interface ListOptions {
 
 /** `msk-pipelines list`: what the synthesized graph contains (no service needed). */
 export function register(program: Command): void {
-  program
+  const list = program
     .command('list')
-    .description('list the topics, tables, functions, mappings, routes and schedules of the synthesized graph')
-    .option('-a, --assembly <dir>', 'cloud assembly directory', 'cdk.out')
-    .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
-    .option('--no-synth', 'read the existing cloud assembly instead of synthesizing')
+    .description('list the topics, tables, functions, mappings, routes and schedules of the synthesized graph');
+  assemblyOptions(list, 'read the existing cloud assembly instead of synthesizing')
     .option('--stacks <names...>', 'only these stacks')
     .option('--json', 'print the model as JSON')
     .action(async (options: ListOptions) => {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { LOCAL_DIR } from '../local/services';
 import { describeAssembly } from '../local/emulator/describe';
 import { countLines, LocalRun, shown } from './local-run';
+import { assemblyOptions, enforcementOptions } from './options';
 
 interface RunOptions {
   assembly: string;
@@ -26,21 +27,15 @@ interface RunOptions {
  * go to `.local/logs/<function>.log` (`--verbose` streams them and lists the whole graph).
  */
 export function register(program: Command): void {
-  program
+  const run = program
     .command('run')
-    .description('run the synthesized graph (functions, mappings, HTTP routes, schedules) against local services, with the console')
-    .option('-a, --assembly <dir>', 'cloud assembly directory', 'cdk.out')
-    .option('--app-dir <dir>', 'directory of the CDK app (its cdk.json)', '.')
-    .option('--no-synth', 'run the existing cloud assembly instead of synthesizing')
+    .description('run the synthesized graph (functions, mappings, HTTP routes, schedules) against local services, with the console');
+  enforcementOptions(assemblyOptions(run, 'run the existing cloud assembly instead of synthesizing'))
     .option('--stacks <names...>', 'only these stacks')
     .option('--http-port <port>', 'port of the first HTTP API in assembly order; the others get free ports (default: a free port)')
     .option('--console-port <port>', 'port of the console (default: a free port)')
     .option('--report <file>', 'invocation report written on exit', path.join(LOCAL_DIR, 'report.json'))
     .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')
-    .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
-    .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')
-    .option('--no-iam-enforcement', 'let every function call DynamoDB, Secrets Manager and SQS whatever its role allows (EmulatorOptions.enforceIam false)')
-    .option('--no-kafka-acl-enforcement', 'let every function and mapping read and write every topic, on the all-access listener (EmulatorOptions.enforceKafkaAcls false)')
     .action(async (options: RunOptions) => {
       const say = (line: string) => process.stdout.write(`[run] ${line}\n`);
       let run: LocalRun | undefined;

@@ -6,6 +6,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ConsumerEnv } from '../../lambdas/runtime/consumer-env';
 import { IKafkaTopic, KafkaTopic } from '../topic';
+import { ValidationError } from '../core/validate';
 
 /** What a dead letter resolves to for one consumer. */
 export interface BoundDeadLetter {
@@ -55,10 +56,10 @@ class KafkaTopicDeadLetter extends DeadLetter {
       replicationFactor: source.replicationFactor,
     });
     if (topic.cluster !== source.cluster) {
-      throw new Error(`deadLetter topic '${topic.topicName}' must be in the same cluster as topic '${source.topicName}'`);
+      throw new ValidationError(scope, `deadLetter topic '${topic.topicName}' must be in the same cluster as topic '${source.topicName}'`);
     }
     if (topic.topicName === source.topicName) {
-      throw new Error(`deadLetter topic must differ from the consumed topic, got '${topic.topicName}' for both`);
+      throw new ValidationError(scope, `deadLetter topic must differ from the consumed topic, got '${topic.topicName}' for both`);
     }
     return {
       onFailure: new KafkaDlq(topic.topicName),

@@ -41,8 +41,18 @@ export function validateInteger(scope: IConstruct, prop: string, value: number |
  * characters of [a-zA-Z0-9._-]"). Skips undefined and unresolved values.
  */
 export function validatePattern(scope: IConstruct, prop: string, value: string | undefined, pattern: RegExp, rule: string): void {
-  if (value === undefined || Token.isUnresolved(value)) return;
-  if (!pattern.test(value)) throw new ValidationError(scope, `${prop} must be ${rule}, got '${value}'`);
+  const violation = patternViolation(prop, value, pattern, rule);
+  if (violation) throw new ValidationError(scope, violation);
+}
+
+/**
+ * The message for a string that does not match `pattern`, or undefined when it matches, is
+ * undefined or is an unresolved token: for options validated before there is a scope (a static
+ * factory's options), which throw it as they are.
+ */
+export function patternViolation(prop: string, value: string | undefined, pattern: RegExp, rule: string): string | undefined {
+  if (value === undefined || Token.isUnresolved(value) || pattern.test(value)) return undefined;
+  return `${prop} must be ${rule}, got '${value}'`;
 }
 
 /**

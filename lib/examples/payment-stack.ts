@@ -12,6 +12,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { httpApiAccessLogFormat } from '../http';
 import { IKafkaCluster } from '../cluster';
+import { ValidationError } from '../core/validate';
 import { KafkaConsumer } from '../consumer';
 import { createFunction, lambdaEntry } from '../function/project-function';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
@@ -171,7 +172,7 @@ export class PaymentStack extends Stack {
       });
       providerUrl = `${this.api.apiEndpoint}${SIMULATED_PROVIDER_PATH}`;
     } else if (!providerUrl) {
-      throw new Error('providerUrl must name the payment provider\'s order API when simulatedProvider is false, got undefined');
+      throw new ValidationError(this, 'providerUrl must name the payment provider\'s order API when simulatedProvider is false, got undefined');
     }
 
     // The caller: outside the VPC, it reaches the provider's public endpoint and DynamoDB directly.

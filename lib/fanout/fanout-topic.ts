@@ -143,7 +143,7 @@ export const IDEMPOTENCY_TABLE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:DeleteIt
 
 /**
  * A topic that one publisher writes and any number of consumers read, each on its own. Consumers
- * may be added here or, in another stack, on `FanoutTopic.fromTopicName(...)`: the stack that owns
+ * may be added here or, in another stack, on `FanoutTopic.fromTopicAttributes(...)`: the stack that owns
  * the topic (and its publisher) never references them.
  */
 export class FanoutTopic extends FanoutTopicBase {

@@ -2,6 +2,7 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { SecretValue, Token, Validations } from 'aws-cdk-lib';
 import { Construct } from 'constructs';
 import { rangeViolation } from '../core/range';
+import { patternViolation } from '../core/validate';
 import type { ProviderConfig } from '../../lambdas/runtime/gateway/gateway-env';
 
 /** Options of a WeChat Pay API v3 provider. */
@@ -148,9 +149,7 @@ export abstract class GatewayProvider {
   /** Generic HMAC-SHA256 signatures with a timestamp (Stripe style). */
   public static hmac(options: HmacProviderOptions = {}): GatewayProvider {
     validateTolerance(options.toleranceSeconds);
-    if (options.header !== undefined && !/^[A-Za-z0-9-]{1,64}$/.test(options.header)) {
-      throw new Error(`header must be 1-64 characters of [A-Za-z0-9-], got '${options.header}'`);
-    }
+    refuse(patternViolation('header', options.header, /^[A-Za-z0-9-]{1,64}$/, '1-64 characters of [A-Za-z0-9-]'));
     return new (class extends GatewayProvider {
       public _bind(scope: Construct, name: string): BoundGatewayProvider {
         const secret = options.secret ?? newSecret(scope, name, 'HMAC signing secret', {
@@ -211,9 +210,7 @@ export abstract class GatewayProvider {
    * @see https://docs.open.alipay.com/270/105902/
    */
   public static alipay(options: AlipayProviderOptions = {}): GatewayProvider {
-    if (options.appId !== undefined && !/^[0-9]{1,32}$/.test(options.appId)) {
-      throw new Error(`appId must be 1-32 digits (an Alipay app id), got '${options.appId}'`);
-    }
+    refuse(patternViolation('appId', options.appId, /^[0-9]{1,32}$/, '1-32 digits (an Alipay app id)'));
     return new (class extends GatewayProvider {
       public _bind(scope: Construct, name: string): BoundGatewayProvider {
         const secret = options.secret ?? emptySecret(scope, name, 'Alipay public keys or certificates', { alipayPublicKeys: [] });
@@ -260,7 +257,11 @@ function acknowledged(secret: secretsmanager.Secret): secretsmanager.Secret {
 // the pure rule underneath validate.ts, without a construct path.
 function validateTolerance(value: number | undefined): void {
   if (value === undefined || Token.isUnresolved(value)) return;
-  const violation = rangeViolation('toleranceSeconds', value, { min: 1, max: 3600 });
+  refuse(rangeViolation('toleranceSeconds', value, { min: 1, max: 3600 }));
+}
+
+/** A provider's options are checked in its static factory, before there is a scope to name. */
+function refuse(violation: string | undefined): void {
   if (violation) throw new Error(violation);
 }
 

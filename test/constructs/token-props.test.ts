@@ -96,11 +96,14 @@ describe('GIVEN a CfnParameter number for each numeric prop WHEN synthesized THE
       .toThrow('TestStack/Chain: tasksPerStack must be a literal value (it decides which nested stack holds each task), got a token');
   });
 
-  test('CallbackGateway: maxBodyBytes, throttling, secretCacheTtl; GatewayProvider: toleranceSeconds', () => {
+  test('CallbackGateway: maxBodyBytes, throttling, secretCacheTtl; GatewayProvider: toleranceSeconds, header, appId', () => {
     const stack = testStack();
     new CallbackGateway(stack, 'Gateway', {
       cluster: existingCluster(stack),
-      providers: { acme: GatewayProvider.hmac({ toleranceSeconds: param(stack, 'Tolerance') }) },
+      providers: {
+        acme: GatewayProvider.hmac({ toleranceSeconds: param(stack, 'Tolerance'), header: new CfnParameter(stack, 'Header').valueAsString }),
+        alipay: GatewayProvider.alipay({ appId: new CfnParameter(stack, 'AppId').valueAsString }),
+      },
       maxBodyBytes: param(stack, 'MaxBody'),
       throttling: { rateLimit: param(stack, 'Rate'), burstLimit: param(stack, 'Burst') },
       secretCacheTtl: Duration.seconds(param(stack, 'CacheTtl')),
@@ -108,5 +111,10 @@ describe('GIVEN a CfnParameter number for each numeric prop WHEN synthesized THE
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', { DefaultRouteSettings: { ThrottlingRateLimit: { Ref: 'Rate' }, ThrottlingBurstLimit: { Ref: 'Burst' } } });
     template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { MAX_BODY_BYTES: { Ref: 'MaxBody' }, SECRET_CACHE_SECONDS: { Ref: 'CacheTtl' } } } });
+    // the providers' options reach the function's PROVIDERS as references, resolved at deploy time
+    template.hasResourceProperties('AWS::Lambda::Function', { Environment: { Variables: { PROVIDERS: { 'Fn::Join': ['', [
+      '{"acme":{"kind":"hmac","toleranceSeconds":', { Ref: 'Tolerance' }, ',"header":"', { Ref: 'Header' },
+      '","secretEnv":"PROVIDER_SECRET_ACME"},"alipay":{"kind":"alipay","appId":"', { Ref: 'AppId' }, '","secretEnv":"PROVIDER_SECRET_ALIPAY"}}',
+    ]] } } } });
   });
 });

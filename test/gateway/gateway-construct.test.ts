@@ -190,6 +190,7 @@ describe('CallbackGateway with every provider kind', () => {
     [() => GatewayProvider.stripe({ toleranceSeconds: 0 }), /toleranceSeconds must be an integer from 1 to 3600, got 0/],
     [() => GatewayProvider.standardWebhooks({ toleranceSeconds: 3601 }), /toleranceSeconds must be an integer from 1 to 3600, got 3601/],
     [() => GatewayProvider.alipay({ appId: 'app-1' }), /appId must be 1-32 digits \(an Alipay app id\), got 'app-1'/],
+    [() => GatewayProvider.hmac({ header: 'X Signature' }), /header must be 1-64 characters of \[A-Za-z0-9-\], got 'X Signature'/],
   ])('GIVEN a bad provider option THEN the factory throws (%#)', (make, message) => {
     expect(make).toThrow(message);
   });

@@ -19,15 +19,7 @@ export interface FailureContext {
 export function kafkaDestinationRecord(source: KafkaEventSource, ctx: FailureContext, record: EmulatedRecord): Record<string, unknown> {
   const payload = buildKafkaEvent(source, [record]);
   return {
-    requestContext: {
-      requestId: ctx.requestId,
-      functionArn: `${ctx.functionArn}:$LATEST`,
-      condition: ctx.condition,
-      approximateInvokeCount: ctx.approximateInvokeCount,
-    },
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: ctx.functionError ?? 'Unhandled' },
-    version: '1.0',
-    timestamp: new Date().toISOString(),
+    ...invocationHead(ctx, `${ctx.functionArn}:$LATEST`),
     KafkaBatchInfo: {
       batchSize: 1,
       eventSourceArn: source.eventSourceArn,
@@ -57,15 +49,7 @@ export function queueDestinationRecord(source: KafkaEventSource, ctx: FailureCon
     };
   }
   return {
-    requestContext: {
-      requestId: ctx.requestId,
-      functionArn: ctx.functionArn,
-      condition: ctx.condition,
-      approximateInvokeCount: ctx.approximateInvokeCount,
-    },
-    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: ctx.functionError ?? 'Unhandled' },
-    version: '1.0',
-    timestamp: new Date().toISOString(),
+    ...invocationHead(ctx, ctx.functionArn),
     KafkaBatchInfo: {
       batchSize: ctx.batchSize,
       eventSourceArn: source.eventSourceArn,
@@ -73,5 +57,23 @@ export function queueDestinationRecord(source: KafkaEventSource, ctx: FailureCon
       payloadSize: Buffer.byteLength(JSON.stringify(buildKafkaEvent(source, records))),
       recordsInfo,
     },
+  };
+}
+
+/**
+ * What both destinations' records start with: the failed invocation and its response. The Kafka
+ * destination's example names the function with its `$LATEST` qualifier, the SQS one without.
+ */
+function invocationHead(ctx: FailureContext, functionArn: string): Record<string, unknown> {
+  return {
+    requestContext: {
+      requestId: ctx.requestId,
+      functionArn,
+      condition: ctx.condition,
+      approximateInvokeCount: ctx.approximateInvokeCount,
+    },
+    responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: ctx.functionError ?? 'Unhandled' },
+    version: '1.0',
+    timestamp: new Date().toISOString(),
   };
 }
