@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { backoff } from '../backoff';
 import { decodeEvent, type CloudEvent } from '../cloudevents';
 import {
   ChainEventType,
@@ -80,6 +81,15 @@ const MAX_RESULT_BYTES = 8 * 1024;
  * publisher that died between the store write and the publish.
  */
 const PUBLISH_HOLD_MS = 10_000;
+/**
+ * Time kept back from the invocation's deadline: an attempt or a wait starts only if this much is
+ * left after it, for storing the outcome and publishing it; a claim's lease outlives the
+ * invocation by as much, so that a slow store write does not let a duplicate claim it.
+ */
+const DEADLINE_MARGIN_MS = 5000;
+/** Waiting for another delivery's publish: first poll after this, doubling up to `PUBLISH_POLL_CAP_MS`. */
+const PUBLISH_POLL_BASE_MS = 20;
+const PUBLISH_POLL_CAP_MS = 500;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function describe(error: unknown): { name: string; message: string } {
@@ -231,7 +241,7 @@ export class TaskRunner {
     }
     const owner = `${eventId}/${randomUUID()}`;
     const remaining = remainingMs();
-    const leaseMs = Number.isFinite(remaining) ? remaining + 5000 : this.config.defaultLeaseMs;
+    const leaseMs = Number.isFinite(remaining) ? remaining + DEADLINE_MARGIN_MS : this.config.defaultLeaseMs;
     const claim = await this.store.claim(chain, runId, task, generation, owner, leaseMs);
     if (!claim.claimed) {
       await this.republishIfLost(runId, generation, cascade, claim.existing, remainingMs);
@@ -283,8 +293,8 @@ export class TaskRunner {
       }
       await announced;
       if (result) return { state: 'succeeded', attempt, startedAt, finishedAt: new Date().toISOString(), result, unannounced, durationMs: Date.now() - t0 };
-      const delay = retryBaseMs * 2 ** (attempt - 1);
-      if (attempt < maxAttempts && remainingMs() - delay < 5000) {
+      const delay = backoff(attempt, { baseMs: retryBaseMs });
+      if (attempt < maxAttempts && remainingMs() - delay < DEADLINE_MARGIN_MS) {
         this.log.warn('not enough time left for another attempt', { runId, attempt });
         break;
       }
@@ -383,7 +393,8 @@ export class TaskRunner {
     const { chain, task } = this.config;
     let claim: Claim | undefined = existing;
     let hold: number | undefined;
-    for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+    for (let poll = 1; ; poll++) {
+      const delay = backoff(poll, { baseMs: PUBLISH_POLL_BASE_MS, capMs: PUBLISH_POLL_CAP_MS });
       if (!claim || claim.state === 'running' || claim.published) {
         this.log.info('duplicate delivery: task already claimed for this run', { runId, generation, state: claim?.state });
         return;
@@ -391,7 +402,7 @@ export class TaskRunner {
       if ((claim.publishUntil ?? 0) <= Date.now()) {
         hold = await this.store.takePublish(chain, runId, task, generation, claim, PUBLISH_HOLD_MS);
         if (hold !== undefined) break;
-      } else if (remainingMs() - delay < 5000) {
+      } else if (remainingMs() - delay < DEADLINE_MARGIN_MS) {
         // Not dropped: the record is retried and finds the outcome published, or the hold run out.
         throw new Error(`the outcome of task "${task}" for run ${runId} is still being published by another delivery`);
       } else {

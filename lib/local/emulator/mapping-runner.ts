@@ -74,15 +74,19 @@ export interface MappingRunnerDeps {
   readonly heartbeatIntervalMs?: number;
 }
 
+/** A new group's coordinator is elected within seconds: retry every 250 ms, 20 times (5 s). */
+const COORDINATOR_RETRY_MS = 250;
+const COORDINATOR_ATTEMPTS = 20;
+
 /** Retries group-coordinator errors of a group that was just created (the broker is still electing its coordinator). */
-async function retrying<T>(op: () => Promise<T>, attempts = 20): Promise<T> {
+async function retrying<T>(op: () => Promise<T>, attempts = COORDINATOR_ATTEMPTS): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await op();
     } catch (e) {
       const retriable = (e as { retriable?: boolean }).retriable === true || /coordinator/i.test((e as Error).message);
       if (!retriable || i >= attempts) throw e;
-      await new Promise((r) => setTimeout(r, 250));
+      await new Promise((r) => setTimeout(r, COORDINATOR_RETRY_MS));
     }
   }
 }
@@ -90,6 +94,20 @@ async function retrying<T>(op: () => Promise<T>, attempts = 20): Promise<T> {
 /** kafkajs has no background heartbeat: the runner sends one at this pace while a batch is in flight too. */
 const HEARTBEAT_INTERVAL_MS = 3000;
 const SESSION_TIMEOUT_MS = 30000;
+/** How long a rebalance waits for members to rejoin (kafkajs's default is 60 s; one process rejoins fast). */
+const REBALANCE_TIMEOUT_MS = 10_000;
+/** Fetch wait without a batching window: return within this when no record is there. */
+const IDLE_FETCH_WAIT_MS = 100;
+/**
+ * With a batching window the broker gathers records until the window ends or 6 MB are there:
+ * Lambda invokes when the window ends or the batch reaches the 6 MB invocation payload limit.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventsourcemapping.html (batching behavior)
+ */
+const BATCH_PAYLOAD_LIMIT_BYTES = 6 * 1024 * 1024;
+/** Largest fetch response (kafkajs's default): above a full 6 MB batch plus protocol overhead. */
+const MAX_FETCH_BYTES = 10 * 1024 * 1024;
+/** kafkajs's own retries of a consumer's requests before it crashes the consumer (then `crashed` restarts it). */
+const CONSUMER_REQUEST_RETRIES = 10;
 /** Pause before a consumer that kafkajs gave up on is replaced. */
 const RESTART_DELAY_MS = 1000;
 
@@ -217,14 +235,14 @@ export class MappingRunner {
     const consumer = this.deps.kafka.consumer({
       groupId: m.consumerGroupId,
       // Window 0: return as soon as one record is there; else let the broker gather a batch.
-      maxWaitTimeInMs: window > 0 ? Math.round(window * 1000) : 100,
-      minBytes: window > 0 ? 6 * 1024 * 1024 : 1,
-      maxBytes: 10 * 1024 * 1024,
+      maxWaitTimeInMs: window > 0 ? Math.round(window * 1000) : IDLE_FETCH_WAIT_MS,
+      minBytes: window > 0 ? BATCH_PAYLOAD_LIMIT_BYTES : 1,
+      maxBytes: MAX_FETCH_BYTES,
       sessionTimeout: this.deps.sessionTimeoutMs ?? SESSION_TIMEOUT_MS,
       heartbeatInterval: this.heartbeatIntervalMs,
-      rebalanceTimeout: 10000,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
       allowAutoTopicCreation: false,
-      retry: { retries: 10 },
+      retry: { retries: CONSUMER_REQUEST_RETRIES },
     });
     this.consumer = consumer;
     consumer.on(consumer.events.CRASH, ({ payload }) => this.crashed(consumer, payload));
