@@ -111,6 +111,17 @@ const CONSUMER_REQUEST_RETRIES = 10;
 /** Pause before a consumer that kafkajs gave up on is replaced. */
 const RESTART_DELAY_MS = 1000;
 
+/**
+ * What delivering one fetched batch needs, built once per batch (as kafkajs hands `eachBatch`
+ * one payload) instead of threading the batch's state through every call.
+ */
+interface BatchControl {
+  /** False once the emulator or kafkajs stops, the batch went stale, or the group dropped this member. */
+  live(): boolean;
+  /** Commits `next` for the partition; false (and the batch is no longer live) when the group dropped this member. */
+  commit(topic: string, partition: number, next: number): Promise<boolean>;
+}
+
 /** Group errors after which this member owns no partitions until it joins again. */
 const MEMBERSHIP_ERRORS = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'REBALANCE_IN_PROGRESS', 'FENCED_INSTANCE_ID']);
 
@@ -373,6 +384,7 @@ export class MappingRunner {
     let lost: Error | undefined;
     const onLost = (e: Error) => { lost ??= e; };
     const live = () => lost === undefined && this.running && isRunning() && !isStale();
+    const control: BatchControl = { live, commit: (topic, partition, next) => this.commit(topic, partition, next, onLost) };
     // kafkajs heartbeats only between fetches, but an invocation may run up to the function's
     // timeout (a redelivered record can wait most of a minute for the in-progress idempotency
     // record of its killed first run). Without heartbeats meanwhile the coordinator evicts the
@@ -388,9 +400,9 @@ export class MappingRunner {
       let committedAll = true;
       for (let i = 0; i < records.length && live(); i += size) {
         const chunk = records.slice(i, i + size);
-        const done = await this.processChunk(chunk, live, onLost);
+        const done = await this.processChunk(chunk, control);
         const last = chunk[chunk.length - 1];
-        if (!done || !live() || !(await this.commit(last.topic, last.partition, last.offset + 1, onLost))) {
+        if (!done || !live() || !(await control.commit(last.topic, last.partition, last.offset + 1))) {
           committedAll = false;
           break;
         }
@@ -401,7 +413,7 @@ export class MappingRunner {
       // producer wrote, e.g. `dlq redrive`): commit past it, or the group would lag by one for ever.
       const end = Number(batch.lastOffset());
       if (committedAll && live() && records.length > 0 && end > records[records.length - 1].offset) {
-        await this.commit(batch.topic, batch.partition, end + 1, onLost);
+        await control.commit(batch.topic, batch.partition, end + 1);
       }
     } finally {
       clearInterval(beat);
@@ -432,7 +444,7 @@ export class MappingRunner {
     }
   }
 
-  private async processChunk(chunk: EmulatedRecord[], live: () => boolean, onLost: (e: Error) => void): Promise<boolean> {
+  private async processChunk(chunk: EmulatedRecord[], control: BatchControl): Promise<boolean> {
     const m = this.mapping;
     let selected = chunk;
     if (m.startingPosition === 'AT_TIMESTAMP' && m.startingPositionTimestamp !== undefined) {
@@ -440,11 +452,12 @@ export class MappingRunner {
     }
     if (m.filters.length > 0) selected = selected.filter((r) => matchesAny(m.filters, filterView(r, parsedValue(r))));
     if (selected.length === 0) return true; // filtered out: committed without an invocation
-    return this.deliver(selected, 0, live, onLost);
+    return this.deliver(selected, 0, control);
   }
 
   /** Delivers `records` until success or until they went to the destination; false when stopping. */
-  private async deliver(records: EmulatedRecord[], retries: number, live: () => boolean, onLost: (e: Error) => void): Promise<boolean> {
+  private async deliver(records: EmulatedRecord[], retries: number, control: BatchControl): Promise<boolean> {
+    const { live } = control;
     let batch = records;
     let used = retries;
     let attempts = 0;
@@ -470,15 +483,15 @@ export class MappingRunner {
         if (failedIndex === undefined) return true;
         if (failedIndex > 0) {
           const first = batch[failedIndex];
-          if (!(await this.commit(first.topic, first.partition, first.offset, onLost))) return false;
+          if (!(await control.commit(first.topic, first.partition, first.offset))) return false;
           batch = batch.slice(failedIndex);
         }
       } else if (this.mapping.bisectBatchOnFunctionError && batch.length > 1) {
         const half = Math.ceil(batch.length / 2);
-        if (!(await this.deliver(batch.slice(0, half), used, live, onLost))) return false;
+        if (!(await this.deliver(batch.slice(0, half), used, control))) return false;
         const next = batch[half];
-        if (!(await this.commit(next.topic, next.partition, next.offset, onLost))) return false;
-        return this.deliver(batch.slice(half), used, live, onLost);
+        if (!(await control.commit(next.topic, next.partition, next.offset))) return false;
+        return this.deliver(batch.slice(half), used, control);
       }
       used++;
       if (used > this.maxRetries) {
