@@ -1,5 +1,6 @@
 import type { CloudEvent } from './cloudevents';
 import { integerOption } from './env';
+import { PowertoolsEnv } from './powertools-env';
 
 /**
  * Key schema of the table that remembers event ids: partition key `id` (string), TTL attribute
@@ -35,7 +36,7 @@ export function eventMarkerConfig(options: EventMarkerOptions, caller: string, e
   const table = options.table ?? env.IDEMPOTENCY_TABLE;
   if (!table) throw new Error(`${caller} needs a table: pass options.table or set IDEMPOTENCY_TABLE`);
   const expiresAfterSeconds = integerOption(`${caller}: expiresAfterSeconds`, options.expiresAfterSeconds ?? 86400, 1);
-  const keyPrefix = options.keyPrefix ?? env.POWERTOOLS_SERVICE_NAME ?? env.AWS_LAMBDA_FUNCTION_NAME ?? 'events';
+  const keyPrefix = options.keyPrefix ?? env[PowertoolsEnv.POWERTOOLS_SERVICE_NAME] ?? env.AWS_LAMBDA_FUNCTION_NAME ?? 'events';
   return { table, expiresAfterSeconds, keyPrefix };
 }
 

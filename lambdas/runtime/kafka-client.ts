@@ -5,6 +5,8 @@ import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Kafka, logLevel, type KafkaConfig, type logCreator, type SASLOptions } from 'kafkajs';
 import { logger } from './logger';
 import { mskIamToken } from './msk-iam-token';
+import { KafkaEnv } from './kafka-env';
+import { PowertoolsEnv } from './powertools-env';
 
 /** How the function authenticates to the brokers (env KAFKA_AUTH). */
 export type KafkaAuth = 'none' | 'iam' | 'scram-sha-512' | 'tls';
@@ -51,7 +53,7 @@ export const kafkaLogCreator: logCreator = () => ({ namespace, level, log }) => 
 };
 
 export function kafkaAuth(env: Env = process.env): KafkaAuth {
-  const value = env.KAFKA_AUTH ?? (env.KAFKA_CLUSTER_ARN && !env.KAFKA_BOOTSTRAP_SERVERS ? 'iam' : 'none');
+  const value = env[KafkaEnv.KAFKA_AUTH] ?? (env[KafkaEnv.KAFKA_CLUSTER_ARN] && !env[KafkaEnv.KAFKA_BOOTSTRAP_SERVERS] ? 'iam' : 'none');
   if (!(AUTH_MODES as readonly string[]).includes(value)) {
     throw new KafkaConfigError(`KAFKA_AUTH must be one of ${AUTH_MODES.join(', ')}; got ${JSON.stringify(value)}`);
   }
@@ -59,7 +61,7 @@ export function kafkaAuth(env: Env = process.env): KafkaAuth {
 }
 
 function regionOf(env: Env): string {
-  const fromArn = env.KAFKA_CLUSTER_ARN?.split(':')[3];
+  const fromArn = env[KafkaEnv.KAFKA_CLUSTER_ARN]?.split(':')[3];
   const region = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? fromArn;
   if (!region) throw new KafkaConfigError('AWS_REGION is not set and KAFKA_CLUSTER_ARN does not name a region');
   return region;
@@ -90,10 +92,9 @@ const discovered = new Map<string, Promise<string[]>>();
  * function's subnets have no route to the MSK API.
  */
 export async function resolveBrokers(env: Env = process.env, kafkaClient?: KafkaClient): Promise<string[]> {
-  if (env.KAFKA_BOOTSTRAP_SERVERS) {
-    return env.KAFKA_BOOTSTRAP_SERVERS.split(',').map((b) => b.trim()).filter(Boolean);
-  }
-  const arn = env.KAFKA_CLUSTER_ARN;
+  const servers = env[KafkaEnv.KAFKA_BOOTSTRAP_SERVERS];
+  if (servers) return servers.split(',').map((b) => b.trim()).filter(Boolean);
+  const arn = env[KafkaEnv.KAFKA_CLUSTER_ARN];
   if (!arn) throw new KafkaConfigError('set KAFKA_BOOTSTRAP_SERVERS (IKafkaCluster.connectionEnvironment() does) or KAFKA_CLUSTER_ARN to reach Kafka');
   const field = BROKER_STRING_BY_AUTH[kafkaAuth(env)];
   const cacheKey = `${arn}|${field}`;
@@ -133,7 +134,7 @@ function describeError(error: unknown): string {
 }
 
 async function scramCredentials(env: Env, secrets?: SecretsManagerClient): Promise<{ username: string; password: string }> {
-  const secretArn = env.KAFKA_SECRET_ARN;
+  const secretArn = env[KafkaEnv.KAFKA_SECRET_ARN];
   if (!secretArn) throw new KafkaConfigError('KAFKA_AUTH=scram-sha-512 needs KAFKA_SECRET_ARN');
   // Required here, not at init: only SCRAM clients read a secret.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -157,7 +158,7 @@ export interface KafkaConfigDeps {
 export async function kafkaConfig(env: Env = process.env, deps: KafkaConfigDeps = {}): Promise<KafkaConfig> {
   const auth = kafkaAuth(env);
   const base: KafkaConfig = {
-    clientId: env.AWS_LAMBDA_FUNCTION_NAME ?? env.POWERTOOLS_SERVICE_NAME ?? 'msk-pipelines',
+    clientId: env.AWS_LAMBDA_FUNCTION_NAME ?? env[PowertoolsEnv.POWERTOOLS_SERVICE_NAME] ?? 'msk-pipelines',
     brokers: await resolveBrokers(env, deps.kafkaClient),
     logLevel: logLevel.WARN,
     logCreator: kafkaLogCreator,

@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { PowertoolsEnv } from './powertools-env';
 
 /**
  * The one structured logger of a function container. Powertools reads
@@ -6,5 +7,5 @@ import { Logger } from '@aws-lambda-powertools/logger';
  * local runs from logging "service_undefined".
  */
 export const logger = new Logger({
-  serviceName: process.env.POWERTOOLS_SERVICE_NAME ?? 'msk-pipelines',
+  serviceName: process.env[PowertoolsEnv.POWERTOOLS_SERVICE_NAME] ?? 'msk-pipelines',
 });

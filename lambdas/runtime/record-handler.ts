@@ -8,6 +8,7 @@ import { integerSetting } from './env';
 import { logger } from './logger';
 import { deadLetterDestination, sendDeadLetter } from './dead-letter';
 import { emitDeadLettered } from './metrics';
+import { PowertoolsEnv } from './powertools-env';
 
 export interface RecordContext {
   record: KafkaRecord;
@@ -138,7 +139,7 @@ export function kafkaRecordHandler<T>(
 
   return async (event, lambdaContext) => {
     const destination = deadLetterDestination(process.env, options.deadLetterTopic);
-    const service = process.env.POWERTOOLS_SERVICE_NAME ?? 'unknown';
+    const service = process.env[PowertoolsEnv.POWERTOOLS_SERVICE_NAME] ?? 'unknown';
     const remaining = () => lambdaContext?.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY;
 
     const deadLetter = async (record: KafkaRecord, error: unknown, attempts: number): Promise<boolean> => {

@@ -1,5 +1,6 @@
 import type { ResourceView, RuleContext } from './rule';
 import { describe, environmentOf } from './private/resources';
+import { KafkaEnv } from '../../lambdas/runtime/kafka-env';
 
 /**
  * The network model of local mode: from the templates alone, what each function can reach on AWS
@@ -203,10 +204,11 @@ export function calledServices(fn: ResourceView, context: RuleContext): string[]
  */
 export function kafkaClusterOf(fn: ResourceView, context: RuleContext): { cluster: ResourceView; port: number } | undefined {
   const env = environmentOf(fn);
-  if (env.KAFKA_CLUSTER_ARN === undefined) return undefined;
-  const cluster = context.referenced(fn, env.KAFKA_CLUSTER_ARN);
+  if (env[KafkaEnv.KAFKA_CLUSTER_ARN] === undefined) return undefined;
+  const cluster = context.referenced(fn, env[KafkaEnv.KAFKA_CLUSTER_ARN]);
   if (!cluster || !isCluster(cluster)) return undefined;
-  const auth = typeof env.KAFKA_AUTH === 'string' ? env.KAFKA_AUTH : 'iam';
+  const declared = env[KafkaEnv.KAFKA_AUTH];
+  const auth = typeof declared === 'string' ? declared : 'iam';
   const port = KAFKA_PORTS[auth];
   return port === undefined ? undefined : { cluster, port };
 }

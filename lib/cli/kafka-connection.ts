@@ -3,6 +3,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { kafkaConfig } from '../../lambdas/runtime/kafka-client';
 import { readServicesState } from './endpoints';
 import { cliKafkaLogCreator } from './kafka-log';
+import { KafkaEnv } from '../../lambdas/runtime/kafka-env';
+import { PowertoolsEnv } from '../../lambdas/runtime/powertools-env';
 
 /** How a command reaches Kafka: local brokers, or a deployed cluster with IAM (or another auth). */
 export interface KafkaConnectionOptions {
@@ -39,11 +41,11 @@ export async function cliKafka(options: KafkaConnectionOptions, clientId = 'msk-
   const brokers = options.brokers ?? process.env.KAFKA_BROKERS ?? readServicesState()?.kafkaBrokers;
   if (!brokers && !options.clusterArn) throw new Error('No Kafka: run `npm run local -- services`, or pass --brokers (and --auth iam) or --cluster-arn with --region.');
   const env: Record<string, string | undefined> = {
-    KAFKA_BOOTSTRAP_SERVERS: brokers,
-    KAFKA_CLUSTER_ARN: options.clusterArn,
-    KAFKA_AUTH: options.auth ?? (options.clusterArn ? 'iam' : 'none'),
+    [KafkaEnv.KAFKA_BOOTSTRAP_SERVERS]: brokers,
+    [KafkaEnv.KAFKA_CLUSTER_ARN]: options.clusterArn,
+    [KafkaEnv.KAFKA_AUTH]: options.auth ?? (options.clusterArn ? 'iam' : 'none'),
     AWS_REGION: options.region ?? process.env.AWS_REGION,
-    POWERTOOLS_SERVICE_NAME: clientId,
+    [PowertoolsEnv.POWERTOOLS_SERVICE_NAME]: clientId,
   };
   // kafkajs's own log as one plain line per error, without the responses it retries by itself (DEBUG=1 shows all).
   return new Kafka({ ...(await kafkaConfig(env)), clientId, logLevel: process.env.DEBUG ? logLevel.DEBUG : logLevel.ERROR, logCreator: cliKafkaLogCreator });

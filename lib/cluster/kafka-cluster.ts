@@ -12,6 +12,7 @@ import { BootstrapBrokersLookup } from './bootstrap-brokers';
 import { defaultParameterPrefix, publishClusterAttributes, readClusterAttributes, vpcFromAttributes } from './cluster-parameters';
 import { KafkaVpc } from './network';
 import { SelfManagedAuth } from './self-managed-auth';
+import { KafkaEnv } from '../../lambdas/runtime/kafka-env';
 
 /** A Kafka cluster that topics and consumers are built against. */
 export interface IKafkaCluster extends IConstruct {
@@ -226,9 +227,9 @@ abstract class MskClusterBase extends Construct implements IKafkaCluster {
 
   public connectionEnvironment(): Record<string, string> {
     return {
-      KAFKA_CLUSTER_ARN: this.clusterArn,
-      KAFKA_BOOTSTRAP_SERVERS: this.saslIamBrokers,
-      KAFKA_AUTH: 'iam',
+      [KafkaEnv.KAFKA_CLUSTER_ARN]: this.clusterArn,
+      [KafkaEnv.KAFKA_BOOTSTRAP_SERVERS]: this.saslIamBrokers,
+      [KafkaEnv.KAFKA_AUTH]: 'iam',
     };
   }
 
@@ -586,9 +587,9 @@ class SelfManagedKafkaCluster extends Construct implements IKafkaCluster {
 
   public connectionEnvironment(): Record<string, string> {
     return {
-      KAFKA_BOOTSTRAP_SERVERS: this.bootstrapServers.join(','),
-      KAFKA_AUTH: this.selfManagedAuth.mechanism,
-      KAFKA_SECRET_ARN: this.selfManagedAuth.secret.secretArn,
+      [KafkaEnv.KAFKA_BOOTSTRAP_SERVERS]: this.bootstrapServers.join(','),
+      [KafkaEnv.KAFKA_AUTH]: this.selfManagedAuth.mechanism,
+      [KafkaEnv.KAFKA_SECRET_ARN]: this.selfManagedAuth.secret.secretArn,
     };
   }
 

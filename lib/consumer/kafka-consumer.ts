@@ -15,6 +15,7 @@ import { DeadLetter } from './dead-letter';
 import { createFunction } from '../function/project-function';
 import { defaultBatchingWindow, LatencyProfile } from './latency-profile';
 import { addKafkaMapping } from './mapping';
+import { PowertoolsEnv } from '../../lambdas/runtime/powertools-env';
 
 /** CloudWatch namespace of the runtime's own metrics (EMF), e.g. `DeadLetteredRecords`. */
 export const METRICS_NAMESPACE = RuntimeMetrics.NAMESPACE;
@@ -211,8 +212,8 @@ export class KafkaConsumer extends Construct {
         [ConsumerEnv.RECORD_CONCURRENCY]: Tokenization.stringifyNumber(recordConcurrency),
         // The runtime returns batchItemFailures only to a mapping that honours them; otherwise it throws.
         [ConsumerEnv.REPORT_BATCH_ITEM_FAILURES]: String(lowLatency),
-        POWERTOOLS_SERVICE_NAME: this.consumerName,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        [PowertoolsEnv.POWERTOOLS_SERVICE_NAME]: this.consumerName,
+        [PowertoolsEnv.POWERTOOLS_METRICS_NAMESPACE]: METRICS_NAMESPACE,
         ...deadLetter.environment,
       },
     });

@@ -1,4 +1,5 @@
 import type { AssemblyModel } from '../local/emulator/model';
+import { PowertoolsEnv } from '../../lambdas/runtime/powertools-env';
 
 /** A consumer that dead-letters to a Kafka topic, as a synthesized assembly declares it. */
 export interface DeadLetterConsumer {
@@ -23,7 +24,7 @@ export function deadLetterConsumers(model: Pick<AssemblyModel, 'mappings' | 'fun
     const topic = m.onFailure?.kind === 'kafka' ? m.onFailure.topic : fn?.environment.DEAD_LETTER_TOPIC;
     if (!topic) continue;
     out.push({
-      name: fn?.environment.POWERTOOLS_SERVICE_NAME ?? m.functionName,
+      name: fn?.environment[PowertoolsEnv.POWERTOOLS_SERVICE_NAME] ?? m.functionName,
       functionName: m.functionName,
       consumerGroupId: m.consumerGroupId,
       sourceTopics: m.topics,

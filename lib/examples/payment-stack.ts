@@ -19,6 +19,7 @@ import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { CallbackGateway, GatewayProvider } from '../gateway';
 import { KafkaTopic } from '../topic';
 import { PaymentEnv } from '../../lambdas/examples/contracts/payment-env';
+import { PowertoolsEnv } from '../../lambdas/runtime/powertools-env';
 
 /** Provider name of the example's WeChat Pay integration (`POST /callbacks/wechat-pay`). */
 export const WECHAT_PAY_PROVIDER = 'wechat-pay';
@@ -185,7 +186,7 @@ export class PaymentStack extends Stack {
         [PaymentEnv.PROVIDER_URL]: providerUrl,
         [PaymentEnv.NOTIFY_URL]: notifyUrl,
         [PaymentEnv.PAYMENT_DEADLINE_SECONDS]: String(deadline.toSeconds()),
-        POWERTOOLS_SERVICE_NAME: 'payment-order',
+        [PowertoolsEnv.POWERTOOLS_SERVICE_NAME]: 'payment-order',
       },
     });
     this.orders.grant(this.orderFunction, 'dynamodb:PutItem');
@@ -225,7 +226,7 @@ export class PaymentStack extends Stack {
       entry: lambdaEntry('examples/payment-overdue'),
       description: 'Flags PENDING orders past their payment deadline for a status query',
       timeout: Duration.seconds(60),
-      environment: { [PaymentEnv.ORDERS_TABLE]: this.orders.tableName, POWERTOOLS_SERVICE_NAME: 'payment-overdue' },
+      environment: { [PaymentEnv.ORDERS_TABLE]: this.orders.tableName, [PowertoolsEnv.POWERTOOLS_SERVICE_NAME]: 'payment-overdue' },
     });
     this.orders.grant(this.overdueChecker, 'dynamodb:Query', 'dynamodb:UpdateItem');
     acknowledgeFunctionFindings(this.overdueChecker, 'EventBridge Scheduler (which retries and drops after maxEventAge)');
@@ -267,7 +268,7 @@ export class PaymentStack extends Stack {
         [PaymentEnv.CALLBACK_TOPIC]: callbacks.topicName,
         [PaymentEnv.CALLBACK_DELAY_MS]: String((props.callbackDelay ?? Duration.seconds(1)).toMilliseconds()),
         [PaymentEnv.NOTIFY_URL]: notifyUrl,
-        POWERTOOLS_SERVICE_NAME: 'simulated-provider',
+        [PowertoolsEnv.POWERTOOLS_SERVICE_NAME]: 'simulated-provider',
       },
     });
     callbacks.grantProduce(fn);

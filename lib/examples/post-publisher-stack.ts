@@ -10,6 +10,7 @@ import { IKafkaCluster } from '../cluster';
 import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { defaultFunctionProps, lambdaEntry } from '../function/project-function';
 import { FanoutTopic } from '../fanout';
+import { PowertoolsEnv } from '../../lambdas/runtime/powertools-env';
 
 /** The topic the example publishes `post.published` to. */
 export const POSTS_TOPIC = 'posts.published';
@@ -62,7 +63,7 @@ export class PostPublisherStack extends Stack {
       defaultFunctionProps(this, 'Publisher', {
         entry: lambdaEntry('examples/post-publisher'),
         description: 'POST /posts: validates a post and publishes post.published',
-        environment: { POWERTOOLS_SERVICE_NAME: 'post-publisher' },
+        environment: { [PowertoolsEnv.POWERTOOLS_SERVICE_NAME]: 'post-publisher' },
         vpc: cluster.vpc,
         vpcSubnets: cluster.vpcSubnets,
         securityGroups: [cluster.clientSecurityGroup],

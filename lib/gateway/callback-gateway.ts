@@ -18,6 +18,7 @@ import { acknowledgeFunctionFindings } from '../function/acknowledge';
 import { IKafkaTopic, KafkaTopic } from '../topic';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_SECRET_CACHE_SECONDS, GatewayEnv, providerSecretEnv, type ProviderConfig } from '../../lambdas/runtime/gateway/gateway-env';
 import { GatewayProvider } from './gateway-provider';
+import { PowertoolsEnv } from '../../lambdas/runtime/powertools-env';
 
 /** Stage throttling of the gateway's HTTP API. */
 export interface GatewayThrottling {
@@ -166,7 +167,7 @@ export class CallbackGateway extends Construct {
         [GatewayEnv.DEDUPE_RETENTION_SECONDS]: String((props.dedupeRetention ?? Duration.days(7)).toSeconds()),
         [GatewayEnv.MAX_BODY_BYTES]: Tokenization.stringifyNumber(maxBodyBytes),
         [GatewayEnv.SECRET_CACHE_SECONDS]: Tokenization.stringifyNumber(secretCacheSeconds),
-        POWERTOOLS_SERVICE_NAME: 'gateway',
+        [PowertoolsEnv.POWERTOOLS_SERVICE_NAME]: 'gateway',
       },
     });
     this.resultsTopic.grantProduce(this.function);

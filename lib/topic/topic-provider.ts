@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { ClusterKind, IKafkaCluster } from '../cluster';
 import { acknowledgeCdkProviderFunction, acknowledgeFunctionFindings } from '../function/acknowledge';
 import { createFunction, lambdaEntry } from '../function/project-function';
+import { PowertoolsEnv } from '../../lambdas/runtime/powertools-env';
 
 /** CloudFormation type of the topic custom resource (read by the emulator). */
 export const KAFKA_TOPIC_RESOURCE_TYPE = 'Custom::KafkaTopic';
@@ -39,7 +40,7 @@ export class KafkaTopicProvider extends Construct {
       vpc: cluster.vpc,
       vpcSubnets: cluster.vpcSubnets,
       securityGroups: [cluster.clientSecurityGroup],
-      environment: { ...cluster.connectionEnvironment(), POWERTOOLS_SERVICE_NAME: 'kafka-topic-provider' },
+      environment: { ...cluster.connectionEnvironment(), [PowertoolsEnv.POWERTOOLS_SERVICE_NAME]: 'kafka-topic-provider' },
     });
     cluster.grantConnect(this.handler);
     this.provider = new cr.Provider(this, 'Provider', {

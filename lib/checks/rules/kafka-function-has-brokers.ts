@@ -1,5 +1,6 @@
 import type { ResourceView, Rule } from '../rule';
 import { environmentOf } from '../private/resources';
+import { KafkaEnv } from '../../../lambdas/runtime/kafka-env';
 
 /**
  * A function given `KAFKA_CLUSTER_ARN` also gets `KAFKA_BOOTSTRAP_SERVERS`: without brokers the
@@ -13,7 +14,7 @@ export const KafkaFunctionHasBrokers: Rule = {
   resourceTypes: ['AWS::Lambda::Function'],
   check(fn: ResourceView): string[] {
     const env = environmentOf(fn);
-    return env.KAFKA_CLUSTER_ARN !== undefined && env.KAFKA_BOOTSTRAP_SERVERS === undefined
+    return env[KafkaEnv.KAFKA_CLUSTER_ARN] !== undefined && env[KafkaEnv.KAFKA_BOOTSTRAP_SERVERS] === undefined
       ? ['KAFKA_CLUSTER_ARN without KAFKA_BOOTSTRAP_SERVERS: the function would call the MSK API for brokers at run time']
       : [];
   },

@@ -1,5 +1,6 @@
 import type { AssemblyModel, FunctionModel } from '../emulator/model';
 import { ConsumerEnv } from '../../../lambdas/runtime/consumer-env';
+import { PowertoolsEnv } from '../../../lambdas/runtime/powertools-env';
 
 /**
  * The assembly as a drawable graph: topics, functions, HTTP routes and schedules as nodes;
@@ -124,7 +125,7 @@ function attachAlarms(model: Pick<AssemblyModel, 'functions' | 'stacks'>, nodes:
       const target = dims.map((d) => {
         const ref = (d.Value as { Ref?: string } | undefined)?.Ref;
         if (d.Name === 'FunctionName' && ref) return fns.find((f) => f.logicalId === ref);
-        if (d.Name === 'service' && typeof d.Value === 'string') return fns.find((f) => f.environment.POWERTOOLS_SERVICE_NAME === d.Value);
+        if (d.Name === 'service' && typeof d.Value === 'string') return fns.find((f) => f.environment[PowertoolsEnv.POWERTOOLS_SERVICE_NAME] === d.Value);
         if (d.Name === 'ConsumerGroup' && typeof d.Value === 'string') return undefined;
         return undefined;
       }).find(Boolean);

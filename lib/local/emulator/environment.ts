@@ -1,5 +1,6 @@
 import { createHash } from 'crypto';
 import { LOCAL_SECRET_ACCESS_KEY } from '../services/kafka-iam-listener';
+import { KafkaEnv } from '../../../lambdas/runtime/kafka-env';
 
 /**
  * A function's environment in local mode: exactly the variables its template gives it, references
@@ -25,8 +26,8 @@ export const LOCAL_VARIABLES: Readonly<Record<string, LocalVariableReason>> = {
   AWS_ENDPOINT_URL_SECRETS_MANAGER: 'endpoint',
   AWS_ENDPOINT_URL_SQS: 'endpoint',
   AWS_ENDPOINT_URL_KAFKA: 'endpoint',
-  KAFKA_BOOTSTRAP_SERVERS: 'kafka',
-  KAFKA_AUTH: 'kafka',
+  [KafkaEnv.KAFKA_BOOTSTRAP_SERVERS]: 'kafka',
+  [KafkaEnv.KAFKA_AUTH]: 'kafka',
   AWS_LAMBDA_FUNCTION_NAME: 'lambda-runtime',
   AWS_LAMBDA_FUNCTION_VERSION: 'lambda-runtime',
   AWS_LAMBDA_FUNCTION_MEMORY_SIZE: 'lambda-runtime',
@@ -82,17 +83,17 @@ export interface LocalEnvironmentInputs {
 export function functionEnvironment(template: Readonly<Record<string, string>>, inputs: LocalEnvironmentInputs): Record<string, string> {
   const environment: Record<string, string> = { ...template };
   const kafka: Record<string, string> = {};
-  if (template.KAFKA_BOOTSTRAP_SERVERS !== undefined && template.KAFKA_AUTH === 'iam' && inputs.kafkaIamBrokers) {
-    kafka.KAFKA_BOOTSTRAP_SERVERS = inputs.kafkaIamBrokers;
-  } else if (template.KAFKA_BOOTSTRAP_SERVERS !== undefined) {
-    kafka.KAFKA_BOOTSTRAP_SERVERS = inputs.kafkaBrokers;
-    kafka.KAFKA_AUTH = 'none';
-  } else if (template.KAFKA_CLUSTER_ARN !== undefined) {
+  if (template[KafkaEnv.KAFKA_BOOTSTRAP_SERVERS] !== undefined && template[KafkaEnv.KAFKA_AUTH] === 'iam' && inputs.kafkaIamBrokers) {
+    kafka[KafkaEnv.KAFKA_BOOTSTRAP_SERVERS] = inputs.kafkaIamBrokers;
+  } else if (template[KafkaEnv.KAFKA_BOOTSTRAP_SERVERS] !== undefined) {
+    kafka[KafkaEnv.KAFKA_BOOTSTRAP_SERVERS] = inputs.kafkaBrokers;
+    kafka[KafkaEnv.KAFKA_AUTH] = 'none';
+  } else if (template[KafkaEnv.KAFKA_CLUSTER_ARN] !== undefined) {
     kafka.AWS_ENDPOINT_URL_KAFKA = UNREACHABLE_ENDPOINT;
     // The local listener is plaintext: discovery fails first, as it would on AWS.
-    if (template.KAFKA_AUTH !== undefined) kafka.KAFKA_AUTH = 'none';
-  } else if (template.KAFKA_AUTH !== undefined) {
-    kafka.KAFKA_AUTH = 'none';
+    if (template[KafkaEnv.KAFKA_AUTH] !== undefined) kafka[KafkaEnv.KAFKA_AUTH] = 'none';
+  } else if (template[KafkaEnv.KAFKA_AUTH] !== undefined) {
+    kafka[KafkaEnv.KAFKA_AUTH] = 'none';
   }
   const local: Record<string, string | undefined> = {
     ...kafka,

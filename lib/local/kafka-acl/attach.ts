@@ -11,6 +11,7 @@ import { RoleAuthorizer } from '../iam';
 import { mayAllow } from './action-filter';
 import { applyKafkaAcls } from './apply';
 import { deriveKafkaAcls, type KafkaPrincipal, type KafkaPrincipalAcls } from './derive';
+import { KafkaEnv } from '../../../lambdas/runtime/kafka-env';
 
 /** The broker's SASL_SSL listener, as the local services give it. */
 export interface KafkaIamListener {
@@ -111,8 +112,8 @@ function iamPrincipals(model: AssemblyModel): KafkaPrincipal[] {
   };
   const mskClusters = [...new Set(model.mappings.filter(pollsWithIam).map((m) => m.eventSourceArn).filter((arn): arn is string => !!arn))];
   for (const fn of model.functions) {
-    if (fn.environment.KAFKA_AUTH !== 'iam') continue;
-    if (fn.environment.KAFKA_CLUSTER_ARN) add(fn.name, fn.environment.KAFKA_CLUSTER_ARN);
+    if (fn.environment[KafkaEnv.KAFKA_AUTH] !== 'iam') continue;
+    if (fn.environment[KafkaEnv.KAFKA_CLUSTER_ARN]) add(fn.name, fn.environment[KafkaEnv.KAFKA_CLUSTER_ARN]);
     else for (const arn of mskClusters) add(fn.name, arn);
   }
   for (const m of model.mappings.filter(pollsWithIam)) add(m.functionName, m.eventSourceArn);
