@@ -74,7 +74,7 @@ export interface FunctionModel {
 
 /**
  * A Kafka event source mapping (`AWS::Lambda::EventSourceMapping` on MSK or self-managed Kafka).
- * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-lambda-eventsourcemapping.html
+ * @see https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-eventsourcemapping.html
  */
 export interface MappingModel {
   /** Logical id of the mapping resource. */
@@ -83,7 +83,7 @@ export interface MappingModel {
   readonly stack: string;
   /** Local name of the function it invokes (`FunctionModel.name`). */
   readonly functionName: string;
-  /** The template's `Topics` (Lambda takes exactly one for Kafka). */
+  /** The template's `Topics`: the topic names the mapping reads. */
   readonly topics: string[];
   /** `aws:kafka` for MSK, `SelfManagedKafka` for self-managed bootstrap servers. */
   readonly eventSource: 'aws:kafka' | 'SelfManagedKafka';
