@@ -10,17 +10,30 @@
  * the key, and middy's `"<topic>-<partition>-<offset>"` string) so the emulator accepts any of them.
  */
 
+/**
+ * The identifier of one Kafka record in a partial batch response: its topic-partition and offset.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
+ */
 export interface KafkaItemIdentifier {
   /** `<topic>-<partition>`, the key of the record's group in the event's `records`. */
   partition: string;
+  /** The record's offset in that partition. */
   offset: number;
 }
 
+/** One record the function could not finish, for Lambda to deliver again. */
 export interface KafkaBatchItemFailure {
+  /** Which record: its `<topic>-<partition>` and offset. */
   itemIdentifier: KafkaItemIdentifier;
 }
 
+/**
+ * What a Kafka handler returns when its mapping reports batch item failures
+ * (`FunctionResponseTypes: ['ReportBatchItemFailures']`, honoured with provisioned pollers).
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-retry-configurations.html
+ */
 export interface KafkaBatchResponse {
+  /** The records Lambda should deliver again (`kafkaRecordHandler` lists a failed record and the later ones of its partition); empty when the batch is done. */
   batchItemFailures: KafkaBatchItemFailure[];
 }
 
@@ -34,6 +47,10 @@ export function itemIdentifier(record: { topic: string; partition: number; offse
   return { partition: `${record.topic}-${record.partition}`, offset: record.offset };
 }
 
+/**
+ * An item identifier in a function's response names no partition and offset (`parseItemIdentifier`);
+ * Lambda treats such a response as a failure of the whole batch.
+ */
 export class InvalidItemIdentifierError extends Error {
   constructor(id: unknown, why: string, options?: ErrorOptions) {
     super(`invalid Kafka itemIdentifier ${JSON.stringify(id)}: ${why}`, options);

@@ -1,14 +1,26 @@
 import { randomUUID } from 'node:crypto';
 
-/** A CloudEvents 1.0 event in structured JSON mode. Extension attributes sit at the top level. */
+/**
+ * A CloudEvents 1.0 event in structured JSON mode. Extension attributes sit at the top level.
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/spec.md
+ * @see https://github.com/cloudevents/spec/blob/v1.0.2/cloudevents/formats/json-format.md
+ */
 export interface CloudEvent<T = unknown> {
+  /** CloudEvents `specversion`: always `1.0`, the only version this runtime reads and writes. */
   specversion: '1.0';
+  /** CloudEvents `id`: unique per `source` (a random UUID unless given); consumers dedupe by it (`onceByEventId`). */
   id: string;
+  /** CloudEvents `source`: URI-reference of the context that produced the event, e.g. `urn:shop` or `msk-pipelines/chain/<chain>`. */
   source: string;
+  /** CloudEvents `type`: what happened, e.g. `order.placed` or `task.succeeded`; handlers and mapping filters route on it. */
   type: string;
+  /** CloudEvents `time`: when it happened, an RFC 3339 timestamp (`createEvent` writes the creation time, ISO 8601 UTC). */
   time: string;
+  /** CloudEvents `subject`: what the event is about within its source (e.g. an order number, `<runId>/<task>`); optional. */
   subject?: string;
+  /** CloudEvents `datacontenttype`: always `application/json` (`decodeEvent` sets it when the value omits it). */
   datacontenttype: 'application/json';
+  /** CloudEvents `data`: the payload, JSON-serialisable; its shape is given by `type`. */
   data: T;
   [extension: string]: unknown;
 }
@@ -16,7 +28,9 @@ export interface CloudEvent<T = unknown> {
 /** The value is not a CloudEvents 1.0 JSON event; `field` names the attribute at fault. */
 export class InvalidEventError extends Error {
   constructor(
+    /** What is wrong, in words (the message is `invalid CloudEvent: <reason>`). */
     readonly reason: string,
+    /** The attribute at fault (`id`, `time`, an extension's name…), or `value` when the Kafka value is empty or not a JSON object. */
     readonly field?: string,
     options?: ErrorOptions,
   ) {
@@ -29,19 +43,38 @@ const CONTEXT_ATTRIBUTES = new Set(['specversion', 'id', 'source', 'type', 'time
 // CloudEvents 1.0 §3.1.1: attribute names are lower-case a-z / 0-9, at most 20 characters.
 const ATTRIBUTE_NAME = /^[a-z0-9]{1,20}$/;
 
+/** What `createEvent` needs: the attributes the producer chooses; the rest are filled in. */
 export interface CreateEventInit<T> {
+  /** CloudEvents `type` (non-empty): what happened, e.g. `order.placed`. */
   type: string;
+  /** CloudEvents `source` (non-empty): the producing context, e.g. `urn:shop`. */
   source: string;
+  /** The payload (CloudEvents `data`), JSON-serialisable. */
   data: T;
+  /**
+   * CloudEvents `subject`: what the event is about within its source.
+   * @default - none: the attribute is left out
+   */
   subject?: string;
-  /** @default a random UUID */
+  /**
+   * CloudEvents `id`; give a stable one when a retried publish must be recognised as the same event.
+   * @default a random UUID
+   */
   id?: string;
-  /** @default now, ISO 8601 */
+  /**
+   * CloudEvents `time` (RFC 3339).
+   * @default now, ISO 8601
+   */
   time?: string;
   /** Extension attributes such as chain, runid, task, attempt. */
   extensions?: Record<string, string | number | boolean>;
 }
 
+/**
+ * Builds a CloudEvents 1.0 event (`specversion` 1.0, `datacontenttype` application/json) from
+ * `init`, with a random `id` and the current `time` unless given, and validates it.
+ * @throws InvalidEventError when `type` or `source` is empty, or an extension's name or value is not allowed
+ */
 export function createEvent<T>(init: CreateEventInit<T>): CloudEvent<T> {
   for (const field of ['type', 'source'] as const) {
     if (typeof init[field] !== 'string' || init[field] === '') throw new InvalidEventError(`${field} must be a non-empty string`, field);

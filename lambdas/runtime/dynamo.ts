@@ -21,6 +21,11 @@ export function getDynamoClient(): DynamoDBClient {
   return client;
 }
 
+/**
+ * One DynamoDB document client per execution environment (over `getDynamoClient`, so at
+ * `AWS_ENDPOINT_URL_DYNAMODB` when set): plain JS values in and out, `undefined` attributes
+ * removed, class instances written as maps.
+ */
 export function getDocumentClient(): DynamoDBDocumentClient {
   documentClient ??= DynamoDBDocumentClient.from(getDynamoClient(), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: true },

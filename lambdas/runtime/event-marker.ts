@@ -8,6 +8,7 @@ import { PowertoolsEnv } from './powertools-env';
  */
 export const IDEMPOTENCY_TABLE_KEYS = { partitionKey: 'id', timeToLive: 'expiration' } as const;
 
+/** Where the marker of a handled event id is kept, and for how long (`onceByEventId`, `writeOncePerEvent`). */
 export interface EventMarkerOptions {
   /** Table with partition key `id` and TTL attribute `expiration`. @default env IDEMPOTENCY_TABLE */
   readonly table?: string;

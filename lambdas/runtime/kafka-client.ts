@@ -14,6 +14,11 @@ const AUTH_MODES: readonly KafkaAuth[] = ['none', 'iam', 'scram-sha-512', 'tls']
 
 type Env = Record<string, string | undefined>;
 
+/**
+ * The function's Kafka settings cannot work: an unknown `KAFKA_AUTH`, no way to find the brokers
+ * (neither `KAFKA_BOOTSTRAP_SERVERS` nor `KAFKA_CLUSTER_ARN`), no region, a cluster without the
+ * chosen authentication, or a SCRAM secret missing or not shaped `{ username, password }`.
+ */
 export class KafkaConfigError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

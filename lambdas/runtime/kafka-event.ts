@@ -1,14 +1,25 @@
 import type { MSKEvent, SelfManagedKafkaEvent } from 'aws-lambda';
 
-/** One Kafka record of a Lambda Kafka event, with key, value and headers decoded to bytes. */
+/**
+ * One Kafka record of a Lambda Kafka event, with key, value and headers decoded to bytes.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/with-msk.html
+ */
 export interface KafkaRecord {
+  /** The topic the record was read from. */
   topic: string;
+  /** The partition of `topic` it was read from (0-based). */
   partition: number;
+  /** The record's offset in its partition: with `topic` and `partition`, what identifies it (e.g. in `batchItemFailures`). */
   offset: number;
+  /** The record's Kafka timestamp, in ms since the epoch; what it means depends on `timestampType`. */
   timestamp: number;
+  /** `CREATE_TIME` (the producer's clock) or `LOG_APPEND_TIME` (the broker's, when the topic says so). */
   timestampType: string;
+  /** The record key (Lambda's base64 decoded), or null when the record has none. */
   key: Buffer | null;
+  /** The record value (Lambda's base64 decoded), or null for a tombstone; a CloudEvent in JSON for this project's topics. */
   value: Buffer | null;
+  /** The record's headers in order, one `{ name: bytes }` object each, as Lambda lists them; read one with `headerValue`. */
   headers: Array<Record<string, Buffer>>;
 }
 

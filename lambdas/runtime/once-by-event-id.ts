@@ -6,6 +6,7 @@ import { epochSeconds, eventMarkerConfig, markerId, NO_LIVE_MARKER, type EventMa
 import { logger } from './logger';
 import type { RecordContext } from './record-handler';
 
+/** Options of `onceByEventId`: the idempotency table, how long an event id is remembered, the key prefix. */
 export type OnceByEventIdOptions = EventMarkerOptions;
 
 /**
@@ -13,7 +14,11 @@ export type OnceByEventIdOptions = EventMarkerOptions;
  * record expires with that invocation's time). Transient for kafkaRecordHandler: the record waits.
  */
 export class IdempotencyAlreadyInProgressError extends Error {
-  constructor(readonly eventId: string, options?: ErrorOptions) {
+  constructor(
+    /** CloudEvents `id` of the event in progress elsewhere. */
+    readonly eventId: string,
+    options?: ErrorOptions,
+  ) {
     super(`event ${eventId} is already in progress in another invocation`, options);
     this.name = 'IdempotencyAlreadyInProgressError';
   }

@@ -56,6 +56,11 @@ export async function sendRaw(topic: string, messages: Array<{ key: Buffer | str
   await p.send({ topic, acks: -1, messages });
 }
 
+/**
+ * Disconnects the container's producer, if one was created; the next `publish` connects a new one.
+ * For scripts and tests that must exit: a Lambda function never needs it (the producer is reused
+ * across invocations).
+ */
 export async function closeProducer(): Promise<void> {
   const current = producer;
   producer = undefined;

@@ -10,13 +10,17 @@ import { deadLetterDestination, sendDeadLetter } from './dead-letter';
 import { emitDeadLettered } from './metrics';
 import { PowertoolsEnv } from './powertools-env';
 
+/** What the per-event function of `kafkaRecordHandler` gets besides the event. */
 export interface RecordContext {
+  /** The Kafka record the event was decoded from (topic, partition, offset, key, headers). */
   record: KafkaRecord;
   /** 1 for the first call of this invocation, up to maxAttempts. */
   attempt: number;
+  /** The Lambda invocation's context (remaining time, request id); absent when the handler is called without one, as in tests. */
   lambdaContext?: Context;
 }
 
+/** How `kafkaRecordHandler` retries, dead-letters and reports records; every field has a default. */
 export interface RecordHandlerOptions {
   /** Calls per record in one invocation before it is dead-lettered. @default env MAX_ATTEMPTS, else 3 */
   maxAttempts?: number;
@@ -81,6 +85,11 @@ export function isTransientError(error: unknown): boolean {
   return false;
 }
 
+/**
+ * A Lambda handler for a Kafka event source mapping, as `kafkaRecordHandler` returns it: resolves
+ * to a partial batch response, or rejects: BatchNotCompletedError when records are left and the
+ * mapping does not report item failures, MalformedKafkaEventError when the event is not shaped as Lambda documents.
+ */
 export type KafkaRecordHandler = (event: LambdaKafkaEvent, context?: Context) => Promise<KafkaBatchResponse>;
 
 /**

@@ -2,6 +2,7 @@ import { UpdateCommand, type DynamoDBDocumentClient, type UpdateCommandInput } f
 import type { CloudEvent } from './cloudevents';
 import { getDocumentClient } from './dynamo';
 
+/** Options of `updateOncePerEvent`: the attribute that remembers applied event ids, and the client. */
 export interface UpdateOncePerEventOptions {
   /** String-set attribute of the item that holds the ids of the events applied to it. @default 'appliedEventIds' */
   readonly attribute?: string;

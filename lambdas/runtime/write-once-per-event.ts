@@ -6,6 +6,7 @@ import { epochSeconds, eventMarkerConfig, markerId, NO_LIVE_MARKER, type EventMa
 /** One write of a DynamoDB transaction (document-client form: plain values). */
 export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
+/** Options of `writeOncePerEvent`: the marker's table, lifetime and key prefix, and the client. */
 export interface WriteOncePerEventOptions extends EventMarkerOptions {
   /** Client to send the transaction with. @default getDocumentClient() */
   readonly client?: DynamoDBDocumentClient;

@@ -3,6 +3,7 @@ import type { CloudEvent } from './cloudevents';
 import { getDocumentClient } from './dynamo';
 import type { TransactItem, WriteOnceOutcome } from './write-once-per-event';
 
+/** Options of `writeOncePerKey`: the client and the attribute that records the writing event's id. */
 export interface WriteOncePerKeyOptions {
   /** Client to send the write with. @default getDocumentClient() */
   readonly client?: DynamoDBDocumentClient;

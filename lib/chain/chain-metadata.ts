@@ -14,6 +14,7 @@ export const CHAIN_METADATA_VERSION = 1;
 
 /** What `TaskChain` records about itself. */
 export interface ChainMetadata {
+  /** Version of this shape (`CHAIN_METADATA_VERSION` when written); a reader refuses one it does not know. */
   readonly version: number;
   /** The declaration; each task's `entry` relative to the directory the app was synthesized in. */
   readonly chain: ChainDeclaration;
@@ -25,6 +26,7 @@ export interface ChainMetadata {
 
 /** A chain found in a template: its metadata, and the logical id of its join table. */
 export interface RecordedChain extends ChainMetadata {
+  /** Logical id of the join table resource (`AWS::DynamoDB::Table`) whose `Metadata` holds the chain. */
   readonly joinTableLogicalId: string;
 }
 

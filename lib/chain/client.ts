@@ -44,6 +44,7 @@ export function dateRange(from: string, to: string): string[] {
  * in local mode and against a deployed stack alike (only the producer and the table differ).
  */
 export class ChainClient {
+  /** The chain's event topic the client publishes to: `topicName` of the options, else `chain.<name>.events`. */
   readonly topicName: string;
   private readonly store: JoinStore;
 
@@ -52,6 +53,7 @@ export class ChainClient {
     this.store = new JoinStore(options.db, options.joinTableName);
   }
 
+  /** The chain's graph, from the options. */
   get graph(): ChainGraph {
     return this.options.graph;
   }

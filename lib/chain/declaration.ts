@@ -98,6 +98,7 @@ export interface ChainDeclaration {
 export class ChainDeclarationError extends Error {
   constructor(
     message: string,
+    /** The task at fault, when the error is about one task; absent for chain-wide errors. */
     readonly task?: string,
     options?: ErrorOptions,
   ) {

@@ -5,14 +5,21 @@ export type TaskState = 'waiting' | 'running' | 'succeeded' | 'failed';
 
 /** One task's line in a run's status or timeline. */
 export interface TaskRunStatus {
+  /** Name of the task, as declared in the chain. */
   readonly task: string;
+  /** Where the task stands in the run; `waiting` when it has not started (no status item yet). */
   readonly state: TaskState;
+  /** 1-based attempt of the task function within its latest start (the last one tried, when failed); absent while waiting. */
   readonly attempt?: number;
   /** 0 for the run itself, a larger number for each rerun. */
   readonly generation?: number;
+  /** When the task's latest start began (ISO 8601); absent while waiting. */
   readonly startedAt?: string;
+  /** When the task's latest start succeeded or failed (ISO 8601); absent while waiting or running. */
   readonly finishedAt?: string;
+  /** The task's result pointer (`ResultPointer` of the runtime), once it succeeded. */
   readonly result?: unknown;
+  /** `<error name>: <message>` of the last failed attempt, when the task failed. */
   readonly error?: string;
 }
 
@@ -27,11 +34,15 @@ export class ChainGraph {
     return new ChainGraph(chain);
   }
 
+  /** The chain's name, from its declaration (used in its topic name `chain.<name>.events`). */
   readonly name: string;
   private readonly byName: Map<string, TaskDeclaration>;
   private readonly dependents = new Map<string, string[]>();
 
-  private constructor(readonly declaration: ChainDeclaration) {
+  private constructor(
+    /** The declaration the graph was built from, as given (validated). */
+    readonly declaration: ChainDeclaration,
+  ) {
     this.name = declaration.name;
     this.byName = new Map(declaration.tasks.map((t) => [t.name, t]));
     for (const task of declaration.tasks) this.dependents.set(task.name, []);
@@ -43,16 +54,19 @@ export class ChainGraph {
     return this.declaration.tasks.map((t) => t.name);
   }
 
+  /** The declaration of task `name`; throws naming the chain's tasks when there is no such task. */
   task(name: string): TaskDeclaration {
     const task = this.byName.get(name);
     if (!task) throw new Error(`chain "${this.name}" has no task "${name}" (tasks: ${this.taskNames.join(', ')})`);
     return task;
   }
 
+  /** The tasks `name` directly depends on (its `dependsOn`, a copy); throws for an unknown task. */
   dependenciesOf(name: string): string[] {
     return [...(this.task(name).dependsOn ?? [])];
   }
 
+  /** The tasks that directly depend on `name`, in declaration order (a copy); throws for an unknown task. */
   dependentsOf(name: string): string[] {
     this.task(name);
     return [...this.dependents.get(name)!];

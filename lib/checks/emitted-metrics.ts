@@ -11,7 +11,9 @@ import type { ResourceView } from './rule';
  * @see https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/cloudwatch_concepts.html#Dimension
  */
 export interface EmittedMetric {
+  /** CloudWatch namespace the EMF line writes to (e.g. `RuntimeMetrics.NAMESPACE`). */
   readonly namespace: string;
+  /** Metric name within the namespace, as the EMF line spells it. */
   readonly metricName: string;
   /** Dimension name → value, exactly as the EMF line sets them (values may be template references). */
   readonly dimensions: Readonly<Record<string, unknown>>;

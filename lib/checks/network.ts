@@ -16,9 +16,11 @@ import { KafkaEnv } from '../../lambdas/runtime/kafka-env';
 
 /** Whether something is reachable, and why (the reason names what is missing when it is not). */
 export interface Reach {
+  /** Whether the target can be reached; `true` when not `known`, so that nothing unknown is reported. */
   readonly reachable: boolean;
   /** `false` when the templates do not say (a reference out of view): never reported. */
   readonly known: boolean;
+  /** Why, in a sentence for the report: the route found, or what is missing (NAT route, endpoint, security group rule). */
   readonly reason: string;
 }
 
@@ -63,6 +65,7 @@ const ENDPOINT_VARIABLES: Readonly<Record<string, string>> = {
 
 /** A function's network position, read from its template and the resources it references. */
 export interface FunctionNetwork {
+  /** The function (`AWS::Lambda::Function`) whose network position this is. */
   readonly fn: ResourceView;
   /** Undefined for a function outside any VPC (Lambda's own network, with internet access). */
   readonly vpc?: ResourceView;

@@ -10,6 +10,7 @@
 export interface ResourceView {
   /** The stack that declares it (a nested stack's name includes its parent's). */
   readonly stack: string;
+  /** The resource's logical id in that stack's template. */
   readonly logicalId: string;
   /** The CloudFormation type, e.g. `AWS::Lambda::EventSourceMapping`. */
   readonly type: string;
@@ -30,6 +31,7 @@ export type RuleExtent = 'stack' | 'assembly';
 
 /** What a rule may look at besides the resource it checks. */
 export interface RuleContext {
+  /** How much of the app is in view: one stack (the nag pack) or the whole assembly (`msk-pipelines check`). */
   readonly extent: RuleExtent;
   /** The resources in view, of `type` when given. */
   resources(type?: string): readonly ResourceView[];
@@ -57,6 +59,7 @@ export interface Rule {
   readonly info: string;
   /** Why it matters (what breaks on AWS), with the governing AWS page. */
   readonly explanation: string;
+  /** Whether its findings fail the check (`error`) or are only reported (`warning`). */
   readonly severity: Severity;
   /** The resource types `check` is called for. */
   readonly resourceTypes: readonly string[];
@@ -66,12 +69,19 @@ export interface Rule {
 
 /** One thing wrong with one resource. */
 export interface Finding {
+  /** Name of the rule that reported it (`Rule.name`). */
   readonly rule: string;
+  /** The rule's severity: `error` fails the check, `warning` is reported only. */
   readonly severity: Severity;
+  /** The stack that declares the resource (a nested stack's name includes its parent's). */
   readonly stack: string;
+  /** Logical id of the resource in that stack's template. */
   readonly logicalId: string;
+  /** Construct path of the resource (`aws:cdk:path`), when known. */
   readonly path?: string;
+  /** What is wrong with this resource: one of the messages the rule's `check` returned. */
   readonly message: string;
+  /** Why it matters, with the governing AWS page (the rule's `explanation`). */
   readonly explanation: string;
 }
 
@@ -99,6 +109,7 @@ export function runRules(context: RuleContext, rules: readonly Rule[]): Finding[
 
 /** The part of a CloudFormation template the rules read. */
 export interface TemplateLike {
+  /** The template's `Resources` section, by logical id: type, properties and metadata of each. */
   readonly Resources?: Record<string, { readonly Type: string; readonly Properties?: any; readonly Metadata?: Record<string, unknown> }>;
 }
 

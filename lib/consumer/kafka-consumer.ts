@@ -20,11 +20,22 @@ import { PowertoolsEnv } from '../../lambdas/runtime/powertools-env';
 /** CloudWatch namespace of the runtime's own metrics (EMF), e.g. `DeadLetteredRecords`. */
 export const METRICS_NAMESPACE = RuntimeMetrics.NAMESPACE;
 
-/** Provisioned pollers of a low-latency mapping. */
+/**
+ * Provisioned pollers of a low-latency mapping: event pollers dedicated to the mapping, each a
+ * compute unit of about 5 MB/s of throughput, which Lambda scales between these bounds.
+ * @see https://docs.aws.amazon.com/lambda/latest/dg/kafka-scaling-modes.html
+ * @see https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html
+ */
 export interface ProvisionedPollers {
-  /** @default 1 */
+  /**
+   * Fewest event pollers the mapping keeps, even when idle (Lambda accepts 1..200); written as `MinimumPollers`.
+   * @default 1 - Lambda's own default: one dedicated poller, the least a provisioned mapping costs
+   */
   readonly minimum?: number;
-  /** @default 2 */
+  /**
+   * Most event pollers the mapping scales up to (Lambda accepts 1..2000); written as `MaximumPollers`.
+   * @default 2 - keeps the provisioned cost small (Lambda's own default is 200); raise it for busier topics
+   */
   readonly maximum?: number;
 }
 

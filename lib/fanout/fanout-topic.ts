@@ -11,6 +11,7 @@ import { IKafkaTopic, KafkaTopic, KafkaTopicAttributes } from '../topic';
 
 /** A function that publishes: it can be granted rights and given environment variables (e.g. `lambda.Function`). */
 export interface IPublisherFunction extends iam.IGrantable {
+  /** Sets an environment variable of the function; `grantPublish` writes the cluster's connection and the topic name with it. */
   addEnvironment(key: string, value: string): unknown;
 }
 

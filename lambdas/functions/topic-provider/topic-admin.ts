@@ -16,6 +16,11 @@ export interface TopicSpec {
   configs: Record<string, string>;
 }
 
+/**
+ * A `Custom::KafkaTopic` request that cannot be applied: an invalid property, or a change Kafka
+ * cannot make in place (fewer partitions, another replication factor). The provider fails the
+ * CloudFormation operation with its message.
+ */
 export class TopicRequestError extends Error {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);

@@ -4,7 +4,9 @@
  */
 export class RerunRefusedError extends Error {
   constructor(
+    /** The task whose rerun was refused. */
     readonly task: string,
+    /** The run the rerun was requested for. */
     readonly runId: string,
     /** The dependencies that have not succeeded, with their state (`waiting` when never started). */
     readonly notSucceeded: ReadonlyArray<{ task: string; state: string }>,

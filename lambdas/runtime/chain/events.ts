@@ -32,7 +32,9 @@ export interface ResultPointer {
 
 /** Extension attributes of every chain event. */
 export interface ChainAttributes {
+  /** The chain's name: extension attribute `chain`, which the tasks' mapping filters match on. */
   chain: string;
+  /** The run's id (also the record key): extension attribute `runid` (CloudEvents names are lower-case). */
   runid: string;
   /** The task the event is about (absent on run.requested). */
   task?: string;
@@ -47,7 +49,9 @@ export interface ChainAttributes {
 export interface RunRequestedData {
   requestedBy: string;
 }
+/** Data of task.requested: a rerun of one task (and everything downstream of it) for a run. */
 export interface TaskRequestedData {
+  /** Who asked for the rerun: `requestedBy` of the ChainClient, `cli` by default. */
   requestedBy: string;
   /** The rerun task and every task downstream of it: what runs again in this generation. */
   cascade: string[];
@@ -55,9 +59,13 @@ export interface TaskRequestedData {
 export interface TaskStartedData {
   startedAt: string;
 }
+/** Data of task.succeeded: the task's result pointer and when its successful start ran. */
 export interface TaskSucceededData {
+  /** What the task function returned: a pointer to the result, passed to the tasks that depend on it as an input. */
   result: ResultPointer;
+  /** When the task's start (its first attempt) began, ISO 8601. */
   startedAt: string;
+  /** When its successful attempt returned, ISO 8601. */
   finishedAt: string;
   /** Carried along a rerun so each task knows which dependencies run again (generation > 0). */
   cascade?: string[];
@@ -67,10 +75,15 @@ export interface TaskSucceededData {
    */
   waiters?: string[];
 }
+/** Data of task.failed: the task function failed on every attempt of one start (or time ran out). */
 export interface TaskFailedData {
+  /** Name and message of the last attempt's error. */
   error: { name: string; message: string };
+  /** Attempts made in this start (at most the task's `maxAttempts`). */
   attempts: number;
+  /** When the start (its first attempt) began, ISO 8601. */
   startedAt: string;
+  /** When the task gave up, ISO 8601. */
   finishedAt: string;
 }
 export interface RunDeadlineMissedData {

@@ -4,17 +4,8 @@ import { encodeEvent, type CloudEvent } from '../cloudevents';
 import type { ResultPointer } from './events';
 
 /**
- * The join state of chain runs in one DynamoDB table (partition key `pk`, sort key `sk`, TTL
- * attribute `expiresAt`). One partition per run, `<chain>#<runId>`, holding per task:
- *
- * - `task#<task>`            status: state, generation, attempt, times, last success and its result
- * - `join#<task>#<gen>`      the dependencies seen succeeding for this generation, with their results
- * - `claim#<task>#<gen>`     the one start of the task for this generation (conditional put)
- * - `rejoin#<task>#<gen>`    a rerun's join that waits for dependencies outside its cascade, with
- *                            its cascade and the results it already has
- *
- * Every write that decides something is conditional, so duplicate and concurrent deliveries of the
- * same event agree on one outcome.
+ * Key schema of the join table (see JoinStore): partition key `pk`, sort key `sk` (strings), TTL
+ * attribute `expiresAt` (epoch seconds).
  */
 export const JOIN_TABLE_KEYS = { partitionKey: 'pk', sortKey: 'sk', timeToLive: 'expiresAt' } as const;
 
@@ -84,6 +75,19 @@ export interface JoinStoreOptions {
   now?: () => number;
 }
 
+/**
+ * The join state of chain runs in one DynamoDB table (partition key `pk`, sort key `sk`, TTL
+ * attribute `expiresAt`). One partition per run, `<chain>#<runId>`, holding per task:
+ *
+ * - `task#<task>`            status: state, generation, attempt, times, last success and its result
+ * - `join#<task>#<gen>`      the dependencies seen succeeding for this generation, with their results
+ * - `claim#<task>#<gen>`     the one start of the task for this generation (conditional put)
+ * - `rejoin#<task>#<gen>`    a rerun's join that waits for dependencies outside its cascade, with
+ *                            its cascade and the results it already has
+ *
+ * Every write that decides something is conditional, so duplicate and concurrent deliveries of the
+ * same event agree on one outcome. Items expire `retentionDays` after their last write.
+ */
 export class JoinStore {
   private readonly retentionSeconds: number;
   private readonly now: () => number;

@@ -18,8 +18,11 @@ import { taskMetrics } from './metrics';
 
 /** What the task author's function receives. */
 export interface TaskContext {
+  /** Name of the chain the task belongs to (`ChainEnv.CHAIN_NAME`, set by TaskChain). */
   readonly chain: string;
+  /** Name of this task in the chain (`ChainEnv.TASK_NAME`, set by TaskChain). */
   readonly task: string;
+  /** The run being processed: a scheduled run's business date (e.g. `2026-11-24`), or the id given to `chain run`. */
   readonly runId: string;
   /** 1-based attempt within this start. */
   readonly attempt: number;
@@ -31,6 +34,11 @@ export interface TaskContext {
   readonly signal: AbortSignal;
 }
 
+/**
+ * A task author's function, given to `defineTask`: does the task's work for one run and resolves
+ * to a pointer to its result, which travels in task.succeeded to the tasks that depend on it. A
+ * rejection is retried with backoff up to the task's `maxAttempts`, then the task fails (task.failed).
+ */
 export type TaskFunction = (context: TaskContext) => Promise<ResultPointer>;
 
 export interface TaskRunnerConfig {

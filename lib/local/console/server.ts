@@ -4,14 +4,6 @@ import { AddressInfo } from 'net';
 import * as path from 'path';
 import { closeServer, listenOnLoopback, loopbackUrl } from '../loopback';
 
-/**
- * The console's HTTP server: the static page, a JSON API and one server-sent event stream. It
- * listens on 127.0.0.1 only. Requests that change something (run a chain, redrive) must be
- * `POST` with `content-type: application/json` and, when the browser sends an `Origin`, come
- * from the console's own origin: a page of another site can send neither without the console's
- * consent, so it cannot drive the pipeline through the reader's browser.
- */
-
 /** One API route: `GET /api/topics` → handler. Path parameters as `:name`. */
 export interface ConsoleRoute {
   readonly method: 'GET' | 'POST';
@@ -36,6 +28,13 @@ const STATIC_FILES: Record<string, string> = {
 const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8' };
 const MAX_BODY_BYTES = 64 * 1024;
 
+/**
+ * The console's HTTP server: the static page, a JSON API and one server-sent event stream. It
+ * listens on 127.0.0.1 only. Requests that change something (run a chain, redrive) must be
+ * `POST` with `content-type: application/json` and, when the browser sends an `Origin`, come
+ * from the console's own origin: a page of another site can send neither without the console's
+ * consent, so it cannot drive the pipeline through the reader's browser.
+ */
 export class ConsoleServer {
   private readonly server: http.Server;
   private readonly streams = new Set<http.ServerResponse>();
@@ -44,14 +43,17 @@ export class ConsoleServer {
     this.server = http.createServer((req, res) => void this.handle(req, res));
   }
 
+  /** Starts listening on 127.0.0.1 at `port` (0: any free port) and resolves to the console's URL. */
   listen(port = 0): Promise<string> {
     return listenOnLoopback(this.server, port);
   }
 
+  /** The console's URL (`http://127.0.0.1:<port>`), once listening. */
   get url(): string {
     return loopbackUrl(this.server);
   }
 
+  /** Ends the open event streams and closes the server. */
   async close(): Promise<void> {
     for (const s of this.streams) s.end();
     await closeServer(this.server);

@@ -23,6 +23,7 @@ import { AssemblyModel, FunctionModel, MappingModel, RouteModel, ScheduleModel, 
 import { AwsFront, startAwsFront } from '../aws-front';
 import { KafkaAclEnforcement, pollsWithIam, type KafkaIamListener } from '../kafka-acl';
 
+/** What `Emulator.start` runs (a cloud assembly), against which local services, and with which checks enforced. */
 export interface EmulatorOptions {
   /** The cloud assembly directory (`cdk.out`). */
   readonly assemblyDir: string;
@@ -140,8 +141,11 @@ export interface EmulatorEvents {
 
 // Typed `on`/`off`/`emit` over the events above (declaration merging with the class).
 export interface Emulator {
+  /** Adds `listener` for `event` (one of `EmulatorEvents`), with the arguments typed by the event. */
   on<K extends keyof EmulatorEvents>(event: K, listener: (...args: EmulatorEvents[K]) => void): this;
+  /** Removes a listener added with `on`. */
   off<K extends keyof EmulatorEvents>(event: K, listener: (...args: EmulatorEvents[K]) => void): this;
+  /** Emits `event` to its listeners (the emulator's own use); true when it had listeners. */
   emit<K extends keyof EmulatorEvents>(event: K, ...args: EmulatorEvents[K]): boolean;
 }
 
@@ -151,6 +155,10 @@ export interface Emulator {
  * HTTP API routes, and lets its schedules be triggered. Emits the `EmulatorEvents`.
  */
 export class Emulator extends EventEmitter {
+  /**
+   * Reads the assembly, starts its HTTP APIs, provisions its topics, tables and secrets, and starts
+   * its enabled mappings; resolves once all run. On a failure it stops what it started and rejects.
+   */
   static async start(options: EmulatorOptions): Promise<Emulator> {
     const emulator = new Emulator(options);
     try {
@@ -205,11 +213,17 @@ export class Emulator extends EventEmitter {
     });
   }
 
+  /** The assembly's Node.js functions whose bundled code it holds: the ones the emulator can run. */
   get functions(): FunctionModel[] { return this.model.functions; }
+  /** The Kafka topics created on the broker: declared ones and those the mappings imply. */
   get topics(): TopicModel[] { return this.model.topics; }
+  /** The DynamoDB tables created on DynamoDB Local. */
   get tables(): TableModel[] { return this.model.tables; }
+  /** The assembly's Kafka event source mappings, disabled ones included (those are not run). */
   get mappings(): MappingModel[] { return this.model.mappings; }
+  /** The assembly's EventBridge Scheduler schedules; they fire only through `triggerSchedule`. */
   get schedules(): ScheduleModel[] { return this.model.schedules; }
+  /** The whole model read from the assembly (stacks, resources and the lists above). */
   get assembly(): AssemblyModel { return this.model; }
 
   /** Base URL of the first HTTP API (undefined when the graph has none). */

@@ -8,13 +8,19 @@ import { workerScript } from './worker-script';
 
 /** What an invocation came to. */
 export interface InvokeResult {
+  /** `succeeded` (the handler returned), `failed` (it threw, or its init phase failed) or `timed-out` (past the function's `Timeout`). */
   readonly outcome: 'succeeded' | 'failed' | 'timed-out';
+  /** What the handler returned, through JSON as Lambda returns it (`undefined` becomes null), when it succeeded. */
   readonly result?: unknown;
+  /** The error as Lambda reports it (`errorType`, `errorMessage`; `Sandbox.Timedout` for a timeout), when it did not succeed. */
   readonly error?: { errorType: string; errorMessage: string; stack?: string };
+  /** The invocation's request id (a random UUID, the handler's `context.awsRequestId`); its log lines carry it. */
   readonly requestId: string;
   /** When the invoke phase started (after a cold start's init phase). */
   readonly start: number;
+  /** When the invocation ended, in ms since the epoch like `start`. */
   readonly end: number;
+  /** Whether this was the first invocation of its execution environment (a new worker: the module was loaded for it). */
   readonly coldStart: boolean;
   /** A cold start's init phase (module loading), in ms; not part of `end - start`. */
   readonly initDurationMs?: number;

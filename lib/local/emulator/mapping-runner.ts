@@ -12,20 +12,31 @@ import { MappingModel } from './model';
 
 /** One function invocation, as the report lists it. */
 export interface InvocationRecord {
+  /** The function's local name (`FunctionModel.name`). */
   readonly functionName: string;
+  /** Logical id of the function's resource in its stack. */
   readonly logicalId: string;
   /** `<stack>/<mapping logical id>` for mapping invocations; `http`, `schedule` or `direct` otherwise. */
   readonly mapping?: string;
+  /** What started it: an event source mapping, an HTTP API route, a schedule, or `Emulator.invoke`. */
   readonly trigger: 'mapping' | 'http' | 'schedule' | 'direct';
+  /** CloudEvents `id` of each record of the batch whose value is one (empty for other triggers). */
   readonly eventIds: string[];
+  /** Records in the batch for mapping invocations; 1 for other triggers. */
   readonly recordCount: number;
   /** `<topic>-<partition>@<first>..<last>` for mapping invocations. */
   readonly records?: string;
+  /** When the invoke phase started, ISO 8601 (after a cold start's init phase). */
   readonly start: string;
+  /** When the invocation ended, ISO 8601. */
   readonly end: string;
+  /** `end - start` in ms: the invoke phase, without a cold start's init. */
   readonly durationMs: number;
+  /** Whether it was the first invocation of its execution environment. */
   readonly coldStart: boolean;
+  /** As `InvokeResult.outcome`, plus `partial`: the mapping reports item failures and the function returned some in `batchItemFailures`. */
   readonly outcome: 'succeeded' | 'failed' | 'timed-out' | 'partial';
+  /** `<errorType>: <errorMessage>` when the invocation failed or timed out. */
   readonly error?: string;
   /** Attempt number of this batch (1 = first delivery). */
   readonly attempt?: number;

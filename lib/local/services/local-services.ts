@@ -7,6 +7,7 @@ import { dataRoots, defaultCacheDir } from './paths';
 import { checkJava } from './prerequisites';
 import { reapOrphans } from './stale';
 
+/** What `LocalServices.start` provides (Kafka, its IAM listener, DynamoDB Local) and how it runs them. */
 export interface LocalServicesOptions {
   /**
    * Provide Kafka.
