@@ -206,6 +206,7 @@ export function versionSupportsTopicResource(version: string | undefined): boole
   return major > 3 || (major === 3 && minor >= 6);
 }
 
+/** What every MSK cluster shares, new or existing: topic and group ARNs, `kafka-cluster:Connect`, references from other stacks. */
 abstract class MskClusterBase extends Construct implements IKafkaCluster {
   public abstract readonly kind: ClusterKind;
   public abstract readonly clusterArn: string;
@@ -466,6 +467,7 @@ export class KafkaCluster extends MskClusterBase {
   }
 }
 
+/** An MSK cluster created elsewhere (`KafkaCluster.fromClusterAttributes`): its brokers are looked up at deploy time. */
 class ExistingKafkaCluster extends MskClusterBase {
   public readonly kind = ClusterKind.EXISTING;
   public readonly serverless: boolean;
@@ -554,6 +556,7 @@ class ClusterReference extends MskClusterBase {
   }
 }
 
+/** Kafka outside MSK (`KafkaCluster.selfManaged`): bootstrap servers, SASL/SCRAM or mTLS, no IAM access control. */
 class SelfManagedKafkaCluster extends Construct implements IKafkaCluster {
   public readonly kind = ClusterKind.SELF_MANAGED;
   public readonly clusterName: string;

@@ -45,6 +45,7 @@ export abstract class DeadLetter {
   public abstract _bind(scope: Construct, source: IKafkaTopic, consumerName: string): BoundDeadLetter;
 }
 
+/** `DeadLetter.kafkaTopic()`: the mapping's on-failure destination and the handler's dead letters on a topic of the same cluster. */
 class KafkaTopicDeadLetter extends DeadLetter {
   constructor(private readonly topic?: IKafkaTopic) { super(); }
 
@@ -70,6 +71,7 @@ class KafkaTopicDeadLetter extends DeadLetter {
   }
 }
 
+/** `DeadLetter.sqs()`: failed batches' offsets to an SQS queue (the mapping's on-failure destination), records from the handler too. */
 class SqsDeadLetter extends DeadLetter {
   constructor(private readonly queue?: sqs.IQueue) { super(); }
 

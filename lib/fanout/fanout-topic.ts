@@ -185,6 +185,7 @@ export class FanoutTopic extends FanoutTopicBase {
   }
 }
 
+/** A fan-out topic owned by another stack (`FanoutTopic.fromTopicAttributes`): consumers can be added, the topic is not managed here. */
 class ImportedFanoutTopic extends FanoutTopicBase {
   /** The topic's name. */
   public readonly topicName: string;
