@@ -9,6 +9,7 @@ import { ClusterKind, IKafkaCluster, KafkaCluster } from '../cluster';
 import { KafkaConsumer } from '../consumer';
 import { lambdaEntry } from '../function/project-function';
 import { KafkaTopic } from '../topic';
+import { ValidationError } from '../core/validate';
 
 /** Topic the foundation's audit consumer reads. */
 export const AUDIT_TOPIC = 'events.audit';
@@ -92,10 +93,10 @@ export class FoundationStack extends Stack {
     if (mode === 'existing') {
       const existing = props.existing;
       if (!existing) {
-        throw new Error("clusterMode 'existing' needs the cluster and its network: context clusterArn, vpcId, availabilityZones, privateSubnetIds, securityGroupId");
+        throw new ValidationError(this, "clusterMode 'existing' needs the cluster and its network: context clusterArn, vpcId, availabilityZones, privateSubnetIds, securityGroupId");
       }
       if (existing.availabilityZones.length !== existing.privateSubnetIds.length || existing.privateSubnetIds.length === 0) {
-        throw new Error(`existing privateSubnetIds (${existing.privateSubnetIds.length}) and availabilityZones (${existing.availabilityZones.length}) must be non-empty lists of the same length`);
+        throw new ValidationError(this, `existing privateSubnetIds (${existing.privateSubnetIds.length}) and availabilityZones (${existing.availabilityZones.length}) must be non-empty lists of the same length`);
       }
       const vpc = ec2.Vpc.fromVpcAttributes(this, 'Vpc', {
         vpcId: existing.vpcId,
@@ -120,7 +121,7 @@ export class FoundationStack extends Stack {
         removalPolicy: props.clusterRemovalPolicy ?? RemovalPolicy.DESTROY,
       });
     } else {
-      throw new Error(`clusterMode must be 'provisioned', 'serverless' or 'existing', got '${mode}'`);
+      throw new ValidationError(this, `clusterMode must be 'provisioned', 'serverless' or 'existing', got '${mode}'`);
     }
 
     this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: 'MSK event pipelines alarms', enforceSSL: true });
