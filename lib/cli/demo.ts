@@ -6,7 +6,7 @@ import { runChainScenarios } from '../local/scenarios/chains';
 import { runPostScenario } from '../local/scenarios/posts';
 import { runPaymentScenario } from '../local/scenarios/payment';
 import { countLines, LocalRun, shown } from './local-run';
-import { assemblyOptions, enforcementOptions } from './options';
+import { assemblyOptions, emulatorOptions } from './options';
 
 interface DemoOptions {
   assembly: string;
@@ -45,7 +45,7 @@ export function register(program: Command): void {
   const demo = program
     .command('demo')
     .description('run the example scenarios end to end in local mode, with the console; write .local/report.json');
-  enforcementOptions(assemblyOptions(demo, 'use the existing cloud assembly instead of synthesizing'))
+  emulatorOptions(assemblyOptions(demo, 'use the existing cloud assembly instead of synthesizing'))
     .option('--report <file>', 'machine-readable report', path.join(LOCAL_DIR, 'report.json'))
     .option('--timeout <ms>', 'time allowed to each scenario', '180000')
     .option('--verbose', 'stream function and emulator logs and the bundler output to the terminal')

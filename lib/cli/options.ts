@@ -12,8 +12,8 @@ export function assemblyOptions(command: Command, noSynth: string): Command {
     .option('--no-synth', noSynth);
 }
 
-/** The switches of the emulator's enforcement (`run`, `demo`), each on unless turned off. */
-export function enforcementOptions(command: Command): Command {
+/** The emulator's alarm clock and its enforcement switches (`run`, `demo`), each switch on unless turned off. */
+export function emulatorOptions(command: Command): Command {
   return command
     .option('--alarm-time-scale <n>', 'run the alarms\' clock n times faster (60: a 1-minute period passes in 1 s)', '60')
     .option('--no-network-enforcement', 'let every function reach every local service (EmulatorOptions.enforceNetwork false)')

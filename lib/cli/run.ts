@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { LOCAL_DIR } from '../local/services';
 import { describeAssembly } from '../local/emulator/describe';
 import { countLines, LocalRun, shown } from './local-run';
-import { assemblyOptions, enforcementOptions } from './options';
+import { assemblyOptions, emulatorOptions } from './options';
 
 interface RunOptions {
   assembly: string;
@@ -30,7 +30,7 @@ export function register(program: Command): void {
   const run = program
     .command('run')
     .description('run the synthesized graph (functions, mappings, HTTP routes, schedules) against local services, with the console');
-  enforcementOptions(assemblyOptions(run, 'run the existing cloud assembly instead of synthesizing'))
+  emulatorOptions(assemblyOptions(run, 'run the existing cloud assembly instead of synthesizing'))
     .option('--stacks <names...>', 'only these stacks')
     .option('--http-port <port>', 'port of the first HTTP API in assembly order; the others get free ports (default: a free port)')
     .option('--console-port <port>', 'port of the console (default: a free port)')

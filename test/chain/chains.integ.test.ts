@@ -19,6 +19,11 @@ describe('fork/join chain in local mode', () => {
     return tasks.every((t) => s.find((x) => x.task === t)?.state === 'succeeded') && s;
   };
   const started = (runId: string, task: string) => runEvents(h.events.forkjoin, runId, ChainEventType.TASK_STARTED, task);
+  /** Waits until users succeeded and orders (a `hold-orders` run) is running. */
+  const usersDoneOrdersHeld = (runId: string) => waitFor(async () => {
+    const s = await h.clients.forkjoin.status(runId);
+    return s.find((x) => x.task === 'users')?.state === 'succeeded' && s.find((x) => x.task === 'orders')?.state === 'running';
+  }, { timeoutMs: 60_000, description: 'users succeeded and orders (held) running' });
   const release = (runId: string, task: string) => h.db.send(new PutCommand({ TableName: h.dataTable('forkjoin'), Item: releaseKey(runId, task) }));
 
   beforeAll(async () => {
@@ -101,13 +106,10 @@ describe('fork/join chain in local mode', () => {
     await h.clients.forkjoin.requestRuns([runId]);
     let generation: number;
     try {
-      await waitFor(async () => {
-        const s = await h.clients.forkjoin.status(runId);
-        return s.find((x) => x.task === 'users')?.state === 'succeeded' && s.find((x) => x.task === 'orders')?.state === 'running';
-      }, { timeoutMs: 60_000, description: 'users succeeded and orders (held) running' });
+      await usersDoneOrdersHeld(runId);
       // WHEN users is rerun before orders is done, and then orders is let go
       ({ generation } = await h.clients.forkjoin.requestRerun('users', runId));
-      await waitFor(() => runEvents(h.events.forkjoin, runId, ChainEventType.TASK_STARTED, 'users').some((e) => e.generation === generation), { timeoutMs: 60_000, description: 'users started in the rerun' });
+      await waitFor(() => started(runId, 'users').some((e) => e.generation === generation), { timeoutMs: 60_000, description: 'users started in the rerun' });
     } finally {
       await release(runId, 'orders');
     }
@@ -137,10 +139,7 @@ describe('fork/join chain in local mode', () => {
     const heldRun = testRunId('hold-orders');
     await h.clients.forkjoin.requestRuns([heldRun]);
     try {
-      await waitFor(async () => {
-        const s = await h.clients.forkjoin.status(heldRun);
-        return s.find((x) => x.task === 'users')?.state === 'succeeded' && s.find((x) => x.task === 'orders')?.state === 'running';
-      }, { timeoutMs: 60_000, description: 'users succeeded and orders (held) running' });
+      await usersDoneOrdersHeld(heldRun);
       // WHEN report is rerun / THEN it is refused
       await expect(h.clients.forkjoin.requestRerun('report', heldRun)).rejects.toThrow(`cannot rerun "report" for run ${heldRun}: its dependencies have not all succeeded (orders: running)`);
     } finally {
